@@ -1,0 +1,132 @@
+package dev.billing.cli;
+
+import dev.billing.database.EmbeddedDatabaseException;
+import dev.billing.operations.OperatorException;
+import dev.billing.operations.UnknownExecutionException;
+import dev.billing.operations.UsageException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Parses the command line and runs one command. Arguments of the form {@code --some.property=value} (a name with
+ * a dot) are Spring properties; the rest belong to the command. A failure is one line on stderr; the stack trace
+ * only with {@code --debug}.
+ */
+public final class Cli {
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, Object> defaults;
+
+    public Cli(PrintStream out, PrintStream err) {
+        this(out, err, Map.of("billing.progress.enabled", "true"));
+    }
+
+    /** With the Spring properties every command of this CLI starts with (tests turn progress output off). */
+    public Cli(PrintStream out, PrintStream err, Map<String, Object> defaults) {
+        this.out = out;
+        this.err = err;
+        this.defaults = defaults;
+    }
+
+    public int execute(String... args) {
+        List<String> springArgs = new ArrayList<>();
+        List<String> commandArgs = new ArrayList<>();
+        for (String arg : args) {
+            (isSpringProperty(arg) ? springArgs : commandArgs).add(arg);
+        }
+        boolean debug = commandArgs.contains("--debug");
+        if (debug) {
+            System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
+            System.setProperty("BILLING_STARTUP_FAILURE_LEVEL", "ERROR");
+        }
+        try (EngineContext engine = new EngineContext(springArgs, defaults)) {
+            CliContext context = new CliContext(engine, out, err);
+            CommandLine commandLine = new CommandLine(new RootCommand(), new Factory(context));
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            commandLine.setParameterExceptionHandler((e, a) -> {
+                err.println("error: " + e.getMessage() + " (see --help)");
+                return ExitCodes.USAGE;
+            });
+            commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, debug));
+            return commandLine.execute(commandArgs.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            return report(e, debug);
+        }
+    }
+
+    static boolean isSpringProperty(String arg) {
+        if (!arg.startsWith("--")) {
+            return false;
+        }
+        int eq = arg.indexOf('=');
+        String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+        return name.contains(".");
+    }
+
+    private int report(Exception e, boolean debug) {
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        UsageException usage = find(e, UsageException.class);
+        if (usage != null) {
+            err.println("error: " + usage.getMessage());
+            return ExitCodes.USAGE;
+        }
+        UnknownExecutionException unknown = find(e, UnknownExecutionException.class);
+        if (unknown != null) {
+            err.println("error: " + unknown.getMessage());
+            return ExitCodes.USAGE;
+        }
+        OperatorException operator = find(e, OperatorException.class);
+        if (operator != null) {
+            err.println("error: " + operator.getMessage());
+            return ExitCodes.FAILED;
+        }
+        EmbeddedDatabaseException database = find(e, EmbeddedDatabaseException.class);
+        if (database != null) {
+            err.println("error: " + database.getMessage());
+            return ExitCodes.FAILED;
+        }
+        err.println("error: " + rootMessage(e) + (debug ? "" : " (run again with --debug for details)"));
+        return ExitCodes.FAILED;
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+    }
+
+    /** Gives commands that take a {@link CliContext} their context. */
+    private record Factory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+                if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == CliContext.class) {
+                    constructor.setAccessible(true);
+                    return type.cast(constructor.newInstance(context));
+                }
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.billing.cli;
+
+import java.io.PrintStream;
+
+/** What every command is given: the engine's context, and where to print. */
+public record CliContext(EngineContext engine, PrintStream out, PrintStream err) {
+}

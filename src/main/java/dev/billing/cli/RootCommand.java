@@ -1,0 +1,20 @@
+package dev.billing.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "billing-engine",
+        mixinStandardHelpOptions = true,
+        version = "billing-engine 0.1.0",
+        description = {
+            "Scheduled batch billing for Amazon Payment Services stored card tokens.",
+            "Spring properties may follow any command as --name=value (e.g. --billing.data-dir=/var/lib/billing)."
+        },
+        subcommands = {ImportCommand.class, JobsCommand.class},
+        usageHelpAutoWidth = true)
+class RootCommand {
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print log lines and stack traces on the terminal.")
+    boolean debug;
+}

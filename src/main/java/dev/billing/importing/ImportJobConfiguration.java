@@ -1,0 +1,126 @@
+package dev.billing.importing;
+
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.ProgressListener;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code import} job: tokens first (orders refer to them), then orders, then the rejects report.
+ * Each step streams its file in chunks; a restart continues after the last committed chunk, and every write is
+ * an upsert, so a row read twice is still loaded once.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ImportJobConfiguration {
+
+    public static final String JOB_NAME = "import";
+    public static final String TOKENS_FILE = "tokens.file";
+    public static final String ORDERS_FILE = "orders.file";
+    public static final String REQUESTED_AT = "requested.at";
+
+    @Bean
+    Job importJob(JobRepository jobRepository, Step importTokensStep, Step importOrdersStep, Step importRejectsStep,
+                  ExecutionOwnership ownership) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener(ownership)
+                .start(importTokensStep)
+                .next(importOrdersStep)
+                .next(importRejectsStep)
+                .build();
+    }
+
+    @Bean
+    Step importTokensStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                          CsvLineReader tokensReader, TokenImportWriter tokenImportWriter, ProgressListener tokensProgress,
+                          @Value("${billing.import.chunk-size:1000}") int chunkSize) {
+        return new StepBuilder("import-tokens", jobRepository)
+                .<CsvLine, ImportRow<TokenRecord>>chunk(chunkSize)
+                .transactionManager(transactionManager)
+                .reader(tokensReader)
+                .processor(new TokenRowValidator())
+                .writer(tokenImportWriter)
+                .listener(tokenImportWriter)
+                .listener(tokensProgress)
+                .build();
+    }
+
+    @Bean
+    Step importOrdersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                          CsvLineReader ordersReader, OrderImportWriter orderImportWriter, ProgressListener ordersProgress,
+                          @Value("${billing.import.chunk-size:1000}") int chunkSize) {
+        return new StepBuilder("import-orders", jobRepository)
+                .<CsvLine, ImportRow<OrderRecord>>chunk(chunkSize)
+                .transactionManager(transactionManager)
+                .reader(ordersReader)
+                .processor(new OrderRowValidator())
+                .writer(orderImportWriter)
+                .listener(orderImportWriter)
+                .listener(ordersProgress)
+                .build();
+    }
+
+    @Bean
+    Step importRejectsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                           RejectsReportTasklet rejectsReportTasklet) {
+        return new StepBuilder("import-rejects-report", jobRepository)
+                .tasklet(rejectsReportTasklet, transactionManager)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    CsvLineReader tokensReader(@Value("#{jobParameters['" + TOKENS_FILE + "']}") String file) {
+        return new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.TOKENS);
+    }
+
+    @Bean
+    @StepScope
+    CsvLineReader ordersReader(@Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
+        return new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.ORDERS);
+    }
+
+    @Bean
+    @StepScope
+    TokenImportWriter tokenImportWriter(JdbcTemplate jdbc, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file) {
+        return new TokenImportWriter(jdbc, file == null ? null : Path.of(file));
+    }
+
+    @Bean
+    @StepScope
+    OrderImportWriter orderImportWriter(JdbcTemplate jdbc, @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
+        return new OrderImportWriter(jdbc, file == null ? null : Path.of(file));
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener tokensProgress(CsvLineReader tokensReader, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file,
+                                    @Value("${billing.progress.enabled:false}") boolean enabled,
+                                    @Value("${billing.progress.interval:2s}") Duration interval) {
+        return progress(tokensReader, file, enabled, interval);
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener ordersProgress(CsvLineReader ordersReader, @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file,
+                                    @Value("${billing.progress.enabled:false}") boolean enabled,
+                                    @Value("${billing.progress.interval:2s}") Duration interval) {
+        return progress(ordersReader, file, enabled, interval);
+    }
+
+    private static ProgressListener progress(CsvLineReader reader, String file, boolean enabled, Duration interval) {
+        PrintStream out = enabled ? System.out : null;
+        return new ProgressListener(file == null ? "" : Path.of(file).getFileName().toString(), reader::progress, out, interval);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.billing.importing;
+
+/** A validated input line: the record it holds, or the reason it is rejected. */
+public record ImportRow<T>(long lineNumber, String maskedText, T value, String rejectReason) {
+
+    public static <T> ImportRow<T> accepted(CsvLine line, T value) {
+        return new ImportRow<>(line.lineNumber(), CardNumbers.mask(line.text()), value, null);
+    }
+
+    public static <T> ImportRow<T> rejected(CsvLine line, String reason) {
+        return new ImportRow<>(line.lineNumber(), CardNumbers.mask(line.text()), null, CardNumbers.mask(reason));
+    }
+
+    public ImportRow<T> reject(String reason) {
+        return new ImportRow<>(lineNumber, maskedText, null, CardNumbers.mask(reason));
+    }
+
+    public boolean isRejected() {
+        return rejectReason != null;
+    }
+}

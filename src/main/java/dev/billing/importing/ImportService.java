@@ -1,0 +1,107 @@
+package dev.billing.importing;
+
+import com.opencsv.CSVParserBuilder;
+import com.opencsv.ICSVParser;
+import dev.billing.operations.JobLauncherService;
+import dev.billing.operations.UsageException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/** Checks the files an operator names, then runs the {@code import} job on them. */
+@Service
+public class ImportService {
+
+    private final Job importJob;
+    private final JobLauncherService launcher;
+    private final Path reportsDir;
+
+    public ImportService(Job importJob, JobLauncherService launcher, @Value("${billing.reports.dir:./reports}") Path reportsDir) {
+        this.importJob = importJob;
+        this.launcher = launcher;
+        this.reportsDir = reportsDir;
+    }
+
+    /** What one import did, per file. */
+    public record ImportResult(JobExecution execution, Map<String, ImportCounters> perFile, Map<String, Path> rejectsFiles) {
+
+        public long rejected() {
+            return perFile.values().stream().mapToLong(ImportCounters::rejected).sum();
+        }
+    }
+
+    public ImportResult importFiles(Path tokens, Path orders) {
+        if (tokens == null && orders == null) {
+            throw new UsageException("nothing to import: give --tokens FILE, --orders FILE or both");
+        }
+        JobParametersBuilder params = new JobParametersBuilder();
+        if (tokens != null) {
+            checkFile(tokens, ImportFileKind.TOKENS);
+            params.addString(ImportJobConfiguration.TOKENS_FILE, tokens.toAbsolutePath().normalize().toString());
+        }
+        if (orders != null) {
+            checkFile(orders, ImportFileKind.ORDERS);
+            params.addString(ImportJobConfiguration.ORDERS_FILE, orders.toAbsolutePath().normalize().toString());
+        }
+        params.addString(ImportJobConfiguration.REQUESTED_AT, Instant.now().toString());
+        JobParameters parameters = params.toJobParameters();
+        return resultOf(launcher.start(importJob, parameters));
+    }
+
+    /** The per-file counts of an import execution, summed over the executions of its instance that committed work. */
+    public ImportResult resultOf(JobExecution execution) {
+        Map<String, ImportCounters> perFile = new LinkedHashMap<>();
+        Map<String, Path> rejects = new LinkedHashMap<>();
+        for (JobExecution each : launcher.executionsOfInstance(execution)) {
+            for (StepExecution step : each.getStepExecutions()) {
+                String fileParam = switch (step.getStepName()) {
+                    case "import-tokens" -> ImportJobConfiguration.TOKENS_FILE;
+                    case "import-orders" -> ImportJobConfiguration.ORDERS_FILE;
+                    default -> null;
+                };
+                String file = fileParam == null ? null : execution.getJobParameters().getString(fileParam);
+                if (file != null) {
+                    perFile.merge(Path.of(file).getFileName().toString(), ImportCounters.from(step.getExecutionContext()), ImportCounters::plus);
+                }
+                step.getExecutionContext().entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("rejects.file."))
+                        .forEach(e -> rejects.put(e.getKey().substring("rejects.file.".length()), Path.of(e.getValue().toString())));
+            }
+        }
+        return new ImportResult(execution, perFile, rejects);
+    }
+
+    private static void checkFile(Path file, ImportFileKind kind) {
+        ICSVParser parser = new CSVParserBuilder().withEscapeChar(ICSVParser.NULL_CHARACTER).build();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = reader.readLine();
+            if (header == null) {
+                throw new UsageException(kind.label() + " file " + file + " is empty; it needs the header " + kind.expectedHeader());
+            }
+            String problem = kind.checkHeader(parser.parseLine(header));
+            if (problem != null) {
+                throw new UsageException(kind.label() + " file " + file + ": " + problem);
+            }
+        } catch (NoSuchFileException e) {
+            throw new UsageException("cannot read " + kind.label() + " file " + file + ": no such file");
+        } catch (MalformedInputException e) {
+            throw new UsageException(kind.label() + " file " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + kind.label() + " file " + file + ": " + e.getMessage());
+        }
+    }
+}

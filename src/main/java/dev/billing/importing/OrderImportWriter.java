@@ -1,0 +1,153 @@
+package dev.billing.importing;
+
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Types;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Inserts new orders and updates unpaid ones. The rows of the chunk's orders are locked while it is decided
+ * what may change, so a concurrent charge cannot slip in between.
+ *
+ * <ul>
+ *   <li>an unknown token is a rejected row;</li>
+ *   <li>a PAID order keeps its state; changing its amount, currency or token is a rejected row;</li>
+ *   <li>an order with a charge in flight (not yet resolved with the gateway) cannot change at all;</li>
+ *   <li>a PAYMENT_FAILED order whose amount, currency or token changes is opened again with the file's status
+ *       and a fresh retry count; one whose row is the same stays failed.</li>
+ * </ul>
+ */
+class OrderImportWriter extends ImportWriter<OrderRecord> {
+
+    OrderImportWriter(JdbcTemplate jdbc, Path file) {
+        super(jdbc, ImportFileKind.ORDERS, file);
+    }
+
+    private record Stored(OrderRecord order, boolean chargeInFlight) {
+    }
+
+    @Override
+    protected Outcome apply(List<ImportRow<OrderRecord>> accepted, List<ImportRow<OrderRecord>> rejected) {
+        Outcome outcome = new Outcome();
+        if (accepted.isEmpty()) {
+            return outcome;
+        }
+        Set<String> knownTokens = knownTokens(accepted);
+        Map<String, Stored> current = existing(accepted);
+        Map<String, OrderRecord> toWrite = new LinkedHashMap<>();
+        for (ImportRow<OrderRecord> row : accepted) {
+            OrderRecord incoming = row.value();
+            if (!knownTokens.contains(incoming.tokenName())) {
+                rejected.add(row.reject("token_name '" + incoming.tokenName() + "' is not a known token; import it with --tokens first"));
+                continue;
+            }
+            Stored before = current.get(incoming.orderId());
+            String refusal = before == null ? null : refusal(before, incoming);
+            if (refusal != null) {
+                rejected.add(row.reject(refusal));
+                continue;
+            }
+            if (before == null) {
+                outcome.inserted++;
+            } else if (unchanged(before.order(), incoming)) {
+                outcome.unchanged++;
+                continue;
+            } else {
+                outcome.updated++;
+            }
+            current.put(incoming.orderId(), new Stored(incoming, false));
+            toWrite.put(incoming.orderId(), incoming);
+        }
+        upsert(List.copyOf(toWrite.values()));
+        return outcome;
+    }
+
+    private static String refusal(Stored before, OrderRecord incoming) {
+        OrderRecord stored = before.order();
+        if (stored.status().equals("PAID") && !sameCharge(stored, incoming)) {
+            return "order " + incoming.orderId() + " was already charged (" + stored.amount() + " on token "
+                    + stored.tokenName() + "); its amount, currency and token cannot change";
+        }
+        if (before.chargeInFlight() && !unchanged(stored, incoming)) {
+            return "order " + incoming.orderId() + " has a charge in flight that is not resolved with the gateway yet;"
+                    + " import this row again after the next charge-orders run";
+        }
+        return null;
+    }
+
+    /** A PAID or PAYMENT_FAILED order is unchanged unless what would be charged changes. */
+    private static boolean unchanged(OrderRecord stored, OrderRecord incoming) {
+        if (stored.status().equals("PAID") || stored.status().equals("PAYMENT_FAILED")) {
+            return sameCharge(stored, incoming);
+        }
+        return stored.equals(incoming);
+    }
+
+    private static boolean sameCharge(OrderRecord a, OrderRecord b) {
+        return a.amount().equals(b.amount()) && a.tokenName().equals(b.tokenName());
+    }
+
+    private Set<String> knownTokens(List<ImportRow<OrderRecord>> rows) {
+        String[] names = rows.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new);
+        return new HashSet<>(jdbc.queryForList("SELECT token_name FROM tokens WHERE token_name = ANY (?)", String.class, (Object) names));
+    }
+
+    private Map<String, Stored> existing(List<ImportRow<OrderRecord>> rows) {
+        String[] ids = rows.stream().map(r -> r.value().orderId()).distinct().toArray(String[]::new);
+        Map<String, Stored> found = new HashMap<>();
+        jdbc.query("""
+                SELECT o.order_id, o.customer_id, o.token_name, o.amount_minor, o.currency, o.status, o.charge_on,
+                       EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
+                               AND a.state IN ('PREPARED', 'SENT', 'UNKNOWN')) AS in_flight
+                FROM orders o WHERE o.order_id = ANY (?) FOR NO KEY UPDATE OF o""",
+                rs -> {
+                    Date chargeOn = rs.getDate(7);
+                    OrderRecord order = new OrderRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                            Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getString(6),
+                            chargeOn == null ? null : chargeOn.toLocalDate());
+                    found.put(order.orderId(), new Stored(order, rs.getBoolean(8)));
+                }, (Object) ids);
+        return found;
+    }
+
+    private void upsert(List<OrderRecord> orders) {
+        if (orders.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("""
+                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status, charge_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (order_id) DO UPDATE SET
+                    customer_id = excluded.customer_id, token_name = excluded.token_name,
+                    amount_minor = excluded.amount_minor, currency = excluded.currency,
+                    status = excluded.status, charge_on = excluded.charge_on,
+                    attempt_count = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.attempt_count END,
+                    next_attempt_on = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.next_attempt_on END,
+                    failure_reason = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.failure_reason END,
+                    updated_at = now()
+                WHERE orders.status <> 'PAID'""",
+                orders, orders.size(), (ps, o) -> {
+                    ps.setString(1, o.orderId());
+                    ps.setString(2, o.customerId());
+                    ps.setString(3, o.tokenName());
+                    ps.setLong(4, o.amount().minorUnits());
+                    ps.setString(5, o.amount().currency().code());
+                    ps.setString(6, o.status());
+                    if (o.chargeOn() == null) {
+                        ps.setNull(7, Types.DATE);
+                    } else {
+                        ps.setDate(7, Date.valueOf(o.chargeOn()));
+                    }
+                });
+    }
+
+}

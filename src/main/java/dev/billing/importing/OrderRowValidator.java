@@ -1,0 +1,82 @@
+package dev.billing.importing;
+
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.InvalidAmountException;
+import dev.billing.money.Money;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/** Checks one line of {@code orders.csv}. Pure: whether the token exists is checked by the writer. */
+public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<OrderRecord>> {
+
+    /** The order id becomes part of the gateway's merchant_reference, which APS limits to 40 characters. */
+    private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._-]{1,30}");
+    private static final Set<String> STATUSES = Set.of("SHIPPED", "DEFERRED", "PENDING", "CANCELLED");
+
+    @Override
+    public ImportRow<OrderRecord> process(CsvLine line) {
+        if (line.parseError() != null) {
+            return ImportRow.rejected(line, line.parseError());
+        }
+        String reason = FieldRules.columnCount(line, 7, 7);
+        if (reason != null) {
+            return ImportRow.rejected(line, reason);
+        }
+        String[] f = line.fields();
+        String orderId = f[0].trim();
+        String customerId = f[1].trim();
+        String tokenName = f[2].trim();
+        String amountText = f[3].trim();
+        String currencyCode = f[4].trim().toUpperCase(Locale.ROOT);
+        String status = f[5].trim().toUpperCase(Locale.ROOT);
+        String chargeOnText = f[6].trim();
+
+        reason = FieldRules.first(orderId(orderId), FieldRules.customerId(customerId), FieldRules.tokenName(tokenName));
+        if (reason != null) {
+            return ImportRow.rejected(line, reason);
+        }
+        Optional<CurrencyUnit> currency = CurrencyUnit.of(currencyCode);
+        if (currency.isEmpty()) {
+            return ImportRow.rejected(line, currencyCode.isEmpty() ? "currency is empty"
+                    : "currency '" + f[4].trim() + "' is not an ISO 4217 currency code");
+        }
+        Money amount;
+        try {
+            amount = Money.parse(amountText, currency.get());
+        } catch (InvalidAmountException e) {
+            return ImportRow.rejected(line, e.getMessage());
+        }
+        if (!amount.isPositive()) {
+            return ImportRow.rejected(line, "amount " + amountText + " must be greater than zero");
+        }
+        if (!STATUSES.contains(status)) {
+            return ImportRow.rejected(line, "status '" + f[5].trim() + "' must be SHIPPED, DEFERRED, PENDING or CANCELLED");
+        }
+        LocalDate chargeOn = null;
+        if (!chargeOnText.isEmpty()) {
+            try {
+                chargeOn = LocalDate.parse(chargeOnText);
+            } catch (DateTimeParseException e) {
+                return ImportRow.rejected(line, "charge_on '" + chargeOnText + "' is not a date like 2026-01-31");
+            }
+        } else if (status.equals("DEFERRED")) {
+            return ImportRow.rejected(line, "status DEFERRED needs a charge_on date");
+        }
+        return ImportRow.accepted(line, new OrderRecord(orderId, customerId, tokenName, amount, status, chargeOn));
+    }
+
+    private static String orderId(String value) {
+        if (value.isEmpty()) {
+            return "order_id is empty";
+        }
+        if (!ORDER_ID.matcher(value).matches()) {
+            return "order_id '" + value + "' must be 1 to 30 letters, digits, '.', '-' or '_' (it becomes part of the gateway's merchant_reference)";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.billing.importing;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Inserts new tokens and updates changed ones. A token's state is the engine's own: an import may promote a
+ * NEW token to VERIFIED (it was created inside a successful payment) but never resets a verified or invalid one.
+ */
+class TokenImportWriter extends ImportWriter<TokenRecord> {
+
+    TokenImportWriter(JdbcTemplate jdbc, Path file) {
+        super(jdbc, ImportFileKind.TOKENS, file);
+    }
+
+    @Override
+    protected Outcome apply(List<ImportRow<TokenRecord>> accepted, List<ImportRow<TokenRecord>> rejected) {
+        Outcome outcome = new Outcome();
+        if (accepted.isEmpty()) {
+            return outcome;
+        }
+        Map<String, TokenRecord> current = existing(accepted);
+        Map<String, TokenRecord> toWrite = new LinkedHashMap<>();
+        for (ImportRow<TokenRecord> row : accepted) {
+            TokenRecord incoming = row.value();
+            TokenRecord before = current.get(incoming.tokenName());
+            TokenRecord after = incoming;
+            if (before != null) {
+                String status = before.status().equals("NEW") && incoming.status().equals("VERIFIED") ? "VERIFIED" : before.status();
+                after = new TokenRecord(incoming.tokenName(), incoming.customerId(), incoming.customerEmail(),
+                        incoming.cardMask(), incoming.cardExpiry(), incoming.createdAt(), status);
+            }
+            if (before == null) {
+                outcome.inserted++;
+            } else if (Objects.equals(before, after)) {
+                outcome.unchanged++;
+                continue;
+            } else {
+                outcome.updated++;
+            }
+            current.put(after.tokenName(), after);
+            toWrite.put(after.tokenName(), after);
+        }
+        upsert(List.copyOf(toWrite.values()));
+        return outcome;
+    }
+
+    private Map<String, TokenRecord> existing(List<ImportRow<TokenRecord>> rows) {
+        String[] names = rows.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new);
+        Map<String, TokenRecord> found = new HashMap<>();
+        jdbc.query("""
+                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status
+                FROM tokens WHERE token_name = ANY (?) FOR NO KEY UPDATE""",
+                rs -> {
+                    found.put(rs.getString(1), new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7)));
+                }, (Object) names);
+        return found;
+    }
+
+    private void upsert(List<TokenRecord> tokens) {
+        if (tokens.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("""
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (token_name) DO UPDATE SET
+                    customer_id = excluded.customer_id, customer_email = excluded.customer_email,
+                    card_mask = excluded.card_mask, card_expiry = excluded.card_expiry, created_at = excluded.created_at,
+                    status = CASE WHEN tokens.status = 'NEW' AND excluded.status = 'VERIFIED' THEN 'VERIFIED' ELSE tokens.status END,
+                    updated_at = now()""",
+                tokens, tokens.size(), (ps, t) -> {
+                    ps.setString(1, t.tokenName());
+                    ps.setString(2, t.customerId());
+                    ps.setString(3, t.customerEmail());
+                    ps.setString(4, t.cardMask());
+                    ps.setString(5, t.cardExpiry());
+                    ps.setTimestamp(6, Timestamp.from(t.createdAt()));
+                    ps.setString(7, t.status());
+                });
+    }
+}

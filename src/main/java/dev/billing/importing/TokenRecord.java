@@ -1,0 +1,8 @@
+package dev.billing.importing;
+
+import java.time.Instant;
+
+/** A token row that passed validation. {@code status} is NEW or VERIFIED. */
+public record TokenRecord(String tokenName, String customerId, String customerEmail, String cardMask,
+                          String cardExpiry, Instant createdAt, String status) {
+}

@@ -1,0 +1,92 @@
+package dev.billing.importing;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/** Checks one line of {@code tokens.csv}. Pure: no database. */
+public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<TokenRecord>> {
+
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    private static final Pattern CARD_MASK = Pattern.compile("\\d{6}\\*{2,9}\\d{4}");
+    private static final Pattern EXPIRY = Pattern.compile("(0[1-9]|1[0-2])/\\d{2}");
+
+    @Override
+    public ImportRow<TokenRecord> process(CsvLine line) {
+        if (line.parseError() != null) {
+            return ImportRow.rejected(line, line.parseError());
+        }
+        String reason = FieldRules.columnCount(line, 6, 7);
+        if (reason != null) {
+            return ImportRow.rejected(line, reason);
+        }
+        String[] f = line.fields();
+        String tokenName = f[0].trim();
+        String customerId = f[1].trim();
+        String email = f[2].trim();
+        String cardMask = f[3].trim();
+        String expiry = f[4].trim();
+        String createdAtText = f[5].trim();
+        String status = f.length > 6 && !f[6].isBlank() ? f[6].trim().toUpperCase(Locale.ROOT) : "NEW";
+
+        reason = FieldRules.first(FieldRules.tokenName(tokenName), FieldRules.customerId(customerId),
+                email(email), cardMask(cardMask), expiry(expiry));
+        if (reason != null) {
+            return ImportRow.rejected(line, reason);
+        }
+        Instant createdAt = parseTimestamp(createdAtText);
+        if (createdAt == null) {
+            return ImportRow.rejected(line, "created_at '" + createdAtText + "' is not an ISO-8601 timestamp like 2026-01-31T09:15:00Z");
+        }
+        if (!status.equals("NEW") && !status.equals("VERIFIED")) {
+            return ImportRow.rejected(line, "status '" + f[6].trim() + "' must be NEW or VERIFIED");
+        }
+        return ImportRow.accepted(line, new TokenRecord(tokenName, customerId, email, cardMask, expiry, createdAt, status));
+    }
+
+    private static String email(String value) {
+        if (value.isEmpty()) {
+            return "customer_email is empty";
+        }
+        if (value.length() > 254 || !EMAIL.matcher(value).matches()) {
+            return "customer_email '" + value + "' is not an e-mail address APS accepts (letters, digits, '_', '-', '.', '+', one '@')";
+        }
+        return null;
+    }
+
+    private static String cardMask(String value) {
+        if (CardNumbers.looksLikeFullNumber(value)) {
+            return "card_mask holds a full card number (" + CardNumbers.maskDigits(value)
+                    + "); only the masked form, first six and last four digits with * between, may be imported";
+        }
+        if (!CARD_MASK.matcher(value).matches() || value.length() > 19) {
+            return "card_mask '" + value + "' must be the first six and last four digits with * between, like 411111******1111";
+        }
+        return null;
+    }
+
+    private static String expiry(String value) {
+        if (!EXPIRY.matcher(value).matches()) {
+            return "card_expiry '" + value + "' must be MM/YY with a month from 01 to 12";
+        }
+        return null;
+    }
+
+    /** ISO-8601 with an offset or Z; a timestamp without an offset is read as UTC. */
+    static Instant parseTimestamp(String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.billing.money;
+
+import java.util.Currency;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * An ISO 4217 currency and its exponent (number of minor-unit digits).
+ *
+ * <p>The JDK's ISO 4217 table is the source of codes and exponents. Codes that have no minor unit defined
+ * (precious metals, testing and "no currency" codes such as XAU, XTS, XXX) are not money a card can be
+ * charged in and are refused.
+ */
+public record CurrencyUnit(String code, int exponent) {
+
+    public CurrencyUnit {
+        if (code == null || !code.matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException("currency code must be three capital letters");
+        }
+        if (exponent < 0 || exponent > 4) {
+            throw new IllegalArgumentException("currency exponent must be 0..4");
+        }
+    }
+
+    /** The currency for an ISO 4217 code, or empty when the code is not a chargeable ISO currency. */
+    public static Optional<CurrencyUnit> of(String code) {
+        if (code == null || !code.matches("[A-Z]{3}")) {
+            return Optional.empty();
+        }
+        Currency currency;
+        try {
+            currency = Currency.getInstance(code.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int digits = currency.getDefaultFractionDigits();
+        if (digits < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new CurrencyUnit(currency.getCurrencyCode(), digits));
+    }
+
+    /** Like {@link #of(String)}, for codes that were validated before (read back from the database). */
+    public static CurrencyUnit require(String code) {
+        return of(code).orElseThrow(() -> new IllegalArgumentException("not an ISO 4217 currency: " + code));
+    }
+
+    long minorPerMajor() {
+        long factor = 1;
+        for (int i = 0; i < exponent; i++) {
+            factor *= 10;
+        }
+        return factor;
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}

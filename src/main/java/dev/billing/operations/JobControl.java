@@ -1,0 +1,165 @@
+package dev.billing.operations;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/** What an operator does to job executions: list, show, restart, stop, abandon, recover. */
+@Service
+public class JobControl {
+
+    private static final Logger log = LoggerFactory.getLogger(JobControl.class);
+    /** An execution younger than this may not have taken its ownership lock yet; recover leaves it alone. */
+    private static final Duration STARTING_GRACE = Duration.ofSeconds(15);
+
+    private final JobRepository jobRepository;
+    private final JobOperator jobOperator;
+    private final ExecutionOwnership ownership;
+    private final JdbcTemplate jdbc;
+
+    public JobControl(JobRepository jobRepository, JobOperator jobOperator, ExecutionOwnership ownership, JdbcTemplate jdbc) {
+        this.jobRepository = jobRepository;
+        this.jobOperator = jobOperator;
+        this.ownership = ownership;
+        this.jdbc = jdbc;
+    }
+
+    /** One line of {@code jobs list}. */
+    public record ExecutionSummary(long id, String jobName, String businessDate, String status, Instant start, Instant end,
+                                   long read, long written, long skipped) {
+    }
+
+    public List<ExecutionSummary> list(int limit) {
+        return jdbc.query("""
+                SELECT e.job_execution_id, i.job_name,
+                       (SELECT p.parameter_value FROM batch_job_execution_params p
+                        WHERE p.job_execution_id = e.job_execution_id AND p.parameter_name = 'businessDate') AS business_date,
+                       e.status, e.start_time, e.end_time,
+                       COALESCE(SUM(s.read_count), 0), COALESCE(SUM(s.write_count), 0),
+                       COALESCE(SUM(s.read_skip_count + s.process_skip_count + s.write_skip_count), 0)
+                FROM batch_job_execution e
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+                LEFT JOIN batch_step_execution s ON s.job_execution_id = e.job_execution_id
+                GROUP BY e.job_execution_id, i.job_name, e.status, e.start_time, e.end_time
+                ORDER BY e.job_execution_id DESC
+                LIMIT ?""",
+                (rs, n) -> new ExecutionSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        utc(rs.getTimestamp(5)), utc(rs.getTimestamp(6)), rs.getLong(7), rs.getLong(8), rs.getLong(9)),
+                limit);
+    }
+
+    /** The execution with this id; {@link UnknownExecutionException} when there is none. */
+    public JobExecution get(long id) {
+        JobExecution execution = jobRepository.getJobExecution(id);
+        if (execution == null) {
+            throw new UnknownExecutionException(id);
+        }
+        return execution;
+    }
+
+    /** Resumes a FAILED or STOPPED execution from its last committed chunk; runs it to its end in this thread. */
+    public JobExecution restart(long id) {
+        JobExecution execution = get(id);
+        BatchStatus status = execution.getStatus();
+        String problem = switch (status) {
+            case FAILED, STOPPED -> null;
+            case COMPLETED -> "job execution " + id + " already COMPLETED; there is nothing to resume";
+            case ABANDONED -> "job execution " + id + " was ABANDONED and can never be resumed; run the job again instead";
+            case STARTING, STARTED, STOPPING -> "job execution " + id + " is " + status + "; if its process is gone, run"
+                    + " 'jobs recover' first, or 'jobs stop " + id + "' to stop it";
+            default -> "job execution " + id + " is " + status + " and cannot be restarted";
+        };
+        if (problem != null) {
+            throw new OperatorException(problem);
+        }
+        JobExecution newer = jobRepository.getLastJobExecution(execution.getJobInstance().getJobName(), execution.getJobParameters());
+        if (newer != null && newer.getId() != id) {
+            throw new OperatorException("job execution " + id + " was already restarted as execution " + newer.getId()
+                    + " (" + newer.getStatus() + "); act on that one");
+        }
+        try {
+            log.info("Restarting job execution {} ({})", id, execution.getJobInstance().getJobName());
+            return jobOperator.restart(execution);
+        } catch (JobRestartException e) {
+            throw new OperatorException("cannot restart job execution " + id + ": " + e.getMessage());
+        }
+    }
+
+    /** Asks a running execution to stop after its current chunk. False when it was not running. */
+    public boolean stop(long id) {
+        JobExecution execution = get(id);
+        try {
+            return jobOperator.stop(execution);
+        } catch (JobExecutionNotRunningException e) {
+            return false;
+        }
+    }
+
+    public JobExecution abandon(long id) {
+        JobExecution execution = get(id);
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw new OperatorException("job execution " + id + " COMPLETED; only a stopped or failed execution can be abandoned");
+        }
+        try {
+            return jobOperator.abandon(execution);
+        } catch (JobExecutionAlreadyRunningException e) {
+            throw new OperatorException("job execution " + id + " is still running; stop it first ('jobs stop " + id
+                    + "'), or run 'jobs recover' if its process is gone");
+        }
+    }
+
+    /** What {@code jobs recover} did with one execution it found running. */
+    public record Recovery(JobExecution execution, boolean recovered, String reason) {
+    }
+
+    /**
+     * Marks FAILED every execution left running by a process that no longer runs, so that it can be restarted.
+     * Executions held by a live process are never touched.
+     */
+    public List<Recovery> recover() {
+        List<Recovery> result = new ArrayList<>();
+        for (String jobName : jobRepository.getJobNames()) {
+            List<JobExecution> running = new ArrayList<>(jobRepository.findRunningJobExecutions(jobName));
+            running.sort(Comparator.comparingLong(JobExecution::getId));
+            for (JobExecution execution : running) {
+                result.add(recoverOne(execution));
+            }
+        }
+        return result;
+    }
+
+    private Recovery recoverOne(JobExecution execution) {
+        long id = execution.getId();
+        if (ownership.isOwnedByLiveProcess(id)) {
+            return new Recovery(execution, false, "its process is alive");
+        }
+        LocalDateTime created = execution.getCreateTime();
+        if (created != null && Duration.between(created.toInstant(ZoneOffset.UTC), Instant.now()).compareTo(STARTING_GRACE) < 0) {
+            return new Recovery(execution, false, "it is still starting; run 'jobs recover' again in a few seconds");
+        }
+        JobExecution recovered = jobOperator.recover(execution);
+        log.warn("Recovered job execution {} ({}), left {} by a process that is gone; it is now {}", id,
+                execution.getJobInstance().getJobName(), execution.getStatus(), recovered.getStatus());
+        return new Recovery(recovered, true, "its process is gone");
+    }
+
+    private static Instant utc(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toLocalDateTime().toInstant(ZoneOffset.UTC);
+    }
+}

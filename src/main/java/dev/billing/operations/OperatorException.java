@@ -1,0 +1,8 @@
+package dev.billing.operations;
+
+/** An operator's request that cannot be carried out; the message says why and what to do instead. */
+public class OperatorException extends RuntimeException {
+    public OperatorException(String message) {
+        super(message);
+    }
+}

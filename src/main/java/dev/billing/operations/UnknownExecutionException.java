@@ -1,0 +1,8 @@
+package dev.billing.operations;
+
+/** No job execution has the id an operator gave. */
+public class UnknownExecutionException extends OperatorException {
+    public UnknownExecutionException(long id) {
+        super("there is no job execution " + id + "; 'jobs list' shows the recent ones");
+    }
+}

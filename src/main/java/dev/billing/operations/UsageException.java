@@ -1,0 +1,8 @@
+package dev.billing.operations;
+
+/** The command was given something it cannot use (a missing file, a wrong option): exit code 2. */
+public class UsageException extends OperatorException {
+    public UsageException(String message) {
+        super(message);
+    }
+}
