@@ -58,6 +58,11 @@ public final class Cli {
             return commandLine.execute(commandArgs.toArray(String[]::new));
         } catch (RuntimeException e) {
             return report(e, debug);
+        } finally {
+            if (debug) {
+                System.clearProperty("BILLING_CONSOLE_LEVEL");
+                System.clearProperty("BILLING_STARTUP_FAILURE_LEVEL");
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -66,7 +67,12 @@ public class JobControl {
 
     /** The execution with this id; {@link UnknownExecutionException} when there is none. */
     public JobExecution get(long id) {
-        JobExecution execution = jobRepository.getJobExecution(id);
+        JobExecution execution;
+        try {
+            execution = jobRepository.getJobExecution(id);
+        } catch (EmptyResultDataAccessException e) {
+            execution = null;
+        }
         if (execution == null) {
             throw new UnknownExecutionException(id);
         }
@@ -149,8 +155,11 @@ public class JobControl {
         if (ownership.isOwnedByLiveProcess(id)) {
             return new Recovery(execution, false, "its process is alive");
         }
+        // Job listeners (the ownership lock among them) run before the first step; without a step yet, a young
+        // execution may be about to take its lock.
         LocalDateTime created = execution.getCreateTime();
-        if (created != null && Duration.between(created.toInstant(ZoneOffset.UTC), Instant.now()).compareTo(STARTING_GRACE) < 0) {
+        boolean young = created != null && Duration.between(created.toInstant(ZoneOffset.UTC), Instant.now()).compareTo(STARTING_GRACE) < 0;
+        if (young && execution.getStepExecutions().isEmpty()) {
             return new Recovery(execution, false, "it is still starting; run 'jobs recover' again in a few seconds");
         }
         JobExecution recovered = jobOperator.recover(execution);
