@@ -62,25 +62,32 @@ public class ImportService {
         return resultOf(launcher.start(importJob, parameters));
     }
 
-    /** The per-file counts of an import execution, summed over the executions of its instance that committed work. */
+    /**
+     * The per-file counts of an import. A restarted step starts from the committed context of the execution it
+     * resumes, so its counters are running totals: the latest execution of each step holds the whole count.
+     */
     public ImportResult resultOf(JobExecution execution) {
-        Map<String, ImportCounters> perFile = new LinkedHashMap<>();
-        Map<String, Path> rejects = new LinkedHashMap<>();
+        Map<String, StepExecution> latestSteps = new LinkedHashMap<>();
         for (JobExecution each : launcher.executionsOfInstance(execution)) {
             for (StepExecution step : each.getStepExecutions()) {
-                String fileParam = switch (step.getStepName()) {
-                    case "import-tokens" -> ImportJobConfiguration.TOKENS_FILE;
-                    case "import-orders" -> ImportJobConfiguration.ORDERS_FILE;
-                    default -> null;
-                };
-                String file = fileParam == null ? null : execution.getJobParameters().getString(fileParam);
-                if (file != null) {
-                    perFile.merge(Path.of(file).getFileName().toString(), ImportCounters.from(step.getExecutionContext()), ImportCounters::plus);
-                }
-                step.getExecutionContext().entrySet().stream()
-                        .filter(e -> e.getKey().startsWith("rejects.file."))
-                        .forEach(e -> rejects.put(e.getKey().substring("rejects.file.".length()), Path.of(e.getValue().toString())));
+                latestSteps.put(step.getStepName(), step);
             }
+        }
+        Map<String, ImportCounters> perFile = new LinkedHashMap<>();
+        Map<String, Path> rejects = new LinkedHashMap<>();
+        for (StepExecution step : latestSteps.values()) {
+            String fileParam = switch (step.getStepName()) {
+                case "import-tokens" -> ImportJobConfiguration.TOKENS_FILE;
+                case "import-orders" -> ImportJobConfiguration.ORDERS_FILE;
+                default -> null;
+            };
+            String file = fileParam == null ? null : execution.getJobParameters().getString(fileParam);
+            if (file != null) {
+                perFile.merge(Path.of(file).getFileName().toString(), ImportCounters.from(step.getExecutionContext()), ImportCounters::plus);
+            }
+            step.getExecutionContext().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("rejects.file."))
+                    .forEach(e -> rejects.put(e.getKey().substring("rejects.file.".length()), Path.of(e.getValue().toString())));
         }
         return new ImportResult(execution, perFile, rejects);
     }

@@ -162,9 +162,10 @@ public class JobControl {
         if (young && execution.getStepExecutions().isEmpty()) {
             return new Recovery(execution, false, "it is still starting; run 'jobs recover' again in a few seconds");
         }
+        BatchStatus leftAs = execution.getStatus();
         JobExecution recovered = jobOperator.recover(execution);
-        log.warn("Recovered job execution {} ({}), left {} by a process that is gone; it is now {}", id,
-                execution.getJobInstance().getJobName(), execution.getStatus(), recovered.getStatus());
+        log.info("Recovered job execution {} ({}), left {} by a process that is gone; it is now {}", id,
+                execution.getJobInstance().getJobName(), leftAs, recovered.getStatus());
         return new Recovery(recovered, true, "its process is gone");
     }
 
