@@ -209,9 +209,9 @@ public final class EmbeddedPostgresServer {
     }
 
     /** The first lines of PostgreSQL's {@code postmaster.pid}: pid, data directory, start time, port, ..., status. */
-    record Postmaster(long pid, int port, boolean ready) {
+    public record Postmaster(long pid, int port, boolean ready) {
 
-        static Optional<Postmaster> read(Path pgData) {
+        public static Optional<Postmaster> read(Path pgData) {
             Path file = pgData.resolve("postmaster.pid");
             try {
                 List<String> lines = Files.readAllLines(file);
@@ -225,7 +225,7 @@ public final class EmbeddedPostgresServer {
             }
         }
 
-        boolean isAlive() {
+        public boolean isAlive() {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
     }
