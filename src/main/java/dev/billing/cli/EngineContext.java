@@ -11,6 +11,7 @@ public final class EngineContext implements AutoCloseable {
 
     private final List<String> springArgs;
     private final Map<String, Object> defaults;
+    private final Map<String, Object> overrides = new java.util.HashMap<>();
     private ConfigurableApplicationContext context;
 
     public EngineContext(List<String> springArgs, Map<String, Object> defaults) {
@@ -18,11 +19,21 @@ public final class EngineContext implements AutoCloseable {
         this.defaults = Map.copyOf(defaults);
     }
 
+    /** Properties that win over the command line's; only before the context has started. */
+    public synchronized void override(Map<String, Object> properties) {
+        if (context != null) {
+            throw new IllegalStateException("the engine has already started");
+        }
+        overrides.putAll(properties);
+    }
+
     public synchronized ConfigurableApplicationContext context() {
         if (context == null) {
+            List<String> args = new java.util.ArrayList<>(springArgs);
+            overrides.forEach((name, value) -> args.add("--" + name + "=" + value));
             context = new SpringApplicationBuilder(BillingEngineApplication.class)
                     .properties(defaults)
-                    .run(springArgs.toArray(String[]::new));
+                    .run(args.toArray(String[]::new));
         }
         return context;
     }

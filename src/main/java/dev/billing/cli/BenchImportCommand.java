@@ -1,0 +1,118 @@
+package dev.billing.cli;
+
+import dev.billing.importing.ImportService;
+import dev.billing.importing.ImportService.ImportResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.step.StepExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The import benchmark: writes an orders file of N rows, imports it into a throwaway embedded database, and
+ * prints the rate of the orders step and the peak heap. Run it with the heap a deployment would give the engine,
+ * e.g. {@code java -Xmx512m -jar target/billing-engine.jar bench-import --rows 1000000}.
+ */
+@Command(name = "bench-import", mixinStandardHelpOptions = true,
+        description = "Benchmarks the import of N order rows into a throwaway embedded database.")
+class BenchImportCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Order rows to import (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--tokens", defaultValue = "1000", description = "Distinct tokens the orders use (default ${DEFAULT-VALUE}).")
+    int tokens;
+
+    BenchImportCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path work = Files.createTempDirectory("billing-bench-import");
+        try {
+            Path tokensFile = work.resolve("tokens.csv");
+            Path ordersFile = work.resolve("orders.csv");
+            writeFiles(tokensFile, ordersFile);
+            cli.out().printf("wrote %,d order rows (%,d MB) in %s%n", rows, Files.size(ordersFile) >> 20, work);
+            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
+                    "billing.reports.dir", work.resolve("reports").toString()));
+            ImportResult result = cli.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile);
+            if (result.execution().getStatus() != BatchStatus.COMPLETED) {
+                return ExecutionPrinter.printOutcome(cli, result.execution());
+            }
+            StepExecution orders = result.execution().getStepExecutions().stream()
+                    .filter(s -> s.getStepName().equals("import-orders")).findFirst().orElseThrow();
+            Duration took = Duration.between(orders.getStartTime(), orders.getEndTime());
+            double seconds = Math.max(0.001, took.toMillis() / 1000.0);
+            cli.out().printf("imported %,d order rows in %.1f s: %,.0f rows/s; peak heap %,d MB of %,d MB max%n",
+                    orders.getReadCount(), seconds, orders.getReadCount() / seconds, peakHeap() >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20);
+            return ExitCodes.OK;
+        } finally {
+            cli.engine().close();
+            deleteTree(work);
+        }
+    }
+
+    private void writeFiles(Path tokensFile, Path ordersFile) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(tokensFile)) {
+            out.write("token_name,customer_id,customer_email,card_mask,card_expiry,created_at,status\n");
+            for (int i = 0; i < tokens; i++) {
+                out.write("bench-tok-" + i + ",C" + i + ",c" + i + "@example.com,400555******0001,05/29,2026-01-01T00:00:00Z,VERIFIED\n");
+            }
+        }
+        String[] currencies = {"AED", "SAR", "KWD", "JPY"};
+        try (BufferedWriter out = Files.newBufferedWriter(ordersFile)) {
+            out.write("order_id,customer_id,token_name,amount,currency,status,charge_on\n");
+            for (int i = 0; i < rows; i++) {
+                int t = i % tokens;
+                String currency = currencies[i % currencies.length];
+                long units = 1 + (i * 7919L) % 5000;
+                String amount = switch (currency) {
+                    case "KWD" -> units + "." + String.format("%03d", i % 1000);
+                    case "JPY" -> Long.toString(units * 10);
+                    default -> units + "." + String.format("%02d", i % 100);
+                };
+                String status = i % 5 == 0 ? "DEFERRED,2026-12-01" : "SHIPPED,";
+                out.write("B-" + i + ",C" + t + ",bench-tok-" + t + "," + amount + "," + currency + "," + status + "\n");
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getPeakUsage)
+                .mapToLong(usage -> usage == null ? 0 : usage.getUsed())
+                .sum();
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+}
