@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -107,13 +107,30 @@ public class JobControl {
         }
     }
 
-    /** Asks a running execution to stop after its current chunk. False when it was not running. */
+    /**
+     * Asks a running execution to stop after its current chunk. False when it was not running.
+     *
+     * <p>Only the job execution's status is set to STOPPING: the step that runs it, in this process or another,
+     * sees that when it commits its next chunk and ends STOPPED. ({@code JobOperator.stop} also writes the running
+     * step execution from a stale copy, which fails with an optimistic-locking error while the step is busy.)
+     */
     public boolean stop(long id) {
-        JobExecution execution = get(id);
-        try {
-            return jobOperator.stop(execution);
-        } catch (JobExecutionNotRunningException e) {
-            return false;
+        for (int attempt = 0; ; attempt++) {
+            JobExecution execution = get(id);
+            BatchStatus status = execution.getStatus();
+            if (status != BatchStatus.STARTING && status != BatchStatus.STARTED) {
+                return status == BatchStatus.STOPPING;
+            }
+            execution.setStatus(BatchStatus.STOPPING);
+            try {
+                jobRepository.update(execution);
+                log.info("Asked job execution {} to stop after its current chunk", id);
+                return true;
+            } catch (OptimisticLockingFailureException e) {
+                if (attempt >= 5) {
+                    throw new OperatorException("job execution " + id + " kept changing while it was being stopped; try again");
+                }
+            }
         }
     }
 
