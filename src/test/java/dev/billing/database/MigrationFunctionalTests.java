@@ -26,7 +26,7 @@ class MigrationFunctionalTests {
         try {
             DriverManagerDataSource empty = new DriverManagerDataSource(
                     server.jdbcUrl().replace("/postgres?", "/migration_check?"));
-            Flyway flyway = Flyway.configure().dataSource(empty).locations("classpath:sql").load();
+            Flyway flyway = Flyway.configure().dataSource(empty).locations("classpath:sql/engine").load();
 
             MigrateResult first = flyway.migrate();
             String schemaAfterFirst = schema(new JdbcTemplate(empty));
