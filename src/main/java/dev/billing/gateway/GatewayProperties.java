@@ -1,0 +1,91 @@
+package dev.billing.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code billing.gateway.*}. With no {@code url} the engine starts the built-in simulator in-process and, where
+ * the credentials are not set, uses the simulator's own. The phrases and the access code are never logged:
+ * {@link #toString()} leaves them out.
+ */
+@ConfigurationProperties("billing.gateway")
+public record GatewayProperties(
+        URI url,
+        String accessCode,
+        String merchantIdentifier,
+        String requestPhrase,
+        String responsePhrase,
+        String signatureType,
+        String language,
+        Duration timeout,
+        Duration connectTimeout,
+        Integer maxConcurrency,
+        Integer maxTps) {
+
+    public static final String SIMULATOR_ACCESS_CODE = "SimAccessCode0000001";
+    public static final String SIMULATOR_MERCHANT = "SIMMERCHANT";
+    public static final String SIMULATOR_REQUEST_PHRASE = "sim-request-phrase";
+    public static final String SIMULATOR_RESPONSE_PHRASE = "sim-response-phrase";
+
+    public GatewayProperties {
+        signatureType = signatureType == null || signatureType.isBlank() ? "SHA-256" : signatureType;
+        language = language == null || language.isBlank() ? "en" : language;
+        timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+        maxConcurrency = maxConcurrency == null ? 32 : maxConcurrency;
+        maxTps = maxTps == null ? 0 : maxTps;
+    }
+
+    /** These settings pointed at a simulator on {@code url}, with the simulator's credentials where none are set. */
+    public GatewayProperties forSimulator(URI simulatorUrl) {
+        return new GatewayProperties(simulatorUrl, orElse(accessCode, SIMULATOR_ACCESS_CODE),
+                orElse(merchantIdentifier, SIMULATOR_MERCHANT), orElse(requestPhrase, SIMULATOR_REQUEST_PHRASE),
+                orElse(responsePhrase, SIMULATOR_RESPONSE_PHRASE), signatureType, language, timeout, connectTimeout,
+                maxConcurrency, maxTps);
+    }
+
+    public SignatureType signature() {
+        return SignatureType.parse(signatureType);
+    }
+
+    /** Checks that a real gateway can be called with these settings; the message names what is missing. */
+    public void requireComplete() {
+        StringBuilder missing = new StringBuilder();
+        if (isBlank(accessCode)) {
+            missing.append(" billing.gateway.access-code");
+        }
+        if (isBlank(merchantIdentifier)) {
+            missing.append(" billing.gateway.merchant-identifier");
+        }
+        if (isBlank(requestPhrase)) {
+            missing.append(" billing.gateway.request-phrase");
+        }
+        if (isBlank(responsePhrase)) {
+            missing.append(" billing.gateway.response-phrase");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("billing.gateway.url is set but these settings are missing:" + missing
+                    + " (take them from the APS back office, Security Settings)");
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalStateException("billing.gateway.max-concurrency must be at least 1");
+        }
+        signature();
+    }
+
+    private static String orElse(String value, String fallback) {
+        return isBlank(value) ? fallback : value;
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayProperties[url=" + url + ", merchantIdentifier=" + merchantIdentifier + ", signatureType=" + signatureType
+                + ", language=" + language + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency + ", maxTps=" + maxTps
+                + ", accessCode=(hidden), phrases=(hidden)]";
+    }
+}

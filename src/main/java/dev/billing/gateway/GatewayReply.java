@@ -1,0 +1,25 @@
+package dev.billing.gateway;
+
+import java.util.Map;
+
+/**
+ * A gateway call's result: its outcome class, and what the ledger and the reports keep of the reply. For a
+ * call whose reply never came or could not be trusted, the codes are null and {@code problem} says why.
+ */
+public record GatewayReply(ApsCommand command, String merchantReference, OutcomeClass outcome, String responseCode,
+                           String responseMessage, String fortId, String acquirerResponseCode, String authorizationCode,
+                           String problem, Map<String, String> fields) {
+
+    static GatewayReply transportFailure(ApsCommand command, String merchantReference, String problem) {
+        return new GatewayReply(command, merchantReference, OutcomeClass.UNKNOWN, null, null, null, null, null, problem, Map.of());
+    }
+
+    public String field(String name) {
+        return fields.get(name);
+    }
+
+    /** For logs: the command, the reference and the code, never a secret. */
+    public String summary() {
+        return command + " " + merchantReference + " -> " + (responseCode == null ? problem : responseCode) + " " + outcome;
+    }
+}

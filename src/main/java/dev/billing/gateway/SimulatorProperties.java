@@ -1,0 +1,43 @@
+package dev.billing.gateway;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code billing.simulator.*}: how the built-in APS simulator behaves. Rates are fractions from 0 to 1 of the
+ * operations (PURCHASE, AUTHORIZATION, REFUND, VOID_AUTHORIZATION) that meet the fault; CHECK_STATUS meets them
+ * only with {@code faults-on-status-checks}.
+ *
+ * @param latency          added before every reply
+ * @param lostReplyRate    the operation is carried out and recorded, then the connection breaks before the reply
+ * @param http500Rate      HTTP 500 before anything is recorded
+ * @param technicalErrorRate a signed {@code 00006} (technical problem) before anything is recorded
+ * @param slowReplyRate    the operation is recorded, and the reply comes after {@code slowReplyDelay}
+ * @param badSignatureRate the operation is recorded, and the reply is signed with the wrong phrase
+ * @param seed             makes the fault draws repeatable; 0 draws a fresh seed
+ */
+@ConfigurationProperties("billing.simulator")
+public record SimulatorProperties(Duration latency, double lostReplyRate, double http500Rate, double technicalErrorRate,
+                                  double slowReplyRate, Duration slowReplyDelay, double badSignatureRate,
+                                  boolean faultsOnStatusChecks, long seed, Integer threads) {
+
+    public SimulatorProperties {
+        latency = latency == null ? Duration.ZERO : latency;
+        slowReplyDelay = slowReplyDelay == null ? Duration.ofSeconds(40) : slowReplyDelay;
+        threads = threads == null ? 64 : threads;
+        for (double rate : new double[] {lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, badSignatureRate}) {
+            if (rate < 0 || rate > 1) {
+                throw new IllegalArgumentException("billing.simulator fault rates must be between 0 and 1");
+            }
+        }
+    }
+
+    public static SimulatorProperties none() {
+        return new SimulatorProperties(Duration.ZERO, 0, 0, 0, 0, null, 0, false, 0, null);
+    }
+
+    public SimulatorProperties withLatency(Duration value) {
+        return new SimulatorProperties(value, lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, slowReplyDelay,
+                badSignatureRate, faultsOnStatusChecks, seed, threads);
+    }
+}

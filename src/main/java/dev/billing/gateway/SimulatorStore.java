@@ -1,0 +1,161 @@
+package dev.billing.gateway;
+
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The simulator's records, in the schema {@code aps_simulator} of the database it runs on, so that it remembers
+ * across engine restarts like a real gateway. Its own connections commit asynchronously: a record survives the
+ * engine being killed (PostgreSQL is another process), only not a crash of PostgreSQL itself.
+ */
+public class SimulatorStore implements AutoCloseable {
+
+    public static final String SCHEMA = "aps_simulator";
+
+    private final DataSource dataSource;
+    private final boolean ownsDataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    /** A store on this data source; {@code ownsDataSource}: close the data source when the store is closed. */
+    public SimulatorStore(DataSource dataSource, boolean ownsDataSource) {
+        this.dataSource = dataSource;
+        this.ownsDataSource = ownsDataSource;
+        Flyway.configure().dataSource(dataSource).schemas(SCHEMA).locations("classpath:sql/simulator").load().migrate();
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    /** One order (a PURCHASE or an AUTHORIZATION) as the simulator keeps it. */
+    public record Order(String merchantIdentifier, String merchantReference, String fortId, String command, String tokenName,
+                        long amount, String currency, String responseCode, String acquirerResponseCode, String authorizationCode,
+                        long authorizedAmount, long capturedAmount, long refundedAmount, boolean voided,
+                        String lastCode, String lastMessage) {
+    }
+
+    private static final RowMapper<Order> ORDER = (rs, n) -> new Order(rs.getString("merchant_identifier"),
+            rs.getString("merchant_reference"), rs.getString("fort_id"), rs.getString("command"), rs.getString("token_name"),
+            rs.getLong("amount"), rs.getString("currency"), rs.getString("response_code"), rs.getString("acquirer_response_code"),
+            rs.getString("authorization_code"), rs.getLong("authorized_amount"), rs.getLong("captured_amount"),
+            rs.getLong("refunded_amount"), rs.getBoolean("voided"), rs.getString("last_code"), rs.getString("last_message"));
+
+    /**
+     * Records a new order; empty when the merchant reference exists already (nothing is changed then).
+     */
+    public Optional<String> insertOrder(String merchant, String reference, String command, String tokenName, String email,
+                                        long amount, String currency, String responseCode, String responseMessage,
+                                        String acquirerCode, String authorizationCode, long authorized, long captured,
+                                        String lastCode, String lastMessage) {
+        List<String> fortIds = jdbc.queryForList("""
+                INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, fort_id, command, token_name,
+                    customer_email, amount, currency, response_code, response_message, acquirer_response_code,
+                    authorization_code, authorized_amount, captured_amount, last_code, last_message)
+                VALUES (?, ?, (169000000000000000 + nextval('aps_simulator.fort_id_seq'))::text, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (merchant_identifier, merchant_reference) DO NOTHING
+                RETURNING fort_id""", String.class,
+                merchant, reference, command, tokenName, email, amount, currency, responseCode, responseMessage, acquirerCode,
+                authorizationCode, authorized, captured, lastCode, lastMessage);
+        return fortIds.stream().findFirst();
+    }
+
+    public Optional<Order> find(String merchant, String reference) {
+        return jdbc.query("SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ?",
+                ORDER, merchant, reference).stream().findFirst();
+    }
+
+    /** The outcome of a maintenance operation: its response code, and the order after it (null when not found). */
+    public record Maintenance(String responseCode, Order order) {
+    }
+
+    /** A refund of part or all of what was captured; at most the captured amount is ever refunded. */
+    public Maintenance refund(String merchant, String reference, String maintenanceReference, long amount, String currency) {
+        return tx.execute(status -> {
+            Optional<Order> found = jdbc.query("""
+                    SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ? FOR UPDATE""",
+                    ORDER, merchant, reference).stream().findFirst();
+            if (found.isEmpty()) {
+                return new Maintenance("00036", null);
+            }
+            Order order = found.get();
+            if (!order.currency().equals(currency)) {
+                return new Maintenance("00013", order);
+            }
+            if (maintenanceReference != null && maintenanceExists(merchant, maintenanceReference)) {
+                return new Maintenance("00066", order);
+            }
+            if (amount > order.capturedAmount() - order.refundedAmount()) {
+                return new Maintenance("07048", order);
+            }
+            String mref = maintenanceReference != null ? maintenanceReference : reference + "-R" + System.nanoTime();
+            try {
+                jdbc.update("""
+                        INSERT INTO aps_simulator.maintenance (merchant_identifier, maintenance_reference, merchant_reference,
+                            command, amount, currency, fort_id, response_code) VALUES (?, ?, ?, 'REFUND', ?, ?, ?, '06000')""",
+                        merchant, mref, reference, amount, currency, order.fortId());
+            } catch (DuplicateKeyException e) {
+                status.setRollbackOnly();
+                return new Maintenance("00066", order);
+            }
+            jdbc.update("""
+                    UPDATE aps_simulator.orders SET refunded_amount = refunded_amount + ?, last_code = '06000',
+                        last_message = 'Success', updated_at = now()
+                    WHERE merchant_identifier = ? AND merchant_reference = ?""", amount, merchant, reference);
+            return new Maintenance("06000", find(merchant, reference).orElseThrow());
+        });
+    }
+
+    /** Voids an authorization that was neither captured nor voided before. */
+    public Maintenance voidAuthorization(String merchant, String reference) {
+        return tx.execute(status -> {
+            Optional<Order> found = jdbc.query("""
+                    SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ? FOR UPDATE""",
+                    ORDER, merchant, reference).stream().findFirst();
+            if (found.isEmpty()) {
+                return new Maintenance("00036", null);
+            }
+            Order order = found.get();
+            if (!order.command().equals("AUTHORIZATION") || !order.responseCode().equals("02000")
+                    || order.voided() || order.capturedAmount() > 0) {
+                return new Maintenance("09047", order);
+            }
+            jdbc.update("""
+                    UPDATE aps_simulator.orders SET voided = TRUE, last_code = '08000', last_message = 'Success', updated_at = now()
+                    WHERE merchant_identifier = ? AND merchant_reference = ?""", merchant, reference);
+            return new Maintenance("08000", find(merchant, reference).orElseThrow());
+        });
+    }
+
+    private boolean maintenanceExists(String merchant, String maintenanceReference) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM aps_simulator.maintenance WHERE merchant_identifier = ? AND maintenance_reference = ?)",
+                Boolean.class, merchant, maintenanceReference));
+    }
+
+    /** Test and report helper: everything the simulator holds for a merchant. */
+    public List<Order> orders(String merchant) {
+        return jdbc.query("SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? ORDER BY merchant_reference", ORDER, merchant);
+    }
+
+    @Override
+    public void close() {
+        if (ownsDataSource && dataSource instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing a connection pool at shutdown; nothing else to do
+            }
+        }
+    }
+
+    /** Forgets everything (tests only). */
+    public void clear() {
+        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+    }
+}
