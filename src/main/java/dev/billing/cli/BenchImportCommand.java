@@ -1,5 +1,6 @@
 package dev.billing.cli;
 
+import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.importing.ImportService;
 import dev.billing.importing.ImportService.ImportResult;
 import java.io.BufferedWriter;
@@ -65,6 +66,7 @@ class BenchImportCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             cli.engine().close();
+            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
             deleteTree(work);
         }
     }
@@ -102,7 +104,7 @@ class BenchImportCommand implements Callable<Integer> {
                 .sum();
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

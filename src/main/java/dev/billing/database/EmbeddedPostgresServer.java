@@ -43,6 +43,7 @@ public final class EmbeddedPostgresServer {
     private final Long adoptedPid;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private boolean stopped;
 
     private EmbeddedPostgresServer(Path dataDir, int port, boolean owner, EmbeddedPostgres started, Long adoptedPid,
                                    FileChannel lockChannel, FileLock lock) {
@@ -62,6 +63,14 @@ public final class EmbeddedPostgresServer {
     public static EmbeddedPostgresServer startOrJoin(Path dataDir, Duration startupWait) {
         Path key = dataDir.toAbsolutePath().normalize();
         return RUNNING.computeIfAbsent(key, dir -> open(dir, startupWait));
+    }
+
+    /** Stops the server this JVM runs for that data directory, if any (before the directory is deleted, say). */
+    public static void stopIfRunning(Path dataDir) {
+        EmbeddedPostgresServer server = RUNNING.remove(dataDir.toAbsolutePath().normalize());
+        if (server != null) {
+            server.stop();
+        }
     }
 
     public String jdbcUrl() {
@@ -136,6 +145,10 @@ public final class EmbeddedPostgresServer {
     }
 
     private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         try {
             if (started != null) {
                 started.close();

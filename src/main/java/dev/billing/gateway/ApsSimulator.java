@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,6 +67,7 @@ public class ApsSimulator implements AutoCloseable {
     private final Random random;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -87,6 +89,11 @@ public class ApsSimulator implements AutoCloseable {
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(faults.threads(), r -> {
             Thread t = new Thread(r, "aps-simulator-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "aps-simulator-replies");
             t.setDaemon(true);
             return t;
         });
@@ -119,54 +126,96 @@ public class ApsSimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        scheduler.shutdownNow();
         executor.shutdownNow();
         store.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /**
+     * Handles one request on a server thread: checks, records, decides the faults. The reply is sent from the
+     * scheduler when latency or a slow reply is due, so waiting replies hold no thread.
+     */
+    private void handle(HttpExchange exchange) {
+        long arrived = System.nanoTime();
         requests.incrementAndGet();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        try (exchange) {
+        Runnable finish;
+        Duration delay = Duration.ZERO;
+        try {
             if (!exchange.getRequestMethod().equals("POST")) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
+                finish = () -> sendStatus(exchange, 405);
+            } else {
+                Map<String, Object> request = null;
+                try {
+                    request = ApsJson.read(exchange.getRequestBody().readAllBytes());
+                } catch (IllegalArgumentException e) {
+                    request = null;
+                }
+                if (request == null) {
+                    Map<String, String> invalid = Map.of("status", "00", "response_code", "00002", "response_message", MESSAGES.get("002"));
+                    finish = () -> reply(exchange, invalid, false);
+                } else {
+                    Map<String, String> fields = new LinkedHashMap<>();
+                    request.forEach((k, v) -> fields.put(k, String.valueOf(v)));
+                    boolean statusCheck = "CHECK_STATUS".equals(fields.get("query_command"));
+                    boolean faulty = !statusCheck || faults.faultsOnStatusChecks();
+                    if (faulty && draw(faults.http500Rate())) {
+                        finish = () -> sendStatus(exchange, 500);
+                    } else if (faulty && draw(faults.technicalErrorRate())) {
+                        Map<String, String> technical = answer(fields, "00", "006", null);
+                        finish = () -> reply(exchange, technical, false);
+                    } else {
+                        Map<String, String> answer = process(fields, request);
+                        // the latency is the gateway's whole answer time: its own work is part of it
+                        delay = faults.latency().minusNanos(System.nanoTime() - arrived);
+                        if (faulty && draw(faults.lostReplyRate())) {
+                            finish = () -> breakConnection(exchange);
+                        } else {
+                            if (faulty && draw(faults.slowReplyRate())) {
+                                delay = delay.plus(faults.slowReplyDelay());
+                            }
+                            boolean wrongSignature = faulty && draw(faults.badSignatureRate());
+                            finish = () -> reply(exchange, answer, wrongSignature);
+                        }
+                    }
+                }
             }
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            Map<String, Object> request;
-            try {
-                request = ApsJson.read(body);
-            } catch (IllegalArgumentException e) {
-                reply(exchange, Map.of("status", "00", "response_code", "00002", "response_message", MESSAGES.get("002")), false);
-                return;
-            }
-            Map<String, String> fields = new LinkedHashMap<>();
-            request.forEach((k, v) -> fields.put(k, String.valueOf(v)));
-            boolean statusCheck = "CHECK_STATUS".equals(fields.get("query_command"));
-            boolean faulty = !statusCheck || faults.faultsOnStatusChecks();
-            if (faulty && draw(faults.http500Rate())) {
-                exchange.sendResponseHeaders(500, -1);
-                return;
-            }
-            if (faulty && draw(faults.technicalErrorRate())) {
-                reply(exchange, answer(fields, "00", "006", null), false);
-                return;
-            }
-            Map<String, String> answer = process(fields, request);
-            pause(faults.latency());
-            if (faulty && draw(faults.lostReplyRate())) {
-                exchange.sendResponseHeaders(200, 4096);
-                exchange.getResponseBody().write('{');
-                return; // the connection closes with the body cut short: the reply is lost
-            }
-            if (faulty && draw(faults.slowReplyRate())) {
-                pause(faults.slowReplyDelay());
-            }
-            reply(exchange, answer, faulty && draw(faults.badSignatureRate()));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.error("APS simulator failed on a request: {}", e.toString());
-            exchange.sendResponseHeaders(500, -1);
-        } finally {
-            inFlight.decrementAndGet();
+            finish = () -> sendStatus(exchange, 500);
+        }
+        Runnable done = finish;
+        Runnable complete = () -> {
+            try {
+                done.run();
+            } finally {
+                exchange.close();
+                inFlight.decrementAndGet();
+            }
+        };
+        if (delay.isZero() || delay.isNegative()) {
+            complete.run();
+        } else {
+            scheduler.schedule(complete, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static void sendStatus(HttpExchange exchange, int status) {
+        try {
+            exchange.sendResponseHeaders(status, -1);
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    /** Announces a body, sends a byte of it and closes: the client sees the connection break mid-reply. */
+    private static void breakConnection(HttpExchange exchange) {
+        try {
+            exchange.sendResponseHeaders(200, 4096);
+            exchange.getResponseBody().write('{');
+            exchange.getResponseBody().flush();
+        } catch (IOException e) {
+            // the client went away already
         }
     }
 
@@ -339,14 +388,18 @@ public class ApsSimulator implements AutoCloseable {
         return reply;
     }
 
-    private void reply(HttpExchange exchange, Map<String, String> answer, boolean wrongSignature) throws IOException {
+    private void reply(HttpExchange exchange, Map<String, String> answer, boolean wrongSignature) {
         Map<String, String> signed = new LinkedHashMap<>(answer);
         signed.put("signature", signature.sign(answer, wrongSignature ? responsePhrase + "-wrong" : responsePhrase));
         byte[] body = ApsJson.write(signed);
         exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+        try {
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        } catch (IOException e) {
+            // the client went away (it timed out, say); the operation stays recorded
         }
     }
 
@@ -360,17 +413,6 @@ public class ApsSimulator implements AutoCloseable {
         }
         synchronized (random) {
             return random.nextDouble() < rate;
-        }
-    }
-
-    private static void pause(Duration duration) {
-        if (duration.isZero() || duration.isNegative()) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

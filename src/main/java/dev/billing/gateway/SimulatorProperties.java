@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * operations (PURCHASE, AUTHORIZATION, REFUND, VOID_AUTHORIZATION) that meet the fault; CHECK_STATUS meets them
  * only with {@code faults-on-status-checks}.
  *
- * @param latency          added before every reply
+ * @param latency          how long after a request its reply is sent (the simulator's own work included)
  * @param lostReplyRate    the operation is carried out and recorded, then the connection breaks before the reply
  * @param http500Rate      HTTP 500 before anything is recorded
  * @param technicalErrorRate a signed {@code 00006} (technical problem) before anything is recorded
@@ -24,7 +24,7 @@ public record SimulatorProperties(Duration latency, double lostReplyRate, double
     public SimulatorProperties {
         latency = latency == null ? Duration.ZERO : latency;
         slowReplyDelay = slowReplyDelay == null ? Duration.ofSeconds(40) : slowReplyDelay;
-        threads = threads == null ? 64 : threads;
+        threads = threads == null ? 8 : threads;
         for (double rate : new double[] {lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, badSignatureRate}) {
             if (rate < 0 || rate > 1) {
                 throw new IllegalArgumentException("billing.simulator fault rates must be between 0 and 1");

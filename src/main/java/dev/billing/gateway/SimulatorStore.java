@@ -1,10 +1,22 @@
 package dev.billing.gateway;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -46,23 +58,109 @@ public class SimulatorStore implements AutoCloseable {
             rs.getString("authorization_code"), rs.getLong("authorized_amount"), rs.getLong("captured_amount"),
             rs.getLong("refunded_amount"), rs.getBoolean("voided"), rs.getString("last_code"), rs.getString("last_message"));
 
+    /** A new order waiting for the writer. */
+    private record NewOrder(Object[] values, CompletableFuture<Optional<String>> fortId) {
+        String reference() {
+            return (String) values[1];
+        }
+    }
+
     /**
      * Records a new order; empty when the merchant reference exists already (nothing is changed then).
+     *
+     * <p>New orders from all request threads go through one writer that inserts whatever has queued up as one
+     * statement: a gateway's group commit. The caller gets its answer once that statement has committed.
      */
     public Optional<String> insertOrder(String merchant, String reference, String command, String tokenName, String email,
                                         long amount, String currency, String responseCode, String responseMessage,
                                         String acquirerCode, String authorizationCode, long authorized, long captured,
                                         String lastCode, String lastMessage) {
-        List<String> fortIds = jdbc.queryForList("""
-                INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, fort_id, command, token_name,
-                    customer_email, amount, currency, response_code, response_message, acquirer_response_code,
-                    authorization_code, authorized_amount, captured_amount, last_code, last_message)
-                VALUES (?, ?, (169000000000000000 + nextval('aps_simulator.fort_id_seq'))::text, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (merchant_identifier, merchant_reference) DO NOTHING
-                RETURNING fort_id""", String.class,
-                merchant, reference, command, tokenName, email, amount, currency, responseCode, responseMessage, acquirerCode,
-                authorizationCode, authorized, captured, lastCode, lastMessage);
-        return fortIds.stream().findFirst();
+        NewOrder pending = new NewOrder(new Object[] {merchant, reference, command, tokenName, email, amount, currency,
+            responseCode, responseMessage, acquirerCode, authorizationCode, authorized, captured, lastCode, lastMessage},
+                new CompletableFuture<>());
+        startWriter();
+        if (!queue.offer(pending)) {
+            throw new IllegalStateException("the simulator's writer is overloaded");
+        }
+        try {
+            return pending.fortId().get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording an order", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not record an order: " + e.getMessage(), e);
+        }
+    }
+
+    private final BlockingQueue<NewOrder> queue = new LinkedBlockingQueue<>(100_000);
+    private volatile Thread writer;
+
+    private synchronized void startWriter() {
+        if (writer == null) {
+            writer = new Thread(this::writeLoop, "aps-simulator-writer");
+            writer.setDaemon(true);
+            writer.start();
+        }
+    }
+
+    private void writeLoop() {
+        List<NewOrder> batch = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, 499);
+            try {
+                insertBatch(batch);
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.fortId().completeExceptionally(e));
+            }
+            batch.clear();
+        }
+    }
+
+    private static final String[] COLUMN_TYPES = {"text", "text", "text", "text", "text", "int8", "text", "text", "text", "text",
+        "text", "int8", "int8", "text", "text"};
+
+    private void insertBatch(List<NewOrder> batch) {
+        Object[][] columns = new Object[COLUMN_TYPES.length][batch.size()];
+        for (int row = 0; row < batch.size(); row++) {
+            for (int col = 0; col < COLUMN_TYPES.length; col++) {
+                columns[col][row] = batch.get(row).values()[col];
+            }
+        }
+        Map<String, String> inserted = new HashMap<>();
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            StringBuilder unnest = new StringBuilder();
+            for (int col = 0; col < COLUMN_TYPES.length; col++) {
+                unnest.append(col == 0 ? "" : ", ").append("?::").append(COLUMN_TYPES[col]).append("[]");
+            }
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, command, token_name,
+                        customer_email, amount, currency, response_code, response_message, acquirer_response_code,
+                        authorization_code, authorized_amount, captured_amount, last_code, last_message, fort_id)
+                    SELECT *, (169000000000000000 + nextval('aps_simulator.fort_id_seq'))::text FROM unnest(""" + unnest + """
+                    ) ON CONFLICT (merchant_identifier, merchant_reference) DO NOTHING
+                    RETURNING merchant_reference, fort_id""")) {
+                for (int col = 0; col < COLUMN_TYPES.length; col++) {
+                    Object[] values = COLUMN_TYPES[col].equals("int8")
+                            ? java.util.Arrays.stream(columns[col]).map(v -> (Long) v).toArray(Long[]::new) : columns[col];
+                    ps.setArray(col + 1, connection.createArrayOf(COLUMN_TYPES[col].equals("int8") ? "int8" : "text", values));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            return null;
+        });
+        for (NewOrder pending : batch) {
+            // Of two new orders with one reference in a batch, only the first is inserted; the second is a duplicate.
+            pending.fortId().complete(Optional.ofNullable(inserted.remove(pending.reference())));
+        }
     }
 
     public Optional<Order> find(String merchant, String reference) {
@@ -145,6 +243,10 @@ public class SimulatorStore implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread running = writer;
+        if (running != null) {
+            running.interrupt();
+        }
         if (ownsDataSource && dataSource instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -1,0 +1,93 @@
+package dev.billing.cli;
+
+import dev.billing.database.EmbeddedPostgresServer;
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The gateway benchmark: signed PURCHASE round trips between the engine's client and the in-process simulator
+ * (which records each one in PostgreSQL), with C calls in flight and L ms of added latency. Prints the rate and
+ * its share of the bound C / L.
+ */
+@Command(name = "bench-gateway", mixinStandardHelpOptions = true,
+        description = "Benchmarks signed PURCHASE round trips against the in-process simulator, in a throwaway embedded database.")
+class BenchGatewayCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    @Option(names = "--calls", defaultValue = "20000", description = "Round trips to time (default ${DEFAULT-VALUE}).")
+    int calls;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Latency the simulator adds to each reply (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--concurrency", defaultValue = "32", description = "Calls in flight (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    BenchGatewayCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("billing-bench-gateway");
+        try {
+            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
+                    "billing.gateway.max-concurrency", concurrency,
+                    "billing.simulator.latency", latencyMs + "ms"));
+            ApsClient client = cli.engine().bean(ApsClient.class);
+            Money amount = Money.parse("10.00", CurrencyUnit.require("AED"));
+            int warmUp = Math.min(2_000, Math.max(100, calls / 10));
+            run(client, amount, "W", warmUp);
+            long start = System.nanoTime();
+            long failures = run(client, amount, "B", calls);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double rate = calls / seconds;
+            String bound = latencyMs > 0
+                    ? String.format(", %.1f%% of the bound %,.0f/s (C / L)", 100 * rate / (concurrency * 1000.0 / latencyMs), concurrency * 1000.0 / latencyMs)
+                    : "";
+            cli.out().printf("%,d signed PURCHASE round trips in %.1f s with %d in flight, %d ms latency: %,.0f per second%s%s%n",
+                    calls, seconds, concurrency, latencyMs, rate, bound, failures == 0 ? "" : "; " + failures + " did not succeed");
+            return failures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        } finally {
+            cli.engine().close();
+            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
+            BenchImportCommand.deleteTree(work);
+        }
+    }
+
+    private long run(ApsClient client, Money amount, String prefix, int count) throws InterruptedException {
+        ExecutorService callers = Executors.newFixedThreadPool(concurrency);
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong failures = new AtomicLong();
+        String runId = Long.toString(System.nanoTime(), 36);
+        for (int t = 0; t < concurrency; t++) {
+            callers.submit(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    GatewayReply reply = client.purchase(prefix + "-" + runId + "-" + i, amount, "bench-token", "bench@example.com", null);
+                    if (reply.outcome() != OutcomeClass.SUCCESS) {
+                        failures.incrementAndGet();
+                    }
+                }
+            });
+        }
+        callers.shutdown();
+        callers.awaitTermination(1, TimeUnit.HOURS);
+        return failures.get();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.billing.cli;
+
+import dev.billing.gateway.ApsSimulator;
+import dev.billing.gateway.GatewayConfiguration;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.SimulatorProperties;
+import dev.billing.gateway.SimulatorStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "simulator", mixinStandardHelpOptions = true,
+        description = {"Runs the built-in Amazon Payment Services simulator alone, on loopback, until stopped (Ctrl-C / SIGTERM).",
+            "It keeps its records in the schema aps_simulator of the engine's database. Point an engine at it with",
+            "--billing.gateway.url=http://127.0.0.1:PORT/FortAPI/paymentApi and the same billing.gateway credentials."})
+class SimulatorCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    @Option(names = "--port", defaultValue = "8089", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--latency-ms", description = "Added before every reply.")
+    Long latencyMs;
+
+    @Option(names = "--lost-reply-rate", description = "Share of operations recorded whose reply is then lost (0..1).")
+    Double lostReplyRate;
+
+    @Option(names = "--http-500-rate", description = "Share of operations answered HTTP 500 before anything is recorded.")
+    Double http500Rate;
+
+    @Option(names = "--technical-error-rate", description = "Share of operations answered 00006 before anything is recorded.")
+    Double technicalErrorRate;
+
+    @Option(names = "--slow-reply-rate", description = "Share of operations recorded whose reply comes after --slow-reply-ms.")
+    Double slowReplyRate;
+
+    @Option(names = "--slow-reply-ms", description = "Delay of a slow reply (default 40000).")
+    Long slowReplyMs;
+
+    @Option(names = "--bad-signature-rate", description = "Share of operations recorded whose reply is wrongly signed.")
+    Double badSignatureRate;
+
+    @Option(names = "--seed", description = "Seed of the fault draws, for repeatable runs.")
+    Long seed;
+
+    SimulatorCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> overrides = new HashMap<>();
+        putIfSet(overrides, "billing.simulator.latency", latencyMs == null ? null : latencyMs + "ms");
+        putIfSet(overrides, "billing.simulator.lost-reply-rate", lostReplyRate);
+        putIfSet(overrides, "billing.simulator.http500-rate", http500Rate);
+        putIfSet(overrides, "billing.simulator.technical-error-rate", technicalErrorRate);
+        putIfSet(overrides, "billing.simulator.slow-reply-rate", slowReplyRate);
+        putIfSet(overrides, "billing.simulator.slow-reply-delay", slowReplyMs == null ? null : slowReplyMs + "ms");
+        putIfSet(overrides, "billing.simulator.bad-signature-rate", badSignatureRate);
+        putIfSet(overrides, "billing.simulator.seed", seed);
+        cli.engine().override(overrides);
+        GatewayProperties credentials = cli.engine().bean(GatewayProperties.class).forSimulator(null);
+        SimulatorProperties faults = cli.engine().bean(SimulatorProperties.class);
+        DataSource engineData = cli.engine().bean(DataSource.class);
+        DataSource own = GatewayConfiguration.simulatorDataSource(engineData);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials, faults, port)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
+            cli.out().printf("APS simulator listening on %s (merchant %s, %s); %s%n", simulator.url(),
+                    credentials.merchantIdentifier(), credentials.signature().label(), describe(faults));
+            stopped.await();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void putIfSet(Map<String, Object> map, String name, Object value) {
+        if (value != null) {
+            map.put(name, value);
+        }
+    }
+
+    static String describe(SimulatorProperties f) {
+        return String.format("latency %d ms, faults: lost reply %.0f%%, HTTP 500 %.0f%%, technical error %.0f%%, slow reply %.0f%%, bad signature %.0f%%",
+                f.latency().toMillis(), f.lostReplyRate() * 100, f.http500Rate() * 100, f.technicalErrorRate() * 100,
+                f.slowReplyRate() * 100, f.badSignatureRate() * 100);
+    }
+}
