@@ -1,5 +1,7 @@
 package dev.billing.cli;
 
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobControl.Recovery;
 import java.util.List;
@@ -81,9 +83,10 @@ class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            GracefulStop.install(control(cli), cli.engine().bean(ExecutionOwnership.class), cli.err());
             JobExecution execution = control(cli).restart(id);
             cli.out().println("restarted execution " + id + " as execution " + execution.getId());
-            return ExecutionPrinter.printOutcome(cli, execution);
+            return RunCommand.report(cli, execution);
         }
     }
 

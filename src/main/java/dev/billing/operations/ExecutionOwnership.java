@@ -67,6 +67,11 @@ public class ExecutionOwnership implements JobExecutionListener {
         }
     }
 
+    /** The executions this process is running now. */
+    public java.util.Set<Long> ownedExecutions() {
+        return java.util.Set.copyOf(held.keySet());
+    }
+
     /** True when a live process (this one or another) holds the execution's ownership lock. */
     public boolean isOwnedByLiveProcess(long executionId) {
         if (held.containsKey(executionId)) {

@@ -7,6 +7,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.infrastructure.item.Chunk;
 
 /**
@@ -17,6 +18,7 @@ public class ProgressListener implements ChunkListener<Object, Object>, StepExec
 
     private final String label;
     private final DoubleSupplier fractionDone;
+    private final long total;
     private final PrintStream out;
     private final long intervalNanos;
     private StepExecution stepExecution;
@@ -26,8 +28,18 @@ public class ProgressListener implements ChunkListener<Object, Object>, StepExec
 
     /** {@code fractionDone} may return a negative number when the total is not known. */
     public ProgressListener(String label, DoubleSupplier fractionDone, PrintStream out, Duration interval) {
+        this(label, fractionDone, -1, out, interval);
+    }
+
+    /** Progress towards a known number of items. */
+    public ProgressListener(String label, long total, PrintStream out, Duration interval) {
+        this(label, () -> -1, total, out, interval);
+    }
+
+    private ProgressListener(String label, DoubleSupplier fractionDone, long total, PrintStream out, Duration interval) {
         this.label = label;
         this.fractionDone = fractionDone;
+        this.total = total;
         this.out = out;
         this.intervalNanos = interval.toNanos();
     }
@@ -42,6 +54,15 @@ public class ProgressListener implements ChunkListener<Object, Object>, StepExec
 
     @Override
     public void afterChunk(Chunk<Object> chunk) {
+        maybePrint();
+    }
+
+    @Override
+    public void afterChunk(ChunkContext context) {
+        maybePrint();
+    }
+
+    private void maybePrint() {
         long now = System.nanoTime();
         if (out != null && now - lastPrintNanos >= intervalNanos) {
             lastPrintNanos = now;
@@ -61,8 +82,9 @@ public class ProgressListener implements ChunkListener<Object, Object>, StepExec
         long done = stepExecution.getReadCount();
         double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
         double rate = (done - startCount) / seconds;
-        double fraction = fractionDone.getAsDouble();
-        StringBuilder text = new StringBuilder(String.format("%s: %,d rows, %,.0f rows/s", label, done, rate));
+        double fraction = total > 0 ? Math.min(1.0, (double) done / total) : fractionDone.getAsDouble();
+        String of = total > 0 ? String.format(" of %,d", total) : "";
+        StringBuilder text = new StringBuilder(String.format("%s: %,d%s done, %,.0f/s", label, done, of, rate));
         if (fraction >= 0) {
             text.append(String.format(", %.0f%%", fraction * 100));
             if (fraction > 0 && fraction < 1) {

@@ -1,0 +1,96 @@
+package dev.billing.charging;
+
+import dev.billing.gateway.ApsClient;
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.JobExclusivity;
+import dev.billing.operations.ProgressListener;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalDate;
+import javax.sql.DataSource;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code charge-orders}: resolve what earlier runs left unknown, charge every order due on the business date,
+ * then resolve what this run left unknown. The business date is the one identifying parameter, so running a date
+ * again after it completed does nothing, and running it after it failed resumes it.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ChargeOrdersJobConfiguration {
+
+    public static final String JOB_NAME = "charge-orders";
+    public static final String BUSINESS_DATE = "businessDate";
+
+    @Bean
+    Job chargeOrdersJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource,
+                        Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener((JobExecutionListener) ownership)
+                .listener((JobExecutionListener) new JobExclusivity(dataSource))
+                .start(resolveBeforeChargingStep)
+                .next(chargeStep)
+                .next(resolveAfterChargingStep)
+                .build();
+    }
+
+    @Bean
+    Step resolveBeforeChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveTasklet) {
+        return new StepBuilder("resolve-unknown", jobRepository).tasklet(resolveTasklet, tm).build();
+    }
+
+    @Bean
+    Step chargeStep(JobRepository jobRepository, PlatformTransactionManager tm, ChargeTasklet chargeTasklet,
+                    ProgressListener chargeProgress) {
+        return new StepBuilder("charge", jobRepository)
+                .tasklet(chargeTasklet, tm)
+                .listener((StepExecutionListener) chargeTasklet)
+                .listener((StepExecutionListener) chargeProgress)
+                .listener((ChunkListener<?, ?>) chargeProgress)
+                .build();
+    }
+
+    @Bean
+    Step resolveAfterChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveTasklet) {
+        return new StepBuilder("resolve-unknown-after", jobRepository).tasklet(resolveTasklet, tm).build();
+    }
+
+    @Bean
+    @StepScope
+    ResolveTasklet resolveTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings settings,
+                                  @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate) {
+        return new ResolveTasklet(ledger, client.getObject(), settings, businessDate);
+    }
+
+    @Bean
+    @StepScope
+    ChargeTasklet chargeTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings settings,
+                                @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate,
+                                PlatformTransactionManager transactionManager) {
+        return new ChargeTasklet(ledger, client.getObject(), settings, businessDate, transactionManager);
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener chargeProgress(ChargeLedger ledger, JdbcTemplate jdbc,
+                                    @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate,
+                                    @Value("${billing.progress.enabled:false}") boolean enabled,
+                                    @Value("${billing.progress.interval:2s}") Duration interval) {
+        PrintStream out = enabled ? System.out : null;
+        long due = enabled ? ledger.countDue(businessDate) : 0;
+        return new ProgressListener("charge-orders " + businessDate, due, out, interval);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.billing.charging;
+
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** The settings of charge-orders. */
+@Component
+public class ChargeSettings {
+
+    final int chunkSize;
+    final int pageSize;
+    final int concurrency;
+    final RetrySchedule schedule;
+    final int maxPerCard30d;
+    final int resolveTries;
+    final Duration resolveBackoff;
+
+    public ChargeSettings(@Value("${billing.chunk-size:100}") int chunkSize,
+                          @Value("${billing.gateway.max-concurrency:32}") int concurrency,
+                          @Value("${billing.retry.schedule:1d,3d,7d}") String schedule,
+                          @Value("${billing.retry.max-per-card-30d:10}") int maxPerCard30d,
+                          @Value("${billing.resolve.tries:3}") int resolveTries,
+                          @Value("${billing.resolve.backoff:200ms}") Duration resolveBackoff,
+                          @Value("${billing.charge.page-size:500}") int pageSize) {
+        this.chunkSize = Math.max(1, chunkSize);
+        this.pageSize = Math.max(1, pageSize);
+        this.concurrency = Math.max(1, concurrency);
+        this.schedule = RetrySchedule.parse(schedule);
+        this.maxPerCard30d = maxPerCard30d;
+        this.resolveTries = resolveTries;
+        this.resolveBackoff = resolveBackoff;
+    }
+
+    public RetrySchedule schedule() {
+        return schedule;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.billing.cli;
+
+import dev.billing.charging.ChargeReport;
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.GracefulStop;
+import dev.billing.operations.JobControl;
+import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
+import dev.billing.operations.JobRunner;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs one job now for a business date (default: today in billing.zone).",
+            "JOB: charge-orders (verify-tokens, reconcile and nightly come in later versions).",
+            "Exit codes: 0 completed (also when it had completed before); 1 failed or stopped; 2 usage error."})
+class RunCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    @Parameters(paramLabel = "JOB")
+    String job;
+
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The business date.")
+    LocalDate date;
+
+    RunCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        JobRunner runner = cli.engine().bean(JobRunner.class);
+        LocalDate businessDate = date != null ? date : runner.today();
+        GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
+        JobExecution execution;
+        try {
+            execution = runner.run(job, businessDate);
+        } catch (AlreadyCompletedException e) {
+            long id = e.completed() == null ? -1 : e.completed().getId();
+            cli.out().printf("%s for %s already completed (execution %d); nothing to do%n", job, businessDate, id);
+            return ExitCodes.OK;
+        }
+        return report(cli, execution);
+    }
+
+    /** Prints what a billing job did, then its outcome; returns the exit code. */
+    static int report(CliContext cli, JobExecution execution) {
+        if (execution.getJobInstance().getJobName().equals("charge-orders")) {
+            cli.engine().bean(ChargeReport.class).summary(execution).forEach(cli.out()::println);
+        }
+        return ExecutionPrinter.printOutcome(cli, execution);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.billing.operations;
+
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT while a job runs: the job's executions in this process are asked to stop after their current
+ * chunk, and the command then ends normally with the executions STOPPED (restartable). The JVM's default would be
+ * to run its shutdown hooks at once, and those stop the embedded PostgreSQL under the running job. A second
+ * signal ends the process immediately.
+ */
+public final class GracefulStop {
+
+    private static final Logger log = LoggerFactory.getLogger(GracefulStop.class);
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+
+    private GracefulStop() {
+    }
+
+    public static void install(JobControl control, ExecutionOwnership ownership, PrintStream err) {
+        if (!INSTALLED.compareAndSet(false, true)) {
+            return;
+        }
+        AtomicBoolean asked = new AtomicBoolean();
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    if (!asked.compareAndSet(false, true)) {
+                        err.println("second SIG" + signal.getName() + ": exiting now; 'jobs recover' then 'jobs restart' resume the run");
+                        Runtime.getRuntime().halt(128 + signal.getNumber());
+                    }
+                    for (long id : ownership.ownedExecutions()) {
+                        err.println("SIG" + signal.getName() + ": stopping execution " + id + " after its current chunk"
+                                + " (send it again to exit at once)");
+                        log.info("SIG{} received: stopping job execution {} after its current chunk", signal.getName(), id);
+                        control.stop(id);
+                    }
+                });
+            } catch (IllegalArgumentException e) {
+                log.debug("cannot handle SIG{} here: {}", name, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.billing.operations;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/** Runs a billing job for a business date: the one identifying parameter of every billing job. */
+@Service
+public class JobRunner {
+
+    public static final String BUSINESS_DATE = "businessDate";
+    /** The jobs {@code run} knows, in the order the contract names them. */
+    public static final List<String> RUNNABLE = List.of("verify-tokens", "charge-orders", "reconcile", "nightly");
+
+    private final Map<String, Job> jobs = new TreeMap<>();
+    private final JobLauncherService launcher;
+    private final ZoneId zone;
+
+    public JobRunner(List<Job> jobs, JobLauncherService launcher, @Value("${billing.zone:UTC}") String zone) {
+        jobs.forEach(job -> this.jobs.put(job.getName(), job));
+        this.launcher = launcher;
+        this.zone = ZoneId.of(zone);
+    }
+
+    /** Today in {@code billing.zone}. */
+    public LocalDate today() {
+        return LocalDate.now(zone);
+    }
+
+    public JobExecution run(String jobName, LocalDate businessDate) {
+        Job job = jobs.get(jobName);
+        if (job == null || !RUNNABLE.contains(jobName)) {
+            List<String> available = RUNNABLE.stream().filter(jobs::containsKey).toList();
+            throw new UsageException("there is no job '" + jobName + "' to run" + (RUNNABLE.contains(jobName) ? " in this version" : "")
+                    + "; available: " + String.join(", ", available));
+        }
+        return launcher.start(job, new JobParametersBuilder().addLocalDate(BUSINESS_DATE, businessDate).toJobParameters());
+    }
+}
