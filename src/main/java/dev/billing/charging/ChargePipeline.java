@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,7 @@ public class ChargePipeline implements AutoCloseable {
     private final BlockingQueue<ChargeResult> completed = new LinkedBlockingQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Set<String> deadTokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<Void>> lastChargeOnToken = new ConcurrentHashMap<>();
     private final AtomicReference<GatewayReply> configError = new AtomicReference<>();
     private final AtomicReference<RuntimeException> feederFailure = new AtomicReference<>();
     private volatile boolean feederDone;
@@ -104,7 +106,7 @@ public class ChargePipeline implements AutoCloseable {
                 for (DueOrder order : ledger.prepare(chargeable, date, jobExecutionId)) {
                     window.acquire();
                     outstanding.incrementAndGet();
-                    workers.execute(() -> charge(order));
+                    submitAfterEarlierChargesOnItsToken(order);
                 }
             }
         } catch (InterruptedException e) {
@@ -115,6 +117,20 @@ public class ChargePipeline implements AutoCloseable {
         } finally {
             feederDone = true;
         }
+    }
+
+    /**
+     * Charges on one token go one after the other, never two at once: a hard decline is seen before the next
+     * charge on that card is sent (it is then not sent), and issuers do not see parallel charges on one card.
+     */
+    private void submitAfterEarlierChargesOnItsToken(DueOrder order) {
+        String token = order.tokenName();
+        CompletableFuture<Void> previous = lastChargeOnToken.get(token);
+        CompletableFuture<Void> next = previous == null
+                ? CompletableFuture.runAsync(() -> charge(order), workers)
+                : previous.thenRunAsync(() -> charge(order), workers);
+        lastChargeOnToken.put(token, next);
+        next.whenComplete((v, e) -> lastChargeOnToken.remove(token, next)); // after put: an early finish still removes it
     }
 
     private void hold(DueOrder order, String reason) {

@@ -55,12 +55,17 @@ public class JobExclusivity implements JobExecutionListener {
     @Override
     public void afterJob(JobExecution jobExecution) {
         Connection connection = held.remove(jobExecution.getId());
-        if (connection != null) {
-            try (connection) {
-                // closing the session releases its advisory locks
-            } catch (SQLException ignored) {
-                // the session is gone either way
-            }
+        if (connection == null) {
+            return;
+        }
+        // a pooled connection's session outlives close(): the lock must be released explicitly
+        try (connection; PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+            unlock.setInt(1, LOCK_CLASS);
+            unlock.setString(2, jobExecution.getJobInstance().getJobName());
+            unlock.execute();
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(JobExclusivity.class).warn("Could not release the {} lock: {}",
+                    jobExecution.getJobInstance().getJobName(), e.getMessage());
         }
     }
 }
