@@ -143,6 +143,7 @@ public class ChargeLedger {
             DueOrder order = result.order();
             switch (result.kind()) {
                 case HELD -> holds.add(new Object[] {Date.valueOf(date), order.orderId(), order.tokenName(), result.reason(), jobExecutionId});
+                case WITHDRAWN -> unsent.add(new Object[] {order.reference()});
                 case NOT_SENT -> {
                     unsent.add(new Object[] {order.reference()});
                     holds.add(new Object[] {Date.valueOf(date), order.orderId(), order.tokenName(), result.reason(), jobExecutionId});

@@ -103,19 +103,32 @@ public class ChargePipeline implements AutoCloseable {
                         chargeable.add(order);
                     }
                 }
-                for (DueOrder order : ledger.prepare(chargeable, date, jobExecutionId)) {
-                    window.acquire();
+                List<DueOrder> prepared = ledger.prepare(chargeable, date, jobExecutionId);
+                for (int i = 0; i < prepared.size(); i++) {
+                    if (stopping || !acquireRoom()) {
+                        // prepared, never sent: withdrawn, so that no one has to ask the gateway about them
+                        prepared.subList(i, prepared.size()).forEach(o -> completed.add(ChargeResult.withdrawn(o, "the run stopped")));
+                        return;
+                    }
                     outstanding.incrementAndGet();
-                    submitAfterEarlierChargesOnItsToken(order);
+                    submitAfterEarlierChargesOnItsToken(prepared.get(i));
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("Reading due orders failed: {}", e.toString());
             feederFailure.set(e);
         } finally {
             feederDone = true;
+        }
+    }
+
+    private boolean acquireRoom() {
+        try {
+            window.acquire();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -139,9 +152,13 @@ public class ChargePipeline implements AutoCloseable {
 
     private void charge(DueOrder order) {
         try {
-            if (stopping && configError.get() != null || deadTokens.contains(order.tokenName())) {
-                completed.add(ChargeResult.notSent(order, deadTokens.contains(order.tokenName())
-                        ? "token " + order.tokenName() + " was hard-declined in this run" : "the run stopped on a gateway configuration error"));
+            if (deadTokens.contains(order.tokenName())) {
+                completed.add(ChargeResult.notSent(order, "token " + order.tokenName() + " was hard-declined in this run"));
+                return;
+            }
+            if (stopping) {
+                completed.add(ChargeResult.withdrawn(order, configError.get() != null
+                        ? "the run stopped on a gateway configuration error" : "the run stopped"));
                 return;
             }
             GatewayReply reply = client.purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(),
@@ -211,9 +228,14 @@ public class ChargePipeline implements AutoCloseable {
      */
     public List<ChargeResult> finish(Duration wait) throws InterruptedException {
         stopping = true;
+        feeder.interrupt(); // it may be waiting for room in the window, which nobody makes any more
         feeder.join(wait.toMillis());
+        // queued charges (some wait for an earlier one on their token) still run: they see the stop and withdraw
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         workers.shutdown();
-        workers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
         List<ChargeResult> rest = new ArrayList<>();
         completed.drainTo(rest);
         return rest;

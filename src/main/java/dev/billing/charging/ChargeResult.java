@@ -8,7 +8,11 @@ import dev.billing.gateway.GatewayReply;
  */
 public record ChargeResult(Kind kind, DueOrder order, GatewayReply reply, String reason) {
 
-    public enum Kind { SENT, HELD, NOT_SENT }
+    /**
+     * SENT: the gateway was called. HELD: not charged today, for a reason a person may act on. NOT_SENT: prepared,
+     * then held after all (its token died meanwhile). WITHDRAWN: prepared, then not sent because the run stopped.
+     */
+    public enum Kind { SENT, HELD, NOT_SENT, WITHDRAWN }
 
     public static ChargeResult sent(DueOrder order, GatewayReply reply) {
         return new ChargeResult(Kind.SENT, order, reply, null);
@@ -16,6 +20,10 @@ public record ChargeResult(Kind kind, DueOrder order, GatewayReply reply, String
 
     public static ChargeResult held(DueOrder order, String reason) {
         return new ChargeResult(Kind.HELD, order, null, reason);
+    }
+
+    public static ChargeResult withdrawn(DueOrder order, String reason) {
+        return new ChargeResult(Kind.WITHDRAWN, order, null, reason);
     }
 
     public static ChargeResult notSent(DueOrder order, String reason) {

@@ -16,6 +16,9 @@ public record ChargeStats(long charged, long declined, long failed, long unknown
     public static ChargeStats of(List<ChargeResult> results) {
         long charged = 0, declined = 0, failed = 0, unknown = 0, held = 0;
         for (ChargeResult r : results) {
+            if (r.kind() == ChargeResult.Kind.WITHDRAWN) {
+                continue;
+            }
             if (r.kind() != ChargeResult.Kind.SENT) {
                 held++;
                 continue;

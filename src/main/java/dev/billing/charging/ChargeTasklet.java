@@ -70,10 +70,11 @@ public class ChargeTasklet implements Tasklet, StepExecutionListener {
         ledger.record(batch, businessDate, settings.schedule, jobExecutionId);
         ChargeStats stats = ChargeStats.of(batch);
         stats.addTo(contribution.getStepExecution().getExecutionContext());
-        for (int i = 0; i < batch.size(); i++) {
+        long sent = stats.charged() + stats.declined() + stats.failed() + stats.unknown();
+        for (long i = 0; i < sent + stats.held(); i++) {
             contribution.incrementReadCount();
         }
-        contribution.incrementWriteCount(batch.size() - stats.held());
+        contribution.incrementWriteCount(sent);
         contribution.incrementFilterCount(stats.held());
         return RepeatStatus.CONTINUABLE;
     }

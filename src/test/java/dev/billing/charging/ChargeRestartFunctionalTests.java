@@ -1,0 +1,127 @@
+package dev.billing.charging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.billing.EngineProcess;
+import dev.billing.EngineTest;
+import dev.billing.gateway.ApsClient;
+import dev.billing.operations.JobControl;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * After Spring Batch's RestartFunctionalTests, with a real process: charge-orders runs in a JVM of its own (with
+ * its in-process simulator answering after 50 ms) on thousands of orders and is killed part-way, with SIGKILL or
+ * SIGTERM; the operator's commands finish the night; every order is charged exactly once at the gateway. The
+ * simulator keeps its records in the database, so the one in this JVM knows what the killed one charged.
+ */
+@EngineTest
+class ChargeRestartFunctionalTests {
+
+    private static final int ORDERS = 4000;
+    private static final LocalDate D = LocalDate.of(2026, 11, 27);
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    JobControl jobControl;
+    @Autowired
+    ApsClient inProcessGateway;
+
+    private ChargeFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new ChargeFixtures(jdbc);
+        fixtures.reset();
+        fixtures.manyOrders(ORDERS, 400);
+    }
+
+    private Process startCharging(String logName) throws Exception {
+        return startCharging(logName, 50);
+    }
+
+    private Process startCharging(String logName, int latencyMs) throws Exception {
+        Path log = Path.of("target/engine-logs", logName);
+        Process engine = EngineProcess.start(log, "run", "charge-orders", "--date", D.toString(),
+                "--billing.simulator.latency=" + latencyMs + "ms");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .failFast("the engine ended before it could be stopped:\n" + EngineProcess.output(log), () -> !engine.isAlive())
+                .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 500);
+        return engine;
+    }
+
+    private long lastExecution() {
+        return jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
+    }
+
+    private void assertEveryOrderChargedExactlyOnce() {
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isEqualTo(ORDERS);
+        assertThat(fixtures.gatewaySuccessesPerOrder()).hasSize(ORDERS).allSatisfy((order, n) -> assertThat(n).as(order).isEqualTo(1));
+        assertThat(fixtures.unresolved()).isZero();
+        assertThat(fixtures.totalsMismatch()).isEmpty();
+    }
+
+    @Test
+    void killedWithSigkillThenRecoveredAndRestarted() throws Exception {
+        Process engine = startCharging("charge-sigkill.log");
+        engine.destroyForcibly();
+        assertThat(engine.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long id = lastExecution();
+        assertThat(jobControl.get(id).getStatus()).isEqualTo(BatchStatus.STARTED);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isLessThan(ORDERS);
+
+        assertThat(jobControl.recover()).singleElement().satisfies(r -> assertThat(r.recovered()).isTrue());
+        JobExecution restarted = jobControl.restart(id);
+
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertEveryOrderChargedExactlyOnce();
+    }
+
+    @Test
+    void stoppedWithSigtermThenRestarted() throws Exception {
+        Process engine = startCharging("charge-sigterm.log");
+        engine.destroy();
+        assertThat(engine.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long id = lastExecution();
+        assertThat(jobControl.get(id).getStatus()).as(EngineProcess.output(Path.of("target/engine-logs/charge-sigterm.log")))
+                .isEqualTo(BatchStatus.STOPPED);
+        assertThat(engine.exitValue()).isEqualTo(1);
+        assertThat(fixtures.unresolved()).as("the calls in flight were recorded, and what was never sent withdrawn").isZero();
+
+        JobExecution restarted = jobControl.restart(id);
+
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertEveryOrderChargedExactlyOnce();
+    }
+
+    @Test
+    void twoRunsAtOnceCannotBothCharge() throws Exception {
+        Process first = startCharging("charge-first.log", 250);
+        Path sameDateLog = Path.of("target/engine-logs/charge-same-date.log");
+        Path otherDateLog = Path.of("target/engine-logs/charge-other-date.log");
+        Process sameDate = EngineProcess.start(sameDateLog, "run", "charge-orders", "--date", D.toString());
+        Process otherDate = EngineProcess.start(otherDateLog, "run", "charge-orders", "--date", D.plusDays(1).toString());
+
+        assertThat(sameDate.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(otherDate.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(first.isAlive()).as("the first run was still charging while the others tried").isTrue();
+        assertThat(first.waitFor(3, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(first.exitValue()).as(EngineProcess.output(Path.of("target/engine-logs/charge-first.log"))).isZero();
+        assertThat(sameDate.exitValue()).isEqualTo(1);
+        assertThat(EngineProcess.output(sameDateLog)).contains("already running as execution");
+        assertThat(otherDate.exitValue()).isEqualTo(1);
+        assertThat(EngineProcess.output(otherDateLog)).contains("another charge-orders run is in progress");
+        assertEveryOrderChargedExactlyOnce();
+    }
+}
