@@ -43,6 +43,7 @@ public final class Cli {
         boolean debug = commandArgs.contains("--debug");
         if (debug) {
             System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
+            System.setProperty("BILLING_BATCH_CONSOLE_LEVEL", "WARN");
             System.setProperty("BILLING_STARTUP_FAILURE_LEVEL", "ERROR");
         }
         try (EngineContext engine = new EngineContext(springArgs, defaults)) {
@@ -61,6 +62,7 @@ public final class Cli {
         } finally {
             if (debug) {
                 System.clearProperty("BILLING_CONSOLE_LEVEL");
+                System.clearProperty("BILLING_BATCH_CONSOLE_LEVEL");
                 System.clearProperty("BILLING_STARTUP_FAILURE_LEVEL");
             }
         }
