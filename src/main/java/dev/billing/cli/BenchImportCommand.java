@@ -6,9 +6,6 @@ import dev.billing.importing.ImportService.ImportResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +58,7 @@ class BenchImportCommand implements Callable<Integer> {
             Duration took = Duration.between(orders.getStartTime(), orders.getEndTime());
             double seconds = Math.max(0.001, took.toMillis() / 1000.0);
             cli.out().printf("imported %,d order rows in %.1f s: %,.0f rows/s; peak heap %,d MB of %,d MB max%n",
-                    orders.getReadCount(), seconds, orders.getReadCount() / seconds, peakHeap() >> 20,
+                    orders.getReadCount(), seconds, orders.getReadCount() / seconds, BenchCommand.peakHeap() >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
             return ExitCodes.OK;
         } finally {
@@ -94,14 +91,6 @@ class BenchImportCommand implements Callable<Integer> {
                 out.write("B-" + i + ",C" + t + ",bench-tok-" + t + "," + amount + "," + currency + "," + status + "\n");
             }
         }
-    }
-
-    private static long peakHeap() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getPeakUsage)
-                .mapToLong(usage -> usage == null ? 0 : usage.getUsed())
-                .sum();
     }
 
     static void deleteTree(Path root) {

@@ -175,9 +175,7 @@ public class SimulatorStore implements AutoCloseable {
     /** A refund of part or all of what was captured; at most the captured amount is ever refunded. */
     public Maintenance refund(String merchant, String reference, String maintenanceReference, long amount, String currency) {
         return tx.execute(status -> {
-            Optional<Order> found = jdbc.query("""
-                    SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ? FOR UPDATE""",
-                    ORDER, merchant, reference).stream().findFirst();
+            Optional<Order> found = lockOrder(merchant, reference);
             if (found.isEmpty()) {
                 return new Maintenance("00036", null);
             }
@@ -212,9 +210,7 @@ public class SimulatorStore implements AutoCloseable {
     /** Voids an authorization that was neither captured nor voided before. */
     public Maintenance voidAuthorization(String merchant, String reference) {
         return tx.execute(status -> {
-            Optional<Order> found = jdbc.query("""
-                    SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ? FOR UPDATE""",
-                    ORDER, merchant, reference).stream().findFirst();
+            Optional<Order> found = lockOrder(merchant, reference);
             if (found.isEmpty()) {
                 return new Maintenance("00036", null);
             }
@@ -228,6 +224,11 @@ public class SimulatorStore implements AutoCloseable {
                     WHERE merchant_identifier = ? AND merchant_reference = ?""", merchant, reference);
             return new Maintenance("08000", find(merchant, reference).orElseThrow());
         });
+    }
+
+    private Optional<Order> lockOrder(String merchant, String reference) {
+        return jdbc.query("SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ? FOR UPDATE",
+                ORDER, merchant, reference).stream().findFirst();
     }
 
     private boolean maintenanceExists(String merchant, String maintenanceReference) {
