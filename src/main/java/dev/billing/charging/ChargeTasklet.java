@@ -2,6 +2,7 @@ package dev.billing.charging;
 
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
+import dev.billing.ledger.CallPipeline;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -31,7 +32,7 @@ public class ChargeTasklet implements Tasklet, StepExecutionListener {
     private final ChargeSettings settings;
     private final LocalDate businessDate;
     private final TransactionTemplate transaction;
-    private ChargePipeline pipeline;
+    private CallPipeline<DueOrder, ChargeResult> pipeline;
     private long jobExecutionId;
 
     public ChargeTasklet(ChargeLedger ledger, ApsClient client, ChargeSettings settings, LocalDate businessDate,
@@ -47,8 +48,7 @@ public class ChargeTasklet implements Tasklet, StepExecutionListener {
     public void beforeStep(StepExecution stepExecution) {
         jobExecutionId = stepExecution.getJobExecutionId();
         ledger.refreshStatistics();
-        pipeline = new ChargePipeline(ledger, client, businessDate, jobExecutionId, settings.concurrency, settings.pageSize,
-                settings.maxPerCard30d, settings.chunkSize);
+        pipeline = ChargePipeline.create(ledger, client, businessDate, jobExecutionId, settings);
         pipeline.start();
     }
 
@@ -59,8 +59,9 @@ public class ChargeTasklet implements Tasklet, StepExecutionListener {
         }
         List<ChargeResult> batch = pipeline.take(settings.chunkSize);
         if (batch.isEmpty()) {
-            GatewayReply configError = pipeline.configError();
-            if (configError != null) {
+            ChargeResult stopped = pipeline.stoppedBy();
+            if (stopped != null) {
+                GatewayReply configError = stopped.reply();
                 throw new GatewayConfigurationException("the gateway refused a request as misconfigured (" + configError.responseCode()
                         + " " + configError.responseMessage() + " on " + configError.merchantReference()
                         + "); no order was marked failed. Fix the billing.gateway settings, then restart this execution");
