@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** The settings of charge-orders. */
+/** The settings of charge-orders; chunk size, concurrency and resolution are shared with verify-tokens. */
 @Component
 public class ChargeSettings {
 
@@ -34,5 +34,25 @@ public class ChargeSettings {
 
     public RetrySchedule schedule() {
         return schedule;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public int resolveTries() {
+        return resolveTries;
+    }
+
+    public Duration resolveBackoff() {
+        return resolveBackoff;
     }
 }

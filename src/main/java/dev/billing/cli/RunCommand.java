@@ -1,6 +1,8 @@
 package dev.billing.cli;
 
 import dev.billing.charging.ChargeReport;
+import dev.billing.verification.VerificationStats;
+import org.springframework.batch.core.step.StepExecution;
 import dev.billing.operations.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs one job now for a business date (default: today in billing.zone).",
-            "JOB: charge-orders (verify-tokens, reconcile and nightly come in later versions).",
+            "JOB: verify-tokens or charge-orders (reconcile and nightly come in later versions).",
             "Exit codes: 0 completed (also when it had completed before); 1 failed or stopped; 2 usage error."})
 class RunCommand implements Callable<Integer> {
 
@@ -49,8 +51,15 @@ class RunCommand implements Callable<Integer> {
 
     /** Prints what a billing job did, then its outcome; returns the exit code. */
     static int report(CliContext cli, JobExecution execution) {
-        if (execution.getJobInstance().getJobName().equals("charge-orders")) {
+        String job = execution.getJobInstance().getJobName();
+        if (job.equals("charge-orders")) {
             cli.engine().bean(ChargeReport.class).summary(execution).forEach(cli.out()::println);
+        } else if (job.equals("verify-tokens")) {
+            for (StepExecution step : execution.getStepExecutions()) {
+                if (step.getReadCount() > 0 || step.getStepName().equals("verify")) {
+                    cli.out().printf("  %-28s %s%n", step.getStepName() + ":", VerificationStats.from(step.getExecutionContext()));
+                }
+            }
         }
         return ExecutionPrinter.printOutcome(cli, execution);
     }

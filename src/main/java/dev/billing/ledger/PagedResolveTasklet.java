@@ -1,0 +1,57 @@
+package dev.billing.ledger;
+
+import java.util.List;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * A step that settles open ledger rows with the gateway, one page per chunk, up to {@code concurrency} at a time.
+ * The last row id handled is saved with each chunk, so a restart continues after it; a row still unsettled is not
+ * asked about again in the same step.
+ */
+public abstract class PagedResolveTasklet<T, R> implements Tasklet {
+
+    private final String lastIdKey;
+    private final int pageSize;
+    private final int concurrency;
+
+    protected PagedResolveTasklet(String name, int pageSize, int concurrency) {
+        this.lastIdKey = name + ".last-id";
+        this.pageSize = pageSize;
+        this.concurrency = concurrency;
+    }
+
+    protected abstract List<T> page(long afterId, int limit);
+
+    protected abstract long idOf(T row);
+
+    /** Asks the gateway about one row (and sends again what it says never happened); null to leave it for now. */
+    protected abstract R resolve(T row, long jobExecutionId) throws Exception;
+
+    protected abstract void record(List<R> results, long jobExecutionId);
+
+    protected abstract void count(List<R> results, ExecutionContext context);
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        ExecutionContext context = contribution.getStepExecution().getExecutionContext();
+        long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
+        List<T> page = page(context.getLong(lastIdKey, 0), pageSize);
+        if (page.isEmpty()) {
+            return RepeatStatus.FINISHED;
+        }
+        List<R> results = Concurrently.map(page, concurrency, row -> resolve(row, jobExecutionId)).stream()
+                .filter(java.util.Objects::nonNull).toList();
+        record(results, jobExecutionId);
+        count(results, context);
+        for (int i = 0; i < results.size(); i++) {
+            contribution.incrementReadCount();
+        }
+        contribution.incrementWriteCount(results.size());
+        context.putLong(lastIdKey, idOf(page.get(page.size() - 1)));
+        return RepeatStatus.CONTINUABLE;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.billing.ledger;
+
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A step that drives a {@link CallPipeline}: each call of {@link #execute} is one chunk, committed in the step's
+ * transaction: it takes up to {@code chunkSize} completed results and records them. When the step ends early
+ * (stopped, failed), the calls still in flight are waited for and recorded too, in a transaction of their own.
+ */
+public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionListener {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineTasklet.class);
+
+    private final int chunkSize;
+    private final TransactionTemplate transaction;
+    private CallPipeline<T, R> pipeline;
+    private long jobExecutionId;
+
+    protected PipelineTasklet(int chunkSize, PlatformTransactionManager transactionManager) {
+        this.chunkSize = chunkSize;
+        this.transaction = new TransactionTemplate(transactionManager);
+    }
+
+    protected abstract CallPipeline<T, R> createPipeline(long jobExecutionId);
+
+    /** Records results in the ledger, in the current transaction. */
+    protected abstract void record(List<R> results, long jobExecutionId);
+
+    /** Counts results into the step's contribution and execution context. */
+    protected abstract void count(List<R> results, StepContribution contribution);
+
+    /** The exception that fails the step after the result that stopped the run was recorded. */
+    protected abstract RuntimeException stoppedBy(R result);
+
+    /** The step's exit description, from its execution context. */
+    protected abstract String describe(StepExecution stepExecution);
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        jobExecutionId = stepExecution.getJobExecutionId();
+        pipeline = createPipeline(jobExecutionId);
+        pipeline.start();
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        if (pipeline.feederFailure() != null) {
+            throw pipeline.feederFailure();
+        }
+        List<R> batch = pipeline.take(chunkSize);
+        if (batch.isEmpty()) {
+            R stopped = pipeline.stoppedBy();
+            if (stopped != null) {
+                throw stoppedBy(stopped);
+            }
+            return RepeatStatus.FINISHED;
+        }
+        record(batch, jobExecutionId);
+        count(batch, contribution);
+        return RepeatStatus.CONTINUABLE;
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        if (pipeline == null) {
+            return stepExecution.getExitStatus();
+        }
+        try {
+            List<R> rest = pipeline.finish(Duration.ofSeconds(60));
+            if (!rest.isEmpty()) {
+                transaction.executeWithoutResult(s -> record(rest, jobExecutionId));
+                log.info("Recorded {} results of calls that were in flight when step {} ended", rest.size(), stepExecution.getStepName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Could not record the calls in flight when the step ended ({}); the next run resolves them", e.toString());
+        } finally {
+            pipeline.close();
+        }
+        return stepExecution.getExitStatus().addExitDescription(describe(stepExecution));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.billing.verification;
+
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayReply;
+
+/** The gateway calls of a verification, in either mode. */
+final class VerificationCalls {
+
+    private final ApsClient client;
+
+    VerificationCalls(ApsClient client) {
+        this.client = client;
+    }
+
+    GatewayReply charge(Verification v) {
+        return switch (v.mode()) {
+            case PURCHASE_REFUND -> client.purchase(v.chargeReference(), v.amount(), v.tokenName(), v.customerEmail(), "Card verification");
+            case AUTHORIZE_VOID -> client.authorize(v.chargeReference(), v.amount(), v.tokenName(), v.customerEmail(), "Card verification", "MOTO");
+        };
+    }
+
+    GatewayReply reverse(Verification v, int reversalAttempt) {
+        return switch (v.mode()) {
+            case PURCHASE_REFUND -> client.refund(v.chargeReference(), v.reversalReference(reversalAttempt), v.amount());
+            case AUTHORIZE_VOID -> client.voidAuthorization(v.chargeReference());
+        };
+    }
+}

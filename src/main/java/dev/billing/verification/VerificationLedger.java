@@ -1,0 +1,206 @@
+package dev.billing.verification;
+
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The verification side of the payment ledger: micro-charges (or authorizations) and the refunds (or voids) that
+ * give the money back, each a row committed before its call is sent.
+ */
+@Component
+public class VerificationLedger {
+
+    private static final String CHARGE_KINDS = "('VERIFICATION_CHARGE', 'VERIFICATION_AUTHORIZATION')";
+    private static final String REVERSAL_KINDS = "('VERIFICATION_REFUND', 'VERIFICATION_VOID')";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate newTransaction;
+
+    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.newTransaction = new TransactionTemplate(transactionManager);
+        this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** NEW tokens after {@code afterId}, each with its next verification attempt in this mode. */
+    public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount) {
+        return jdbc.query("""
+                SELECT id, token_name, customer_email, verification_attempts + 1 FROM tokens
+                WHERE id > ? AND status = 'NEW' ORDER BY id LIMIT ?""",
+                (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount),
+                afterId, limit);
+    }
+
+    /**
+     * Commits, in a transaction of its own, a PREPARED micro-charge row per token and marks the tokens VERIFYING.
+     * Returns the verifications whose row was written (a token being verified by another run is left out).
+     */
+    public List<Verification> prepare(List<Verification> verifications, LocalDate date, long jobExecutionId) {
+        if (verifications.isEmpty()) {
+            return List.of();
+        }
+        Set<String> written = new HashSet<>();
+        newTransaction.executeWithoutResult(status -> {
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                try (PreparedStatement ps = connection.prepareStatement("""
+                        INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt,
+                                                      amount_minor, currency, business_date, state, job_execution_id)
+                        SELECT r, r, k, t, n, a, c, ?, 'PREPARED', ?
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int8[], ?::text[]) AS x(r, k, t, n, a, c)
+                        ON CONFLICT DO NOTHING
+                        RETURNING attempt_reference""")) {
+                    ps.setDate(1, Date.valueOf(date));
+                    ps.setLong(2, jobExecutionId);
+                    ps.setArray(3, connection.createArrayOf("text", verifications.stream().map(Verification::chargeReference).toArray()));
+                    ps.setArray(4, connection.createArrayOf("text", verifications.stream().map(v -> v.mode().chargeKind).toArray()));
+                    ps.setArray(5, connection.createArrayOf("text", verifications.stream().map(Verification::tokenName).toArray()));
+                    ps.setArray(6, connection.createArrayOf("int4", verifications.stream().map(Verification::attempt).toArray()));
+                    ps.setArray(7, connection.createArrayOf("int8", verifications.stream().map(v -> v.amount().minorUnits()).toArray()));
+                    ps.setArray(8, connection.createArrayOf("text", verifications.stream().map(v -> v.amount().currency().code()).toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            written.add(rs.getString(1));
+                        }
+                    }
+                }
+                return null;
+            });
+            List<Object[]> tokens = verifications.stream().filter(v -> written.contains(v.chargeReference()))
+                    .map(v -> new Object[] {v.tokenName()}).toList();
+            jdbc.batchUpdate("UPDATE tokens SET status = 'VERIFYING', updated_at = now() WHERE token_name = ? AND status = 'NEW'", tokens);
+        });
+        return verifications.stream().filter(v -> written.contains(v.chargeReference())).toList();
+    }
+
+    /**
+     * Commits, in a transaction of its own (so before the reversal is sent, whatever transaction the caller is in),
+     * the row of reversal attempt {@code reversalAttempt}; false when a reversal of that charge is open already.
+     */
+    public boolean prepareReversal(Verification v, int reversalAttempt, LocalDate date, long jobExecutionId) {
+        return Boolean.TRUE.equals(newTransaction.execute(status -> !jdbc.queryForList("""
+                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor,
+                                              currency, business_date, state, job_execution_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?)
+                ON CONFLICT DO NOTHING RETURNING id""", Long.class,
+                v.reversalReference(reversalAttempt), v.chargeReference(), v.mode().reversalKind, v.tokenName(), reversalAttempt,
+                v.amount().minorUnits(), v.amount().currency().code(), Date.valueOf(date), jobExecutionId).isEmpty()));
+    }
+
+    /** Records results in the caller's transaction. */
+    public void record(List<Verification.Result> results, int maxAttempts) {
+        List<Object[]> attempts = new ArrayList<>();
+        List<Object[]> tokens = new ArrayList<>();
+        List<Object[]> withdrawn = new ArrayList<>();
+        for (Verification.Result result : results) {
+            Verification v = result.verification();
+            if (result.withdrawn()) {
+                withdrawn.add(new Object[] {v.chargeReference()});
+                continue;
+            }
+            if (result.charge() != null) {
+                attempts.add(attemptRow(result.charge(), v.chargeReference()));
+                String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
+                String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + describe(result.charge()) : null;
+                tokens.add(new Object[] {status, v.attempt(), reason, v.tokenName()});
+            }
+            if (result.reversal() != null) {
+                attempts.add(attemptRow(result.reversal(), v.reversalReference(result.reversalAttempt())));
+            }
+        }
+        if (!attempts.isEmpty()) {
+            jdbc.batchUpdate("""
+                    UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
+                        acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
+                        sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
+                    WHERE attempt_reference = ? AND state IN ('PREPARED', 'SENT', 'UNKNOWN')""", attempts);
+        }
+        if (!tokens.isEmpty()) {
+            jdbc.batchUpdate("""
+                    UPDATE tokens SET status = ?, verification_attempts = GREATEST(verification_attempts, ?),
+                        status_reason = COALESCE(?, status_reason), updated_at = now()
+                    WHERE token_name = ? AND status IN ('NEW', 'VERIFYING')""", tokens);
+        }
+        if (!withdrawn.isEmpty()) {
+            jdbc.batchUpdate("""
+                    WITH gone AS (DELETE FROM payment_attempts WHERE attempt_reference = ? AND state = 'PREPARED' RETURNING token_name)
+                    UPDATE tokens SET status = 'NEW', updated_at = now() WHERE token_name IN (SELECT token_name FROM gone) AND status = 'VERIFYING'""",
+                    withdrawn);
+        }
+    }
+
+    private static Object[] attemptRow(GatewayReply reply, String reference) {
+        String message = reply.responseMessage() == null || reply.responseMessage().length() <= 255
+                ? reply.responseMessage() : reply.responseMessage().substring(0, 255);
+        return new Object[] {TokenVerification.attemptState(reply.outcome()), reply.outcome().name(), reply.responseCode(),
+            message, reply.acquirerResponseCode(), reply.fortId(), reply.authorizationCode(), reply.problem(),
+            reply.outcome().isFinal(), reference};
+    }
+
+    static String describe(GatewayReply reply) {
+        if (reply.responseCode() == null) {
+            return reply.problem();
+        }
+        return reply.responseCode() + (reply.responseMessage() == null ? "" : " " + reply.responseMessage());
+    }
+
+    /** A micro-charge whose outcome is not known. */
+    public record Open(long id, Verification verification) {
+    }
+
+    public List<Open> unresolvedCharges(long afterId, int limit) {
+        return jdbc.query("""
+                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency
+                FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
+                WHERE a.id > ? AND a.kind IN """ + CHARGE_KINDS + " AND a.state IN ('PREPARED', 'SENT', 'UNKNOWN') ORDER BY a.id LIMIT ?",
+                (rs, n) -> new Open(rs.getLong(1), verification(rs)), afterId, limit);
+    }
+
+    /** A micro-charge that succeeded and is not given back yet, with its latest reversal attempt, if any. */
+    public record Owed(long id, Verification verification, int lastReversalAttempt, String lastReversalState) {
+
+        boolean reversalOpen() {
+            return lastReversalState != null && List.of("PREPARED", "SENT", "UNKNOWN").contains(lastReversalState);
+        }
+    }
+
+    public List<Owed> owedReversals(long afterId, int limit) {
+        return jdbc.query("""
+                SELECT c.id, t.id, t.token_name, t.customer_email, c.attempt, c.kind, c.amount_minor, c.currency,
+                       r.attempt, r.state
+                FROM payment_attempts c
+                JOIN tokens t ON t.token_name = c.token_name
+                LEFT JOIN LATERAL (SELECT attempt, state FROM payment_attempts r
+                                   WHERE r.merchant_reference = c.attempt_reference AND r.kind IN """ + REVERSAL_KINDS + """
+                                   ORDER BY attempt DESC LIMIT 1) r ON TRUE
+                WHERE c.id > ? AND c.kind IN """ + CHARGE_KINDS + """
+                  AND c.state = 'SUCCEEDED'
+                  AND NOT EXISTS (SELECT 1 FROM payment_attempts s WHERE s.merchant_reference = c.attempt_reference
+                                  AND s.kind IN """ + REVERSAL_KINDS + " AND s.state = 'SUCCEEDED') ORDER BY c.id LIMIT ?",
+                (rs, n) -> new Owed(rs.getLong(1), verification(rs), rs.getInt(9), rs.getString(10)), afterId, limit);
+    }
+
+    private static Verification verification(ResultSet rs) throws java.sql.SQLException {
+        return new Verification(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), VerificationMode.ofKind(rs.getString(6)),
+                Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))));
+    }
+
+    static boolean succeeded(GatewayReply reply) {
+        return reply != null && reply.outcome() == OutcomeClass.SUCCESS;
+    }
+}

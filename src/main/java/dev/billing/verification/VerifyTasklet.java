@@ -1,0 +1,95 @@
+package dev.billing.verification;
+
+import dev.billing.charging.ChargeSettings;
+import dev.billing.charging.GatewayConfigurationException;
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.CallPipeline;
+import dev.billing.ledger.PipelineTasklet;
+import java.time.LocalDate;
+import java.util.List;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The verify step: every NEW token gets a micro-charge, committed in the ledger before it is sent; a successful one
+ * is given back at once (its reversal row committed before the refund or void is sent).
+ */
+public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Result> {
+
+    private final VerificationLedger ledger;
+    private final VerificationCalls calls;
+    private final ChargeSettings common;
+    private final VerificationSettings settings;
+    private final LocalDate businessDate;
+
+    public VerifyTasklet(VerificationLedger ledger, ApsClient client, ChargeSettings common, VerificationSettings settings,
+                         LocalDate businessDate, PlatformTransactionManager transactionManager) {
+        super(common.chunkSize(), transactionManager);
+        this.ledger = ledger;
+        this.calls = new VerificationCalls(client);
+        this.common = common;
+        this.settings = settings;
+        this.businessDate = businessDate;
+    }
+
+    @Override
+    protected CallPipeline<Verification, Verification.Result> createPipeline(long jobExecutionId) {
+        long[] lastId = {0};
+        CallPipeline.Feeder<Verification, Verification.Result> newTokens = results -> {
+            while (true) {
+                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode, settings.amount);
+                if (page.isEmpty()) {
+                    return page;
+                }
+                lastId[0] = page.get(page.size() - 1).tokenId();
+                List<Verification> prepared = ledger.prepare(page, businessDate, jobExecutionId);
+                if (!prepared.isEmpty()) {
+                    return prepared;
+                }
+            }
+        };
+        return new CallPipeline<>("verify", newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
+                Verification.Result::withdrawn,
+                r -> r.charge() != null && r.charge().outcome() == OutcomeClass.CONFIG_ERROR,
+                common.concurrency(), common.concurrency() + 2 * Math.max(common.pageSize(), common.chunkSize()));
+    }
+
+    private Verification.Result verify(Verification v, long jobExecutionId) {
+        GatewayReply charge = calls.charge(v);
+        if (charge.outcome() != OutcomeClass.SUCCESS || !ledger.prepareReversal(v, 1, businessDate, jobExecutionId)) {
+            return new Verification.Result(v, charge, 0, null, false);
+        }
+        return new Verification.Result(v, charge, 1, calls.reverse(v, 1), false);
+    }
+
+    @Override
+    protected void record(List<Verification.Result> results, long jobExecutionId) {
+        ledger.record(results, settings.maxAttempts);
+    }
+
+    @Override
+    protected void count(List<Verification.Result> results, StepContribution contribution) {
+        VerificationStats.of(results).addTo(contribution.getStepExecution().getExecutionContext());
+        long sent = results.stream().filter(r -> !r.withdrawn()).count();
+        for (long i = 0; i < sent; i++) {
+            contribution.incrementReadCount();
+        }
+        contribution.incrementWriteCount(sent);
+    }
+
+    @Override
+    protected RuntimeException stoppedBy(Verification.Result result) {
+        GatewayReply reply = result.charge();
+        return new GatewayConfigurationException("the gateway refused a request as misconfigured (" + reply.responseCode()
+                + " " + reply.responseMessage() + " on " + reply.merchantReference()
+                + "); no token was marked invalid. Fix the billing.gateway settings, then restart this execution");
+    }
+
+    @Override
+    protected String describe(StepExecution stepExecution) {
+        return VerificationStats.from(stepExecution.getExecutionContext()).toString();
+    }
+}

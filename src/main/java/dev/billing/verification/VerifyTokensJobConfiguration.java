@@ -1,0 +1,94 @@
+package dev.billing.verification;
+
+import dev.billing.charging.ChargeSettings;
+import dev.billing.gateway.ApsClient;
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.JobExclusivity;
+import java.time.LocalDate;
+import javax.sql.DataSource;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code verify-tokens}: settle the micro-charges earlier runs left unknown, give back every one still owed, verify
+ * every NEW token (a micro-charge given back at once), then settle and give back again, so that no run ends with a
+ * refund owed that it did not try.
+ */
+@Configuration(proxyBeanMethods = false)
+public class VerifyTokensJobConfiguration {
+
+    public static final String JOB_NAME = "verify-tokens";
+
+    @Bean
+    Job verifyTokensJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource,
+                        Step resolveVerificationsStep, Step giveBackStep, Step verifyStep,
+                        Step resolveVerificationsAfterStep, Step giveBackAfterStep) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener((JobExecutionListener) ownership)
+                .listener((JobExecutionListener) new JobExclusivity(dataSource))
+                .start(resolveVerificationsStep)
+                .next(giveBackStep)
+                .next(verifyStep)
+                .next(resolveVerificationsAfterStep)
+                .next(giveBackAfterStep)
+                .build();
+    }
+
+    @Bean
+    Step resolveVerificationsStep(JobRepository repo, PlatformTransactionManager tm, ResolveVerificationsTasklet resolveVerificationsTasklet) {
+        return new StepBuilder("resolve-verifications", repo).tasklet(resolveVerificationsTasklet, tm).build();
+    }
+
+    @Bean
+    Step giveBackStep(JobRepository repo, PlatformTransactionManager tm, GiveBackTasklet giveBackTasklet) {
+        return new StepBuilder("give-back-owed", repo).tasklet(giveBackTasklet, tm).build();
+    }
+
+    @Bean
+    Step verifyStep(JobRepository repo, PlatformTransactionManager tm, VerifyTasklet verifyTasklet) {
+        return new StepBuilder("verify", repo).tasklet(verifyTasklet, tm).listener((StepExecutionListener) verifyTasklet).build();
+    }
+
+    @Bean
+    Step resolveVerificationsAfterStep(JobRepository repo, PlatformTransactionManager tm, ResolveVerificationsTasklet resolveVerificationsTasklet) {
+        return new StepBuilder("resolve-verifications-after", repo).tasklet(resolveVerificationsTasklet, tm).build();
+    }
+
+    @Bean
+    Step giveBackAfterStep(JobRepository repo, PlatformTransactionManager tm, GiveBackTasklet giveBackTasklet) {
+        return new StepBuilder("give-back-owed-after", repo).tasklet(giveBackTasklet, tm).build();
+    }
+
+    @Bean
+    @StepScope
+    ResolveVerificationsTasklet resolveVerificationsTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client,
+                                                            ChargeSettings common, VerificationSettings settings) {
+        return new ResolveVerificationsTasklet(ledger, client.getObject(), common, settings);
+    }
+
+    @Bean
+    @StepScope
+    GiveBackTasklet giveBackTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings common,
+                                    VerificationSettings settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate) {
+        return new GiveBackTasklet(ledger, client.getObject(), common, settings, businessDate);
+    }
+
+    @Bean
+    @StepScope
+    VerifyTasklet verifyTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings common,
+                                VerificationSettings settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+                                PlatformTransactionManager transactionManager) {
+        return new VerifyTasklet(ledger, client.getObject(), common, settings, businessDate, transactionManager);
+    }
+}
