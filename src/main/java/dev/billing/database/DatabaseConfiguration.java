@@ -38,6 +38,7 @@ public class DatabaseConfiguration {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(server.jdbcUrl());
         dataSource.setMaximumPoolSize(poolSize);
+        dataSource.setMinimumIdle(Math.min(2, poolSize)); // several engine processes share one server's connections
         dataSource.setPoolName("billing");
         return dataSource;
     }

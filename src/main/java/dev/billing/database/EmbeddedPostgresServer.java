@@ -113,7 +113,7 @@ public final class EmbeddedPostgresServer {
                         .setDataDirectory(pgData.toFile())
                         .setCleanDataDirectory(false)
                         .setServerConfig("timezone", "UTC")
-                        .setServerConfig("max_connections", "200")
+                        .setServerConfig("max_connections", "400")
                         .setServerConfig("listen_addresses", "localhost")
                         .setPGStartupWait(startupWait)
                         .start();

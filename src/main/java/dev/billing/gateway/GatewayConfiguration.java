@@ -60,6 +60,7 @@ public class GatewayConfiguration {
         config.setUsername(hikari.getUsername());
         config.setPassword(hikari.getPassword());
         config.setMaximumPoolSize(16);
+        config.setMinimumIdle(1);
         config.setPoolName("aps-simulator");
         config.setConnectionInitSql("SET synchronous_commit = off");
         return new HikariDataSource(config);
