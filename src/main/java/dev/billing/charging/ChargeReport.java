@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -20,14 +19,9 @@ public class ChargeReport {
         this.jdbc = jdbc;
     }
 
-    public List<String> summary(JobExecution execution) {
+    /** One line per currency: the orders charged on the execution's business date, and their total. */
+    public List<String> chargedPerCurrency(JobExecution execution) {
         List<String> lines = new ArrayList<>();
-        for (StepExecution step : execution.getStepExecutions()) {
-            ChargeStats stats = ChargeStats.from(step.getExecutionContext());
-            if (step.getReadCount() > 0 || step.getStepName().equals("charge")) {
-                lines.add(String.format("  %-22s %s", step.getStepName() + ":", stats));
-            }
-        }
         LocalDate date = execution.getJobParameters().getLocalDate(ChargeOrdersJobConfiguration.BUSINESS_DATE);
         if (date != null) {
             jdbc.query("""

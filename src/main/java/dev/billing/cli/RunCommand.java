@@ -1,6 +1,7 @@
 package dev.billing.cli;
 
 import dev.billing.charging.ChargeReport;
+import dev.billing.charging.ChargeStats;
 import dev.billing.verification.VerificationStats;
 import org.springframework.batch.core.step.StepExecution;
 import dev.billing.operations.ExecutionOwnership;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs one job now for a business date (default: today in billing.zone).",
-            "JOB: verify-tokens or charge-orders (reconcile and nightly come in later versions).",
+            "JOB: verify-tokens, charge-orders, reconcile, or nightly (the three in that order).",
             "Exit codes: 0 completed (also when it had completed before); 1 failed or stopped; 2 usage error."})
 class RunCommand implements Callable<Integer> {
 
@@ -49,17 +50,24 @@ class RunCommand implements Callable<Integer> {
         return report(cli, execution);
     }
 
-    /** Prints what a billing job did, then its outcome; returns the exit code. */
+    /** Prints what a billing job did, step by step, then its outcome; returns the exit code. */
     static int report(CliContext cli, JobExecution execution) {
-        String job = execution.getJobInstance().getJobName();
-        if (job.equals("charge-orders")) {
-            cli.engine().bean(ChargeReport.class).summary(execution).forEach(cli.out()::println);
-        } else if (job.equals("verify-tokens")) {
-            for (StepExecution step : execution.getStepExecutions()) {
-                if (step.getReadCount() > 0 || step.getStepName().equals("verify")) {
-                    cli.out().printf("  %-28s %s%n", step.getStepName() + ":", VerificationStats.from(step.getExecutionContext()));
-                }
+        boolean charged = false;
+        for (StepExecution step : execution.getStepExecutions()) {
+            String name = step.getStepName();
+            if (name.startsWith("reconcile")) {
+                step.getExecutionContext().entrySet().stream().filter(e -> e.getKey().startsWith("report."))
+                        .map(e -> String.valueOf(e.getValue())).sorted()
+                        .forEach(path -> cli.out().println("  report: " + path));
+            } else if (step.getReadCount() > 0 || name.equals("verify") || name.equals("charge")) {
+                boolean verification = name.contains("verif") || name.startsWith("give-back");
+                Object stats = verification ? VerificationStats.from(step.getExecutionContext()) : ChargeStats.from(step.getExecutionContext());
+                cli.out().printf("  %-28s %s%n", name + ":", stats);
+                charged |= !verification;
             }
+        }
+        if (charged) {
+            cli.engine().bean(ChargeReport.class).chargedPerCurrency(execution).forEach(cli.out()::println);
         }
         return ExecutionPrinter.printOutcome(cli, execution);
     }

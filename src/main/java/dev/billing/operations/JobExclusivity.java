@@ -12,19 +12,27 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
- * One execution of a job at a time on a database, whatever its business date and whichever process starts it:
- * the execution holds a session-level PostgreSQL advisory lock named after the job while it runs. A second one
- * fails at once, before its first step, with a message naming the cause.
+ * One execution at a time of the jobs that move money of one kind, on a database, whatever the business date and
+ * whichever process starts it: while it runs, the execution holds session-level PostgreSQL advisory locks named
+ * after what it does (verify-tokens, charge-orders; nightly holds both). A second one fails at once, before its
+ * first step, with a message naming the cause.
  */
 public class JobExclusivity implements JobExecutionListener {
 
     static final int LOCK_CLASS = ExecutionOwnership.LOCK_CLASS + 1;
 
     private final DataSource dataSource;
+    private final java.util.List<String> locks;
     private final Map<Long, Connection> held = new ConcurrentHashMap<>();
 
-    public JobExclusivity(DataSource dataSource) {
+    /** With no lock names, the job's own name. */
+    public JobExclusivity(DataSource dataSource, String... locks) {
         this.dataSource = dataSource;
+        this.locks = java.util.List.of(locks);
+    }
+
+    private java.util.List<String> locksOf(JobExecution execution) {
+        return locks.isEmpty() ? java.util.List.of(execution.getJobInstance().getJobName()) : locks;
     }
 
     @Override
@@ -32,19 +40,24 @@ public class JobExclusivity implements JobExecutionListener {
         String job = jobExecution.getJobInstance().getJobName();
         try {
             Connection connection = dataSource.getConnection();
-            boolean locked;
-            try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
-                lock.setInt(1, LOCK_CLASS);
-                lock.setString(2, job);
-                try (ResultSet rs = lock.executeQuery()) {
-                    rs.next();
-                    locked = rs.getBoolean(1);
+            java.util.List<String> taken = new java.util.ArrayList<>();
+            for (String name : locksOf(jobExecution)) {
+                boolean locked;
+                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+                    lock.setInt(1, LOCK_CLASS);
+                    lock.setString(2, name);
+                    try (ResultSet rs = lock.executeQuery()) {
+                        rs.next();
+                        locked = rs.getBoolean(1);
+                    }
                 }
-            }
-            if (!locked) {
-                connection.close();
-                throw new OperatorException("another " + job + " run is in progress on this database; only one may run at a time."
-                        + " 'jobs list' shows it; run this one again when it has ended");
+                if (!locked) {
+                    unlock(connection, taken);
+                    connection.close();
+                    throw new OperatorException("another " + name + " run is in progress on this database; only one may run at a time."
+                            + " 'jobs list' shows it; run " + job + " again when it has ended");
+                }
+                taken.add(name);
             }
             held.put(jobExecution.getId(), connection);
         } catch (SQLException e) {
@@ -58,14 +71,22 @@ public class JobExclusivity implements JobExecutionListener {
         if (connection == null) {
             return;
         }
-        // a pooled connection's session outlives close(): the lock must be released explicitly
-        try (connection; PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
-            unlock.setInt(1, LOCK_CLASS);
-            unlock.setString(2, jobExecution.getJobInstance().getJobName());
-            unlock.execute();
+        // a pooled connection's session outlives close(): the locks must be released explicitly
+        try (connection) {
+            unlock(connection, locksOf(jobExecution));
         } catch (SQLException e) {
-            org.slf4j.LoggerFactory.getLogger(JobExclusivity.class).warn("Could not release the {} lock: {}",
+            org.slf4j.LoggerFactory.getLogger(JobExclusivity.class).warn("Could not release the {} locks: {}",
                     jobExecution.getJobInstance().getJobName(), e.getMessage());
+        }
+    }
+
+    private static void unlock(Connection connection, java.util.List<String> names) throws SQLException {
+        for (String name : names) {
+            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+                unlock.setInt(1, LOCK_CLASS);
+                unlock.setString(2, name);
+                unlock.execute();
+            }
         }
     }
 }

@@ -41,6 +41,11 @@ public class JobRunner {
             throw new UsageException("there is no job '" + jobName + "' to run" + (RUNNABLE.contains(jobName) ? " in this version" : "")
                     + "; available: " + String.join(", ", available));
         }
-        return launcher.start(job, new JobParametersBuilder().addLocalDate(BUSINESS_DATE, businessDate).toJobParameters());
+        JobParametersBuilder parameters = new JobParametersBuilder().addLocalDate(BUSINESS_DATE, businessDate);
+        if (jobName.equals("reconcile")) {
+            // reports are rewritten from the ledger as often as asked: each run is its own instance
+            parameters.addString("requestedAt", java.time.Instant.now().toString());
+        }
+        return launcher.start(job, parameters.toJobParameters());
     }
 }

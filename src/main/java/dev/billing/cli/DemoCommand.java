@@ -1,0 +1,93 @@
+package dev.billing.cli;
+
+import com.opencsv.CSVReader;
+import dev.billing.importing.ImportService;
+import dev.billing.importing.ImportService.ImportResult;
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.GracefulStop;
+import dev.billing.operations.JobControl;
+import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
+import dev.billing.operations.JobRunner;
+import dev.billing.reconciliation.ReconciliationReports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Imports sample-data/ (again: importing is idempotent), runs nightly for today against the built-in",
+            "gateway simulator (unless billing.gateway.url is set), and prints what happened and where the reports are."})
+class DemoCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    DemoCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path data = sampleData();
+        ImportResult imported = cli.engine().bean(ImportService.class).importFiles(data.resolve("tokens.csv"), data.resolve("orders.csv"));
+        imported.perFile().forEach((file, counts) -> cli.out().println("imported " + file + ": " + counts));
+        JobRunner runner = cli.engine().bean(JobRunner.class);
+        LocalDate today = runner.today();
+        GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
+        JobExecution nightly;
+        try {
+            cli.out().println("running nightly for " + today + " (verify-tokens, charge-orders, reconcile)");
+            nightly = runner.run("nightly", today);
+        } catch (AlreadyCompletedException e) {
+            cli.out().println("nightly for " + today + " already completed (execution " + e.completed().getId() + "); its outcome:");
+            nightly = e.completed();
+        }
+        int code = RunCommand.report(cli, nightly);
+        Path summary = cli.engine().bean(ReconciliationReports.class).directory(today).resolve("summary-" + today + ".csv");
+        if (Files.exists(summary)) {
+            printPerCurrency(summary);
+        }
+        return code;
+    }
+
+    /** The night per currency, from the CONTROL_ORDERS rows of the summary. */
+    private void printPerCurrency(Path summary) throws IOException {
+        Map<String, Map<String, String>> byCurrency = new LinkedHashMap<>();
+        try (CSVReader reader = new CSVReader(Files.newBufferedReader(summary))) {
+            for (String[] row : reader) {
+                if (row.length == 5 && row[1].equals("CONTROL_ORDERS")) {
+                    byCurrency.computeIfAbsent(row[0], c -> new LinkedHashMap<>()).put(row[2], row[3] + " (" + row[4] + ")");
+                }
+            }
+        }
+        cli.out().println();
+        cli.out().printf("%-8s %-22s %-22s %-22s %-22s %-22s%n", "currency", "charged", "declined (retry)", "failed", "held", "unknown");
+        byCurrency.forEach((currency, v) -> cli.out().printf("%-8s %-22s %-22s %-22s %-22s %-22s%n", currency, v.get("CHARGED"),
+                v.get("DECLINED"), v.get("FAILED"), v.get("HELD"), v.get("UNKNOWN")));
+    }
+
+    /** {@code ./sample-data}, or the copy inside the jar when run elsewhere. */
+    private static Path sampleData() throws IOException {
+        Path local = Path.of("sample-data");
+        if (Files.isRegularFile(local.resolve("tokens.csv")) && Files.isRegularFile(local.resolve("orders.csv"))) {
+            return local;
+        }
+        Path extracted = Files.createTempDirectory("billing-sample-data");
+        for (String name : List.of("tokens.csv", "orders.csv")) {
+            try (InputStream in = DemoCommand.class.getResourceAsStream("/sample-data/" + name)) {
+                if (in == null) {
+                    throw new IOException("sample-data/" + name + " is neither here nor in the jar");
+                }
+                Files.copy(in, extracted.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return extracted;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.billing.reconciliation;
+
+import dev.billing.operations.ExecutionOwnership;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** {@code reconcile}: one step that writes the business date's reports from committed ledger rows. */
+@Configuration(proxyBeanMethods = false)
+public class ReconcileJobConfiguration {
+
+    public static final String JOB_NAME = "reconcile";
+
+    @Bean
+    Job reconcileJob(JobRepository jobRepository, ExecutionOwnership ownership, Step reconcileStep) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener((JobExecutionListener) ownership)
+                .start(reconcileStep)
+                .build();
+    }
+
+    @Bean
+    Step reconcileStep(JobRepository jobRepository, PlatformTransactionManager tm, Tasklet reconcileTasklet) {
+        return new StepBuilder("reconcile", jobRepository).tasklet(reconcileTasklet, tm).build();
+    }
+
+    @Bean
+    @StepScope
+    Tasklet reconcileTasklet(ReconciliationReports reports, @Value("#{jobParameters['businessDate']}") LocalDate businessDate) {
+        return (contribution, chunkContext) -> {
+            List<Path> files = reports.write(businessDate);
+            for (Path file : files) {
+                contribution.getStepExecution().getExecutionContext().putString("report." + file.getFileName(), file.toString());
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+}

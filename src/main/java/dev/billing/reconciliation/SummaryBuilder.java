@@ -1,0 +1,101 @@
+package dev.billing.reconciliation;
+
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The rows of {@code summary-<date>.csv}: count and amount per currency, kind and outcome (never summed across
+ * currencies), then control rows that tie the night together, per currency:
+ * <ul>
+ *   <li>{@code CONTROL_ORDERS}: DUE = CHARGED + DECLINED + FAILED + UNKNOWN + HELD (orders charged or held that night);</li>
+ *   <li>{@code CONTROL_VERIFICATION}: CHARGED = GIVEN_BACK + OWED (verification charges that succeeded that night);</li>
+ *   <li>{@code CONTROL_LEDGER}: NET = successful charges + successful verification charges - successful refunds.</li>
+ * </ul>
+ * Pure: fed the night's movements, the orders held, and which verification charges were given back.
+ */
+public final class SummaryBuilder {
+
+    /** One line of the summary. */
+    public record Row(String currency, String kind, String outcome, long count, long amountMinor) {
+
+        public String[] toCsv() {
+            return new String[] {currency, kind, outcome, Long.toString(count), Money.ofMinor(amountMinor, CurrencyUnit.require(currency)).toPlainString()};
+        }
+    }
+
+    /** An order due that night that was not charged, with its amount. */
+    public record Held(String orderId, long amountMinor, String currency) {
+    }
+
+    private final Map<String, long[]> byKey = new TreeMap<>();
+    private final Map<String, Map<String, long[]>> orders = new TreeMap<>();
+    private final Map<String, Map<String, long[]>> verification = new TreeMap<>();
+    private final Map<String, long[]> net = new TreeMap<>();
+    private final Set<String> countedOrders = new HashSet<>();
+
+    public void add(Movement m, boolean verificationGivenBack) {
+        add(byKey, m.currency() + "\u0000" + m.kind() + "\u0000" + m.outcome(), m.amountMinor());
+        if (m.isCharge() && countedOrders.add(m.orderId())) {
+            String bucket = switch (m.outcome()) {
+                case "SUCCESS" -> "CHARGED";
+                default -> m.outcome();
+            };
+            add(orders.computeIfAbsent(m.currency(), c -> new HashMap<>()), bucket, m.amountMinor());
+        }
+        if (m.isVerificationCharge() && m.outcome().equals("SUCCESS")) {
+            Map<String, long[]> v = verification.computeIfAbsent(m.currency(), c -> new HashMap<>());
+            add(v, "CHARGED", m.amountMinor());
+            add(v, verificationGivenBack ? "GIVEN_BACK" : "OWED", m.amountMinor());
+        }
+        if (m.outcome().equals("SUCCESS")) {
+            add(net, m.currency(), m.isReversal() ? (m.kind().equals("VERIFICATION_VOID") ? 0 : -m.amountMinor()) : m.amountMinor());
+        }
+    }
+
+    public void held(Held held) {
+        if (countedOrders.add(held.orderId())) {
+            add(orders.computeIfAbsent(held.currency(), c -> new HashMap<>()), "HELD", held.amountMinor());
+        }
+    }
+
+    public List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        byKey.forEach((key, v) -> {
+            String[] parts = key.split("\u0000");
+            rows.add(new Row(parts[0], parts[1], parts[2], v[0], v[1]));
+        });
+        orders.forEach((currency, buckets) -> {
+            long count = 0, amount = 0;
+            for (long[] v : buckets.values()) {
+                count += v[0];
+                amount += v[1];
+            }
+            rows.add(new Row(currency, "CONTROL_ORDERS", "DUE", count, amount));
+            for (String bucket : List.of("CHARGED", "DECLINED", "FAILED", "UNKNOWN", "HELD")) {
+                long[] v = buckets.getOrDefault(bucket, new long[2]);
+                rows.add(new Row(currency, "CONTROL_ORDERS", bucket, v[0], v[1]));
+            }
+        });
+        verification.forEach((currency, buckets) -> {
+            for (String bucket : List.of("CHARGED", "GIVEN_BACK", "OWED")) {
+                long[] v = buckets.getOrDefault(bucket, new long[2]);
+                rows.add(new Row(currency, "CONTROL_VERIFICATION", bucket, v[0], v[1]));
+            }
+        });
+        net.forEach((currency, v) -> rows.add(new Row(currency, "CONTROL_LEDGER", "NET", v[0], v[1])));
+        return rows;
+    }
+
+    private static void add(Map<String, long[]> map, String key, long amount) {
+        long[] v = map.computeIfAbsent(key, k -> new long[2]);
+        v[0]++;
+        v[1] += amount;
+    }
+}
