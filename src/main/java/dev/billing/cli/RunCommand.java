@@ -30,6 +30,10 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "The business date.")
     LocalDate date;
 
+    @Option(names = "--settlement", paramLabel = "FILE",
+            description = "reconcile: the gateway's transaction report (CSV, APS reporting column names) to match the ledger with.")
+    java.nio.file.Path settlement;
+
     RunCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -41,7 +45,7 @@ class RunCommand implements Callable<Integer> {
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
         JobExecution execution;
         try {
-            execution = runner.run(job, businessDate);
+            execution = runner.run(job, businessDate, settlement);
         } catch (AlreadyCompletedException e) {
             long id = e.completed() == null ? -1 : e.completed().getId();
             cli.out().printf("%s for %s already completed (execution %d); nothing to do%n", job, businessDate, id);

@@ -35,6 +35,11 @@ public class JobRunner {
     }
 
     public JobExecution run(String jobName, LocalDate businessDate) {
+        return run(jobName, businessDate, null);
+    }
+
+    /** With {@code settlement} (reconcile only): the gateway's transaction report to match the ledger with. */
+    public JobExecution run(String jobName, LocalDate businessDate, java.nio.file.Path settlement) {
         Job job = jobs.get(jobName);
         if (job == null || !RUNNABLE.contains(jobName)) {
             List<String> available = RUNNABLE.stream().filter(jobs::containsKey).toList();
@@ -45,6 +50,14 @@ public class JobRunner {
         if (jobName.equals("reconcile")) {
             // reports are rewritten from the ledger as often as asked: each run is its own instance
             parameters.addString("requestedAt", java.time.Instant.now().toString());
+            if (settlement != null) {
+                if (!java.nio.file.Files.isReadable(settlement)) {
+                    throw new UsageException("cannot read settlement file " + settlement + ": no such file");
+                }
+                parameters.addString("settlement.file", settlement.toAbsolutePath().normalize().toString(), false);
+            }
+        } else if (settlement != null) {
+            throw new UsageException("--settlement goes with reconcile only");
         }
         return launcher.start(job, parameters.toJobParameters());
     }

@@ -39,9 +39,10 @@ public class ReconcileJobConfiguration {
 
     @Bean
     @StepScope
-    Tasklet reconcileTasklet(ReconciliationReports reports, @Value("#{jobParameters['businessDate']}") LocalDate businessDate) {
+    Tasklet reconcileTasklet(ReconciliationReports reports, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+                             @Value("#{jobParameters['settlement.file']}") String settlement) {
         return (contribution, chunkContext) -> {
-            List<Path> files = reports.write(businessDate);
+            List<Path> files = reports.write(businessDate, settlement == null ? null : Path.of(settlement));
             for (Path file : files) {
                 contribution.getStepExecution().getExecutionContext().putString("report." + file.getFileName(), file.toString());
             }

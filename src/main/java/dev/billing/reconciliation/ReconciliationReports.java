@@ -29,6 +29,8 @@ public class ReconciliationReports {
         "token_name", "amount", "amount_minor", "currency", "outcome", "response_code", "response_message", "fort_id", "attempt",
         "processed_at"};
     static final String[] SUMMARY_HEADER = {"currency", "kind", "outcome", "count", "amount"};
+    static final String[] MATCHING_HEADER = {"class", "merchant_reference", "operation", "fort_id", "ledger_amount",
+        "gateway_amount", "currency", "ledger_outcome", "gateway_status", "detail"};
     static final String[] EXCEPTIONS_HEADER = {"type", "reference", "order_id", "token_name", "amount", "currency", "detail"};
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -49,6 +51,16 @@ public class ReconciliationReports {
 
     /** Writes the three files; returns their paths. */
     public List<Path> write(LocalDate date) {
+        return write(date, null);
+    }
+
+    /**
+     * Writes the three files and, given the gateway's transaction report, {@code matching-<date>.csv} with a count and
+     * amount per class in the summary; returns their paths.
+     */
+    public List<Path> write(LocalDate date, Path settlement) {
+        List<SettlementMatcher.GatewayRow> gatewayRows = settlement == null ? null : SettlementFile.read(settlement);
+        List<Movement> movements = new ArrayList<>();
         Path dir = directory(date);
         Path transactions = dir.resolve("transactions-" + date + ".csv");
         Path summary = dir.resolve("summary-" + date + ".csv");
@@ -79,6 +91,9 @@ public class ReconciliationReports {
                 ORDER BY a.id""", rs -> {
                     Movement m = movement(rs);
                     totals.add(m, rs.getBoolean(15));
+                    if (gatewayRows != null) {
+                        movements.add(m);
+                    }
                     csv.writeNext(row(m), false);
                 }, Date.valueOf(date)));
         jdbc.query("""
@@ -87,8 +102,34 @@ public class ReconciliationReports {
                 rs -> {
                     totals.held(new SummaryBuilder.Held(rs.getString(1), rs.getLong(2), rs.getString(3)));
                 }, Date.valueOf(date));
+        List<SummaryBuilder.Row> matchingRows = new ArrayList<>();
+        Path matching = dir.resolve("matching-" + date + ".csv");
+        if (gatewayRows != null) {
+            List<SettlementMatcher.Match> matches = SettlementMatcher.match(movements, gatewayRows, keysElsewhere(gatewayRows, date));
+            CsvReportFile.write(matching, MATCHING_HEADER, csv -> {
+                for (SettlementMatcher.Match m : matches) {
+                    csv.writeNext(new String[] {m.matchClass().name(), m.merchantReference(), m.operation(), nz(m.fortId()),
+                        m.ledgerAmount() == null ? "" : amount(m.ledgerAmount(), m.currency()),
+                        m.gatewayAmount() == null ? "" : amount(m.gatewayAmount(), m.currency()), m.currency(), m.ledgerOutcome(),
+                        m.gatewayStatus(), m.detail()}, false);
+                }
+            });
+            java.util.Map<String, long[]> perClass = new java.util.TreeMap<>();
+            for (SettlementMatcher.Match m : matches) {
+                long[] v = perClass.computeIfAbsent(m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
+                v[0]++;
+                v[1] += m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount();
+            }
+            perClass.forEach((key, v) -> {
+                String[] parts = key.split("\u0000");
+                matchingRows.add(new SummaryBuilder.Row(parts[0], "MATCHING", parts[1], v[0], v[1]));
+            });
+        }
         CsvReportFile.write(summary, SUMMARY_HEADER, csv -> {
             for (SummaryBuilder.Row row : totals.rows()) {
+                csv.writeNext(row.toCsv(), false);
+            }
+            for (SummaryBuilder.Row row : matchingRows) {
                 csv.writeNext(row.toCsv(), false);
             }
         });
@@ -97,7 +138,17 @@ public class ReconciliationReports {
                 csv.writeNext(row, false);
             }
         });
-        return List.of(transactions, summary, exceptions);
+        return gatewayRows == null ? List.of(transactions, summary, exceptions) : List.of(transactions, summary, exceptions, matching);
+    }
+
+    private java.util.Set<String> keysElsewhere(List<SettlementMatcher.GatewayRow> rows, LocalDate date) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        String[] references = rows.stream().map(SettlementMatcher.GatewayRow::merchantReference).distinct().toArray(String[]::new);
+        jdbc.query("SELECT merchant_reference, kind FROM payment_attempts WHERE merchant_reference = ANY (?) AND business_date <> ?",
+                rs -> {
+                    keys.add(rs.getString(1) + " " + SettlementMatcher.operationOf(rs.getString(2)));
+                }, references, Date.valueOf(date));
+        return keys;
     }
 
     private static Movement movement(ResultSet rs) throws SQLException {

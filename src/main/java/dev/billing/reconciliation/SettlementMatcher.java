@@ -1,0 +1,115 @@
+package dev.billing.reconciliation;
+
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.InvalidAmountException;
+import dev.billing.money.Money;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Matches the ledger's movements with the gateway's own records (an APS transaction report exported as CSV, with
+ * the reporting API's column names). Pure: fed both sides, it classes every movement.
+ */
+public final class SettlementMatcher {
+
+    public enum MatchClass { MATCHED, MISSING_AT_GATEWAY, MISSING_IN_LEDGER, AMOUNT_DIFFERS, CURRENCY_DIFFERS, STATUS_DIFFERS }
+
+    /** A row of the gateway's report. {@code amountMinor} is null when its amount could not be read. */
+    public record GatewayRow(String merchantReference, String operation, String fortId, Long amountMinor, String amountText,
+                             String currency, boolean succeeded, String status) {
+    }
+
+    /** One line of {@code matching-<date>.csv}. */
+    public record Match(MatchClass matchClass, String merchantReference, String operation, String fortId, Long ledgerAmount,
+                        Long gatewayAmount, String currency, String ledgerOutcome, String gatewayStatus, String detail) {
+    }
+
+    private static final Set<String> SUCCESS_STATUSES = Set.of("02", "04", "06", "08", "14");
+
+    private SettlementMatcher() {
+    }
+
+    /** The gateway operation a ledger movement is. */
+    public static String operationOf(String kind) {
+        return switch (kind) {
+            case "CHARGE", "VERIFICATION_CHARGE" -> "PURCHASE";
+            case "VERIFICATION_REFUND" -> "REFUND";
+            case "VERIFICATION_AUTHORIZATION" -> "AUTHORIZATION";
+            case "VERIFICATION_VOID" -> "VOID_AUTHORIZATION";
+            default -> kind;
+        };
+    }
+
+    /** A report row's status: a 2-digit status, a 5-digit response code, or a word such as "Success". */
+    public static boolean succeeded(String status) {
+        String s = status == null ? "" : status.trim();
+        if (s.matches("\\d{2}|\\d{5}")) {
+            return SUCCESS_STATUSES.contains(s.substring(0, 2)) && (s.length() == 2 || s.endsWith("000"));
+        }
+        String word = s.toLowerCase(Locale.ROOT);
+        return word.startsWith("success") || word.equals("captured") || word.equals("refunded") || word.equals("authorized");
+    }
+
+    /** Reads an amount: with a decimal point in major units of the currency, without one in minor units (as APS sends them). */
+    public static Optional<Long> amount(String text, String currency) {
+        try {
+            if (text.contains(".")) {
+                return CurrencyUnit.of(currency).map(unit -> Money.parse(text, unit).minorUnits());
+            }
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException | InvalidAmountException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param ledger     the business date's movements
+     * @param elsewhere  movement keys ({@code reference + " " + operation}) the ledger holds on other dates
+     */
+    public static List<Match> match(List<Movement> ledger, List<GatewayRow> gateway, Set<String> elsewhere) {
+        Map<String, GatewayRow> byKey = new LinkedHashMap<>();
+        for (GatewayRow row : gateway) {
+            byKey.putIfAbsent(row.merchantReference() + " " + row.operation(), row);
+        }
+        List<Match> matches = new ArrayList<>();
+        for (Movement m : ledger) {
+            String operation = operationOf(m.kind());
+            GatewayRow g = byKey.remove(m.merchantReference() + " " + operation);
+            if (g == null) {
+                matches.add(new Match(MatchClass.MISSING_AT_GATEWAY, m.merchantReference(), operation, m.fortId(), m.amountMinor(), null,
+                        m.currency(), m.outcome(), "", "the gateway's report has no " + operation + " for this reference"));
+                continue;
+            }
+            MatchClass c;
+            String detail;
+            boolean ledgerSucceeded = m.outcome().equals("SUCCESS");
+            if (!g.currency().equals(m.currency())) {
+                c = MatchClass.CURRENCY_DIFFERS;
+                detail = "ledger " + m.currency() + ", gateway " + g.currency();
+            } else if (g.amountMinor() == null || g.amountMinor() != m.amountMinor()) {
+                c = MatchClass.AMOUNT_DIFFERS;
+                detail = "ledger " + m.amountMinor() + ", gateway " + (g.amountMinor() == null ? "'" + g.amountText() + "'" : g.amountMinor());
+            } else if (ledgerSucceeded != g.succeeded()) {
+                c = MatchClass.STATUS_DIFFERS;
+                detail = "ledger " + m.outcome() + ", gateway status " + g.status();
+            } else {
+                c = MatchClass.MATCHED;
+                detail = "";
+            }
+            matches.add(new Match(c, m.merchantReference(), operation, g.fortId(), m.amountMinor(), g.amountMinor(), m.currency(),
+                    m.outcome(), g.status(), detail));
+        }
+        for (GatewayRow g : byKey.values()) {
+            if (!elsewhere.contains(g.merchantReference() + " " + g.operation())) {
+                matches.add(new Match(MatchClass.MISSING_IN_LEDGER, g.merchantReference(), g.operation(), g.fortId(), null, g.amountMinor(),
+                        g.currency(), "", g.status(), "the ledger has no " + g.operation() + " for this reference"));
+            }
+        }
+        return matches;
+    }
+}
