@@ -1,0 +1,94 @@
+package dev.billing.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.EngineTest;
+import dev.billing.TestDatabase;
+import dev.billing.cli.Cli;
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.ApsSimulator;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.SimulatorProperties;
+import dev.billing.gateway.SimulatorStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** nightly resumes from the step that failed; demo runs the whole night on the sample data and says what happened. */
+@EngineTest
+class NightlyAndDemoTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    ApsClient inProcessGateway;
+
+    private int cli(ByteArrayOutputStream out, String... args) {
+        return new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
+                Map.of("spring.profiles.active", "test", "billing.progress.enabled", "false")).execute(args);
+    }
+
+    @Test
+    void aFailedNightIsRestartedFromTheStepThatFailed() throws Exception {
+        TestDatabase.reset(jdbc);
+        jdbc.update("""
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
+                VALUES ('n-1', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'NEW')""");
+        jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES ('NO-1', 'C', 'n-1', 700, 'AED', 'SHIPPED')");
+        GatewayProperties merchant = new GatewayProperties(null, "Access01", "M01", "rq", "rs", "SHA-256", "en",
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 8, 0);
+        try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, SimulatorProperties.none(), 0)) {
+            String[] settings = {"--billing.gateway.url=" + gateway.url(), "--billing.gateway.merchant-identifier=M01",
+                "--billing.gateway.request-phrase=rq", "--billing.gateway.response-phrase=rs"};
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int failed = cli(out, concat(new String[] {"run", "nightly", "--date", "2026-11-27", "--billing.gateway.access-code=Wrong"}, settings));
+            assertThat(failed).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+            long id = jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
+            assertThat(jdbc.queryForObject("SELECT status FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'verify'",
+                    String.class, id)).isEqualTo("FAILED");
+
+            int restarted = cli(new ByteArrayOutputStream(), concat(new String[] {"jobs", "restart", Long.toString(id),
+                "--billing.gateway.access-code=Access01"}, settings));
+
+            assertThat(restarted).isZero();
+            long newer = jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
+            List<String> steps = jdbc.queryForList("SELECT step_name FROM batch_step_execution WHERE job_execution_id = ? ORDER BY step_execution_id",
+                    String.class, newer);
+            assertThat(steps).as("the completed steps are not run again").startsWith("verify").doesNotContain("give-back-owed")
+                    .contains("charge", "reconcile");
+            assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE order_id = 'NO-1'", String.class)).isEqualTo("PAID");
+            assertThat(jdbc.queryForObject("SELECT status FROM tokens WHERE token_name = 'n-1'", String.class)).isEqualTo("VERIFIED");
+        }
+    }
+
+    @Test
+    void demoRunsTheNightOnTheSampleData() {
+        TestDatabase.reset(jdbc);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int code = cli(out, "demo");
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isZero();
+        assertThat(text).contains("imported orders.csv: 360 new").contains("nightly COMPLETED")
+                .contains("report: ").contains("transactions-").contains("summary-").contains("exceptions-")
+                .containsPattern("(?m)^AED +\\d+ \\(");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isGreaterThan(100);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
