@@ -186,11 +186,12 @@ public class ApsSimulator implements AutoCloseable {
         }
         Runnable done = finish;
         Runnable complete = () -> {
+            // counted as answered before the reply leaves: a client may send its next request the moment it has it
+            inFlight.decrementAndGet();
             try {
                 done.run();
             } finally {
                 exchange.close();
-                inFlight.decrementAndGet();
             }
         };
         if (delay.isZero() || delay.isNegative()) {
