@@ -1,7 +1,7 @@
 package dev.billing.charging;
 
 import dev.billing.gateway.GatewayReply;
-import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.sql.Date;
@@ -151,9 +151,7 @@ public class ChargeLedger {
                 case SENT -> {
                     GatewayReply reply = result.reply();
                     ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.nextAttempt(), date, schedule, describe(reply));
-                    attempts.add(new Object[] {outcome.attemptState(), reply.outcome().name(), reply.responseCode(),
-                        truncate(reply.responseMessage(), 255), reply.acquirerResponseCode(), reply.fortId(),
-                        reply.authorizationCode(), reply.problem(), reply.outcome().isFinal(), order.reference()});
+                    attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
                     if (reply.outcome().isFinal()) {
                         orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
                             outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),
@@ -165,13 +163,7 @@ public class ChargeLedger {
                 }
             }
         }
-        if (!attempts.isEmpty()) {
-            jdbc.batchUpdate("""
-                    UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
-                        acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
-                        sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
-                    WHERE attempt_reference = ? AND state IN ('PREPARED', 'SENT', 'UNKNOWN')""", attempts);
-        }
+        AttemptOutcomes.write(jdbc, attempts);
         if (!orders.isEmpty()) {
             jdbc.batchUpdate("""
                     UPDATE orders SET status = COALESCE(?, status), paid_at = CASE WHEN ? = 'PAID' THEN now() ELSE paid_at END,
@@ -230,9 +222,5 @@ public class ChargeLedger {
         }
         String text = reply.responseCode() + (reply.responseMessage() == null ? "" : " " + reply.responseMessage());
         return reply.acquirerResponseCode() == null ? text : text + " (acquirer " + reply.acquirerResponseCode() + ")";
-    }
-
-    private static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 }

@@ -2,6 +2,7 @@ package dev.billing.verification;
 
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.sql.Date;
@@ -114,22 +115,17 @@ public class VerificationLedger {
                 continue;
             }
             if (result.charge() != null) {
-                attempts.add(attemptRow(result.charge(), v.chargeReference()));
+                attempts.add(AttemptOutcomes.row(result.charge(), TokenVerification.attemptState(result.charge().outcome()), v.chargeReference()));
                 String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
                 String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + describe(result.charge()) : null;
                 tokens.add(new Object[] {status, v.attempt(), reason, v.tokenName()});
             }
             if (result.reversal() != null) {
-                attempts.add(attemptRow(result.reversal(), v.reversalReference(result.reversalAttempt())));
+                attempts.add(AttemptOutcomes.row(result.reversal(), TokenVerification.attemptState(result.reversal().outcome()),
+                        v.reversalReference(result.reversalAttempt())));
             }
         }
-        if (!attempts.isEmpty()) {
-            jdbc.batchUpdate("""
-                    UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
-                        acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
-                        sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
-                    WHERE attempt_reference = ? AND state IN ('PREPARED', 'SENT', 'UNKNOWN')""", attempts);
-        }
+        AttemptOutcomes.write(jdbc, attempts);
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("""
                     UPDATE tokens SET status = ?, verification_attempts = GREATEST(verification_attempts, ?),
@@ -142,14 +138,6 @@ public class VerificationLedger {
                     UPDATE tokens SET status = 'NEW', updated_at = now() WHERE token_name IN (SELECT token_name FROM gone) AND status = 'VERIFYING'""",
                     withdrawn);
         }
-    }
-
-    private static Object[] attemptRow(GatewayReply reply, String reference) {
-        String message = reply.responseMessage() == null || reply.responseMessage().length() <= 255
-                ? reply.responseMessage() : reply.responseMessage().substring(0, 255);
-        return new Object[] {TokenVerification.attemptState(reply.outcome()), reply.outcome().name(), reply.responseCode(),
-            message, reply.acquirerResponseCode(), reply.fortId(), reply.authorizationCode(), reply.problem(),
-            reply.outcome().isFinal(), reference};
     }
 
     static String describe(GatewayReply reply) {

@@ -4,6 +4,10 @@ import dev.billing.charging.ChargeSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.operations.ExecutionOwnership;
 import dev.billing.operations.JobExclusivity;
+import dev.billing.operations.ProgressListener;
+import java.time.Duration;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -56,8 +60,21 @@ public class VerifyTokensJobConfiguration {
     }
 
     @Bean
-    Step verifyStep(JobRepository repo, PlatformTransactionManager tm, VerifyTasklet verifyTasklet) {
-        return new StepBuilder("verify", repo).tasklet(verifyTasklet, tm).listener((StepExecutionListener) verifyTasklet).build();
+    Step verifyStep(JobRepository repo, PlatformTransactionManager tm, VerifyTasklet verifyTasklet, ProgressListener verifyProgress) {
+        return new StepBuilder("verify", repo).tasklet(verifyTasklet, tm)
+                .listener((StepExecutionListener) verifyTasklet)
+                .listener((StepExecutionListener) verifyProgress)
+                .listener((ChunkListener<?, ?>) verifyProgress)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    ProgressListener verifyProgress(JdbcTemplate jdbc, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+                                    @Value("${billing.progress.enabled:false}") boolean enabled,
+                                    @Value("${billing.progress.interval:2s}") Duration interval) {
+        long total = enabled ? jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'", Long.class) : 0;
+        return new ProgressListener("verify-tokens " + businessDate, total, enabled ? System.out : null, interval);
     }
 
     @Bean

@@ -1,0 +1,32 @@
+package dev.billing.ledger;
+
+import dev.billing.gateway.GatewayReply;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Writes what the gateway answered onto ledger rows that are still open. Shared by charging and verification. */
+public final class AttemptOutcomes {
+
+    private AttemptOutcomes() {
+    }
+
+    /** One row's update: its new state and what the reply said; final replies also stamp {@code resolved_at}. */
+    public static Object[] row(GatewayReply reply, String state, String attemptReference) {
+        String message = reply.responseMessage() == null || reply.responseMessage().length() <= 255
+                ? reply.responseMessage() : reply.responseMessage().substring(0, 255);
+        return new Object[] {state, reply.outcome().name(), reply.responseCode(), message, reply.acquirerResponseCode(),
+            reply.fortId(), reply.authorizationCode(), reply.problem(), reply.outcome().isFinal(), attemptReference};
+    }
+
+    /** Applies the updates in the caller's transaction; a row already settled is left as it is. */
+    public static void write(JdbcTemplate jdbc, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("""
+                UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
+                    acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
+                    sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
+                WHERE attempt_reference = ? AND state IN ('PREPARED', 'SENT', 'UNKNOWN')""", rows);
+    }
+}
