@@ -50,10 +50,58 @@ public class ExecutionOwnership implements JobExecutionListener {
         } catch (SQLException e) {
             throw new DataAccessResourceFailureException("cannot mark job execution " + id + " as owned by this process", e);
         }
+        claimBusinessDate(jobExecution);
+    }
+
+    /** The row of running_jobs that makes a second run of the same job and business date impossible at the same time. */
+    private void claimBusinessDate(JobExecution execution) {
+        java.time.LocalDate date = execution.getJobParameters().getLocalDate("businessDate");
+        if (date == null) {
+            return;
+        }
+        boolean claimed;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO running_jobs (job_execution_id, job_name, business_date, host, pid) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (job_name, business_date) DO NOTHING""")) {
+            insert.setLong(1, execution.getId());
+            insert.setString(2, execution.getJobInstance().getJobName());
+            insert.setObject(3, date);
+            insert.setString(4, host());
+            insert.setLong(5, ProcessHandle.current().pid());
+            claimed = insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DataAccessResourceFailureException("cannot record job execution " + execution.getId() + " as running", e);
+        }
+        if (!claimed) {
+            afterJob(execution);
+            throw new OperatorException(execution.getJobInstance().getJobName() + " for " + date
+                    + " is already running elsewhere; 'jobs list' shows it");
+        }
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Forgets that an execution runs (its process ended, or it was recovered). */
+    public void release(long executionId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM running_jobs WHERE job_execution_id = ?")) {
+            delete.setLong(1, executionId);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            log.warn("Could not clear the running mark of job execution {}: {}", executionId, e.getMessage());
+        }
     }
 
     @Override
     public void afterJob(JobExecution jobExecution) {
+        release(jobExecution.getId());
         Connection connection = held.remove(jobExecution.getId());
         if (connection == null) {
             return;

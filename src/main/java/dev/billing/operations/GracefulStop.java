@@ -21,6 +21,11 @@ public final class GracefulStop {
     }
 
     public static void install(JobControl control, ExecutionOwnership ownership, PrintStream err) {
+        install(control, ownership, err, () -> { });
+    }
+
+    /** {@code afterStopping} runs once the executions were asked to stop (serve then stops its scheduler). */
+    public static void install(JobControl control, ExecutionOwnership ownership, PrintStream err, Runnable afterStopping) {
         if (!INSTALLED.compareAndSet(false, true)) {
             return;
         }
@@ -38,6 +43,7 @@ public final class GracefulStop {
                         log.info("SIG{} received: stopping job execution {} after its current chunk", signal.getName(), id);
                         control.stop(id);
                     }
+                    afterStopping.run();
                 });
             } catch (IllegalArgumentException e) {
                 log.debug("cannot handle SIG{} here: {}", name, e.getMessage());

@@ -181,6 +181,7 @@ public class JobControl {
         }
         BatchStatus leftAs = execution.getStatus();
         JobExecution recovered = jobOperator.recover(execution);
+        ownership.release(id);
         log.info("Recovered job execution {} ({}), left {} by a process that is gone; it is now {}", id,
                 execution.getJobInstance().getJobName(), leftAs, recovered.getStatus());
         return new Recovery(recovered, true, "its process is gone");

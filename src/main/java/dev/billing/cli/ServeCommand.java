@@ -1,0 +1,56 @@
+package dev.billing.cli;
+
+import dev.billing.operations.ExecutionOwnership;
+import dev.billing.operations.GracefulStop;
+import dev.billing.operations.JobControl;
+import dev.billing.scheduling.Schedule;
+import dev.billing.scheduling.ScheduleFiles;
+import dev.billing.scheduling.SchedulerService;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.quartz.Trigger;
+import picocli.CommandLine.Command;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the schedules of billing.schedules.dir (./jobs) with Quartz, clustered in the database, until SIGTERM/SIGINT;",
+            "then stops after the current chunk. Missed nights (catch-up-days) run at start-up, oldest first."})
+class ServeCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    ServeCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // serve runs unattended: its decisions (firings, recoveries) go to the terminal too, not only to the log file
+        System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
+        cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false"));
+        Path dir = Path.of(cli.engine().context().getEnvironment().getProperty("billing.schedules.dir", "./jobs"));
+        List<Schedule> schedules = ScheduleFiles.read(dir);
+        SchedulerService service = cli.engine().bean(SchedulerService.class);
+        service.apply(schedules);
+        CountDownLatch stop = new CountDownLatch(1);
+        GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err(), stop::countDown);
+        service.start();
+        for (Schedule s : schedules) {
+            Trigger trigger = service.trigger(s);
+            cli.out().printf("schedule %s: %s at '%s' (%s), business date %s; next %s%n", s.name(), s.job(), s.cron(), s.zone(),
+                    s.previousDay() ? "the day before" : "the same day",
+                    trigger == null || trigger.getNextFireTime() == null ? "-" : ExecutionPrinter.time(trigger.getNextFireTime().toInstant()));
+        }
+        Thread catchUp = new Thread(() -> service.catchUp(schedules, Instant.now()), "catch-up");
+        catchUp.setDaemon(true);
+        catchUp.start();
+        cli.out().println("serving; SIGTERM or Ctrl-C stops after the current chunk");
+        stop.await();
+        cli.out().println("stopping: waiting for running jobs to end their current chunk");
+        service.shutdown();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.billing.scheduling;
+
+import dev.billing.operations.JobControl;
+import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
+import dev.billing.operations.JobRunner;
+import dev.billing.operations.OperatorException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.JobDataMap;
+import org.quartz.JobExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.quartz.QuartzJobBean;
+
+/**
+ * A schedule's firing: runs its job for the business date of the trigger's scheduled fire time (never "now").
+ * When Quartz re-fires it on another node because the node that ran it died ({@code isRecovering}), the executions
+ * that node left running are recovered first, so that the run resumes where it stopped. A date that completed
+ * before is not run again.
+ */
+@DisallowConcurrentExecution
+public class BillingQuartzJob extends QuartzJobBean {
+
+    private static final Logger log = LoggerFactory.getLogger(BillingQuartzJob.class);
+
+    @Autowired
+    private JobRunner runner;
+    @Autowired
+    private JobControl control;
+
+    @Override
+    protected void executeInternal(JobExecutionContext context) {
+        JobDataMap data = context.getMergedJobDataMap();
+        Schedule schedule = new Schedule(context.getJobDetail().getKey().getName(), data.getString("job"), data.getString("cron"),
+                ZoneId.of(data.getString("zone")), Boolean.parseBoolean(data.getString("previousDay")), 0);
+        LocalDate date = schedule.businessDate(context.getScheduledFireTime().toInstant());
+        if (context.isRecovering()) {
+            log.warn("Schedule {}: re-firing for {} because the node that ran it is gone", schedule.name(), date);
+            control.recover();
+        }
+        run(runner, schedule, date);
+    }
+
+    static void run(JobRunner runner, Schedule schedule, LocalDate date) {
+        try {
+            JobExecution execution = runner.run(schedule.job(), date);
+            log.info("Schedule {}: {} for {} ended {} (execution {})", schedule.name(), schedule.job(), date,
+                    execution.getStatus(), execution.getId());
+        } catch (AlreadyCompletedException e) {
+            log.info("Schedule {}: {} for {} had completed already", schedule.name(), schedule.job(), date);
+        } catch (OperatorException e) {
+            log.warn("Schedule {}: {} for {} not run: {}", schedule.name(), schedule.job(), date, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.billing.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.billing.EngineProcess;
+import dev.billing.EngineTest;
+import dev.billing.TestDatabase;
+import dev.billing.gateway.ApsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Two real 'serve' processes on one database, a schedule firing every three seconds: the night runs once; the node
+ * running it is killed with SIGKILL; the other node recovers that execution and finishes it; every order is charged
+ * exactly once.
+ */
+@EngineTest
+class ServeClusterFunctionalTests {
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ApsClient inProcessGateway;
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoNodesRunTheNightOnceAndTheSurvivorFinishesWhatTheDeadOneStarted() throws Exception {
+        TestDatabase.reset(jdbc);
+        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+        jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
+        jdbc.update("""
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
+                SELECT 'sv-' || i, 'C' || i, 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED' FROM generate_series(1, 300) AS i""");
+        jdbc.update("""
+                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
+                SELECT 'SV-' || i, 'C', 'sv-' || (i % 300 + 1), 100 + i, 'AED', 'SHIPPED' FROM generate_series(1, 3000) AS i""");
+        Path schedules = Files.createDirectories(dir.resolve("jobs"));
+        Files.writeString(schedules.resolve("charge.yml"), """
+                job: charge-orders
+                cron: "0/3 * * * * ?"
+                zone: UTC
+                business-date: same-day
+                catch-up-days: 0
+                """);
+        String[] args = {"serve", "--billing.schedules.dir=" + schedules, "--billing.simulator.latency=100ms",
+            "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"};
+        Process a = EngineProcess.start(Path.of("target/engine-logs/serve-a.log"), args);
+        Process b = EngineProcess.start(Path.of("target/engine-logs/serve-b.log"), args);
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 300);
+            List<Long> runner = jdbc.queryForList("SELECT pid FROM running_jobs WHERE job_name = 'charge-orders'", Long.class);
+            assertThat(runner).hasSize(1);
+            Process running = runner.get(0) == a.pid() ? a : b;
+            Process survivor = running == a ? b : a;
+            running.destroyForcibly();
+            running.waitFor(30, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) == 3000
+                            && jdbc.queryForObject("SELECT count(*) FROM payment_attempts WHERE state IN ('PREPARED', 'SENT', 'UNKNOWN')", Long.class) == 0
+                            && "COMPLETED".equals(lastStatus()));
+
+            assertThat(survivor.isAlive()).isTrue();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_instance WHERE job_name = 'charge-orders'", Long.class))
+                    .as("one night, run once (then resumed)").isEqualTo(1);
+            assertThat(jdbc.queryForObject("""
+                    SELECT count(*) FROM batch_job_execution e JOIN batch_job_instance i USING (job_instance_id)
+                    WHERE i.job_name = 'charge-orders'""", Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("""
+                    SELECT count(*) FROM aps_simulator.orders WHERE captured_amount > 0""", Long.class)).isEqualTo(3000);
+            assertThat(jdbc.queryForObject("""
+                    SELECT count(DISTINCT merchant_reference) FROM aps_simulator.orders WHERE captured_amount > 0""", Long.class)).isEqualTo(3000);
+            assertThat(jdbc.queryForObject("SELECT count(DISTINCT order_id) FROM payment_attempts WHERE state = 'SUCCEEDED'", Long.class))
+                    .isEqualTo(3000);
+            assertThat(jdbc.queryForObject("SELECT parameter_value FROM batch_job_execution_params WHERE parameter_name = 'businessDate' LIMIT 1",
+                    String.class)).isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+            a.waitFor(30, TimeUnit.SECONDS);
+            b.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private String lastStatus() {
+        return jdbc.queryForObject("""
+                SELECT e.status FROM batch_job_execution e JOIN batch_job_instance i USING (job_instance_id)
+                WHERE i.job_name = 'charge-orders' ORDER BY e.job_execution_id DESC LIMIT 1""", String.class);
+    }
+}
