@@ -2,6 +2,7 @@ package dev.billing.charging;
 
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.AttemptOutcomes;
+import io.micrometer.core.instrument.Metrics;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.sql.Date;
@@ -152,6 +153,11 @@ public class ChargeLedger {
                     GatewayReply reply = result.reply();
                     ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.nextAttempt(), date, schedule, describe(reply));
                     attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
+                    String currency = order.amount().currency().code();
+                    Metrics.counter("billing.charges", "outcome", reply.outcome().name(), "currency", currency).increment();
+                    if (reply.outcome() == dev.billing.gateway.OutcomeClass.SUCCESS) {
+                        Metrics.counter("billing.charged.amount.minor", "currency", currency).increment(order.amount().minorUnits());
+                    }
                     if (reply.outcome().isFinal()) {
                         orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
                             outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),

@@ -30,7 +30,8 @@ class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // serve runs unattended: its decisions (firings, recoveries) go to the terminal too, not only to the log file
         System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
-        cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false"));
+        cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
+                "spring.main.web-application-type", "servlet"));
         Path dir = Path.of(cli.engine().context().getEnvironment().getProperty("billing.schedules.dir", "./jobs"));
         List<Schedule> schedules = ScheduleFiles.read(dir);
         SchedulerService service = cli.engine().bean(SchedulerService.class);
@@ -47,7 +48,9 @@ class ServeCommand implements Callable<Integer> {
         Thread catchUp = new Thread(() -> service.catchUp(schedules, Instant.now()), "catch-up");
         catchUp.setDaemon(true);
         catchUp.start();
-        cli.out().println("serving; SIGTERM or Ctrl-C stops after the current chunk");
+        String port = cli.engine().context().getEnvironment().getProperty("local.server.port", "?");
+        cli.out().println("serving; health and Prometheus metrics on http://127.0.0.1:" + port + "/actuator/prometheus;"
+                + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();
         cli.out().println("stopping: waiting for running jobs to end their current chunk");
         service.shutdown();

@@ -2,6 +2,7 @@ package dev.billing.gateway;
 
 import dev.billing.money.Money;
 import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.micrometer.core.instrument.Metrics;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -152,7 +153,10 @@ public class ApsClient implements AutoCloseable {
             if (rateLimiter != null) {
                 RateLimiter.waitForPermission(rateLimiter);
             }
+            long started = System.nanoTime();
             reply = exchange(command, reference, body);
+            Metrics.timer("billing.gateway.calls", "command", command.name(), "outcome", reply.outcome().name())
+                    .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         } finally {
             inFlight.release();
         }

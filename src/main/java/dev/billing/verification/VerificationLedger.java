@@ -3,6 +3,7 @@ package dev.billing.verification;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptOutcomes;
+import io.micrometer.core.instrument.Metrics;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.sql.Date;
@@ -115,6 +116,7 @@ public class VerificationLedger {
                 continue;
             }
             if (result.charge() != null) {
+                Metrics.counter("billing.verifications", "outcome", result.charge().outcome().name()).increment();
                 attempts.add(AttemptOutcomes.row(result.charge(), TokenVerification.attemptState(result.charge().outcome()), v.chargeReference()));
                 String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
                 String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + describe(result.charge()) : null;

@@ -53,10 +53,10 @@ class ServeClusterFunctionalTests {
                 business-date: same-day
                 catch-up-days: 0
                 """);
-        String[] args = {"serve", "--billing.schedules.dir=" + schedules, "--billing.simulator.latency=100ms",
-            "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000"};
-        Process a = EngineProcess.start(Path.of("target/engine-logs/serve-a.log"), args);
-        Process b = EngineProcess.start(Path.of("target/engine-logs/serve-b.log"), args);
+        int portA = freePort();
+        int portB = freePort();
+        Process a = EngineProcess.start(Path.of("target/engine-logs/serve-a.log"), serve(schedules, portA));
+        Process b = EngineProcess.start(Path.of("target/engine-logs/serve-b.log"), serve(schedules, portB));
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                     .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 300);
@@ -73,6 +73,11 @@ class ServeClusterFunctionalTests {
                             && "COMPLETED".equals(lastStatus()));
 
             assertThat(survivor.isAlive()).isTrue();
+            String metrics = get("http://127.0.0.1:" + (survivor == a ? portA : portB) + "/actuator/prometheus");
+            assertThat(metrics).contains("billing_charges_total{currency=\"AED\",outcome=\"SUCCESS\"}")
+                    .contains("billing_gateway_calls_seconds_count{command=\"PURCHASE\"").contains("billing_outcomes_unknown 0.0")
+                    .contains("billing_verification_refunds_owed").contains("spring_batch_job_seconds_count");
+            assertThat(get("http://127.0.0.1:" + (survivor == a ? portA : portB) + "/actuator/health")).contains("\"status\":\"UP\"");
             assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_instance WHERE job_name = 'charge-orders'", Long.class))
                     .as("one night, run once (then resumed)").isEqualTo(1);
             assertThat(jdbc.queryForObject("""
@@ -92,6 +97,22 @@ class ServeClusterFunctionalTests {
             a.waitFor(30, TimeUnit.SECONDS);
             b.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String[] serve(Path schedules, int port) {
+        return new String[] {"serve", "--billing.schedules.dir=" + schedules, "--billing.simulator.latency=100ms",
+            "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000", "--server.port=" + port};
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String get(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private String lastStatus() {

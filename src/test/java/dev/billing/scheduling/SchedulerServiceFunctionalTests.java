@@ -1,0 +1,63 @@
+package dev.billing.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.EngineTest;
+import dev.billing.TestDatabase;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.quartz.CronTrigger;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The schedules in Quartz's JDBC store, and the catch-up of missed nights. */
+@EngineTest
+class SchedulerServiceFunctionalTests {
+
+    @Autowired
+    SchedulerService service;
+    @Autowired
+    Scheduler scheduler;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void aChangedFileChangesItsTriggerAndARemovedFileRemovesIt() throws Exception {
+        Schedule nightly = new Schedule("nightly", "nightly", "0 30 4 * * ?", ZoneId.of("Asia/Dubai"), true, 3);
+        Schedule extra = new Schedule("extra", "reconcile", "0 0 6 * * ?", ZoneId.of("UTC"), true, 0);
+        service.apply(List.of(nightly, extra));
+        assertThat(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(SchedulerService.GROUP)))
+                .containsExactlyInAnyOrder(JobKey.jobKey("nightly", "billing"), JobKey.jobKey("extra", "billing"));
+
+        Schedule moved = new Schedule("nightly", "nightly", "0 45 5 * * ?", ZoneId.of("Europe/Berlin"), true, 3);
+        service.apply(List.of(moved));
+
+        assertThat(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(SchedulerService.GROUP))).containsExactly(JobKey.jobKey("nightly", "billing"));
+        CronTrigger trigger = (CronTrigger) service.trigger(moved);
+        assertThat(trigger.getCronExpression()).isEqualTo("0 45 5 * * ?");
+        assertThat(trigger.getTimeZone().getID()).isEqualTo("Europe/Berlin");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM qrtz_triggers WHERE trigger_group = 'billing'", Long.class)).isEqualTo(1);
+        assertThat(scheduler.getJobDetail(JobKey.jobKey("nightly", "billing")).requestsRecovery()).isTrue();
+    }
+
+    @Test
+    void missedNightsAreCaughtUpOnceOldestFirst() {
+        TestDatabase.reset(jdbc);
+        Schedule reports = new Schedule("reports", "charge-orders", "0 30 4 * * ?", ZoneId.of("UTC"), true, 3);
+        Instant now = Instant.parse("2026-11-27T10:00:00Z");
+
+        service.catchUp(List.of(reports), now);
+        service.catchUp(List.of(reports), now);
+
+        assertThat(jdbc.queryForList("""
+                SELECT p.parameter_value FROM batch_job_execution_params p JOIN batch_job_execution e USING (job_execution_id)
+                WHERE p.parameter_name = 'businessDate' AND e.status = 'COMPLETED' ORDER BY e.job_execution_id""", String.class))
+                .containsExactly("2026-11-24", "2026-11-25", "2026-11-26");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class)).as("not run twice").isEqualTo(3);
+    }
+}
