@@ -33,9 +33,10 @@ class ServeClusterFunctionalTests {
     ApsClient inProcessGateway;
     @TempDir
     Path dir;
+    @Autowired
+    dev.billing.operations.JobControl jobControl;
 
-    @Test
-    void twoNodesRunTheNightOnceAndTheSurvivorFinishesWhatTheDeadOneStarted() throws Exception {
+    private Path setUpNight() throws Exception {
         TestDatabase.reset(jdbc);
         jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
         jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
@@ -53,6 +54,36 @@ class ServeClusterFunctionalTests {
                 business-date: same-day
                 catch-up-days: 0
                 """);
+        return schedules;
+    }
+
+    @Test
+    void sigtermStopsServeAfterTheCurrentChunkAndARestartFinishesTheNight() throws Exception {
+        Path schedules = setUpNight();
+        Path log = Path.of("target/engine-logs/serve-sigterm.log");
+        Process serve = EngineProcess.start(log, serve(schedules, freePort()));
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 300);
+            serve.destroy();
+            assertThat(serve.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(serve.exitValue()).as(EngineProcess.output(log)).isZero();
+            assertThat(lastStatus()).isEqualTo("STOPPED");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM payment_attempts WHERE state IN ('PREPARED', 'SENT', 'UNKNOWN')", Long.class)).isZero();
+            long id = jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
+
+            assertThat(jobControl.restart(id).getStatus().toString()).isEqualTo("COMPLETED");
+
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isEqualTo(3000);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM aps_simulator.orders WHERE captured_amount > 0", Long.class)).isEqualTo(3000);
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    @Test
+    void twoNodesRunTheNightOnceAndTheSurvivorFinishesWhatTheDeadOneStarted() throws Exception {
+        Path schedules = setUpNight();
         int portA = freePort();
         int portB = freePort();
         Process a = EngineProcess.start(Path.of("target/engine-logs/serve-a.log"), serve(schedules, portA));
