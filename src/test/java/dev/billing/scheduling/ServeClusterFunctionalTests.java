@@ -58,6 +58,29 @@ class ServeClusterFunctionalTests {
     }
 
     @Test
+    void jobsStopFromAnotherProcessStopsTheNightThatServeRunsAndTheNextFiringResumesIt() throws Exception {
+        Path schedules = setUpNight();
+        Process serve = EngineProcess.start(Path.of("target/engine-logs/serve-stop.log"), serve(schedules, freePort()));
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 300);
+            long id = jdbc.queryForObject("SELECT job_execution_id FROM running_jobs WHERE job_name = 'charge-orders'", Long.class);
+
+            assertThat(jobControl.stop(id)).isTrue();
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> jobControl.get(id).getStatus().toString().equals("STOPPED"));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isLessThan(3000);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> "COMPLETED".equals(lastStatus()));
+            assertThat(serve.isAlive()).isTrue();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isEqualTo(3000);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM aps_simulator.orders WHERE captured_amount > 0", Long.class)).isEqualTo(3000);
+        } finally {
+            serve.destroyForcibly();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void sigtermStopsServeAfterTheCurrentChunkAndARestartFinishesTheNight() throws Exception {
         Path schedules = setUpNight();
         Path log = Path.of("target/engine-logs/serve-sigterm.log");
