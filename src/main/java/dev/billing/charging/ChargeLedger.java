@@ -79,23 +79,6 @@ public class ChargeLedger {
         return count == null ? 0 : count;
     }
 
-    /** Charge attempts on each token in the last 30 days (card-network limits count them all, declined ones too). */
-    public Map<String, Integer> attemptsInLast30Days(Collection<String> tokens) {
-        Map<String, Integer> counts = new HashMap<>();
-        if (tokens.isEmpty()) {
-            return counts;
-        }
-        jdbc.query("""
-                SELECT token_name, count(*) FROM payment_attempts
-                WHERE token_name = ANY (?) AND created_at > now() - interval '30 days'
-                  AND kind IN ('CHARGE', 'VERIFICATION_CHARGE', 'VERIFICATION_AUTHORIZATION')
-                GROUP BY token_name""",
-                rs -> {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }, (Object) tokens.toArray(String[]::new));
-        return counts;
-    }
-
     /**
      * Commits a PREPARED attempt row for each order, in a transaction of its own, before any of them is sent.
      * Returns the orders whose row was written; an order another run is charging at this moment (the database's

@@ -1,6 +1,7 @@
 package dev.billing.charging;
 
 import dev.billing.gateway.ApsClient;
+import dev.billing.ledger.CardAttempts;
 import dev.billing.operations.ExecutionOwnership;
 import dev.billing.operations.JobExclusivity;
 import dev.billing.operations.ProgressListener;
@@ -77,10 +78,10 @@ public class ChargeOrdersJobConfiguration {
 
     @Bean
     @StepScope
-    ChargeTasklet chargeTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings settings,
+    ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, ChargeSettings settings,
                                 @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate,
                                 PlatformTransactionManager transactionManager) {
-        return new ChargeTasklet(ledger, client.getObject(), settings, businessDate, transactionManager);
+        return new ChargeTasklet(ledger, cardAttempts, client.getObject(), settings, businessDate, transactionManager);
     }
 
     @Bean

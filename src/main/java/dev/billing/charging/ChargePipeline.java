@@ -4,6 +4,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.CallPipeline;
+import dev.billing.ledger.CardAttempts;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,10 +24,10 @@ final class ChargePipeline {
     private ChargePipeline() {
     }
 
-    static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, ApsClient client, LocalDate date, long jobExecutionId,
-                                                       ChargeSettings settings) {
+    static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
+                                                       long jobExecutionId, ChargeSettings settings) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
-        return new CallPipeline<>("charge", new DueOrders(ledger, date, jobExecutionId, settings, deadTokens),
+        return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens),
                 order -> charge(client, order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
@@ -49,14 +50,17 @@ final class ChargePipeline {
     /** Reads due orders by id, holds those that may not be charged, prepares the rest. */
     private static final class DueOrders implements CallPipeline.Feeder<DueOrder, ChargeResult> {
         private final ChargeLedger ledger;
+        private final CardAttempts cardAttempts;
         private final LocalDate date;
         private final long jobExecutionId;
         private final ChargeSettings settings;
         private final Set<String> deadTokens;
         private long lastId;
 
-        DueOrders(ChargeLedger ledger, LocalDate date, long jobExecutionId, ChargeSettings settings, Set<String> deadTokens) {
+        DueOrders(ChargeLedger ledger, CardAttempts cardAttempts, LocalDate date, long jobExecutionId, ChargeSettings settings,
+                  Set<String> deadTokens) {
             this.ledger = ledger;
+            this.cardAttempts = cardAttempts;
             this.date = date;
             this.jobExecutionId = jobExecutionId;
             this.settings = settings;
@@ -72,7 +76,7 @@ final class ChargePipeline {
                 }
                 lastId = page.get(page.size() - 1).id();
                 List<DueOrder> chargeable = new ArrayList<>(page.size());
-                Map<String, Integer> recent = ledger.attemptsInLast30Days(page.stream().map(DueOrder::tokenName).distinct().toList());
+                Map<String, Integer> recent = cardAttempts.inLast30Days(page.stream().map(DueOrder::tokenName).distinct().toList());
                 Map<String, Integer> planned = new HashMap<>();
                 for (DueOrder order : page) {
                     if (!order.tokenStatus().equals("VERIFIED")) {

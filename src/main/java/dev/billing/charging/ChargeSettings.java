@@ -36,6 +36,10 @@ public class ChargeSettings {
         return schedule;
     }
 
+    public int maxPerCard30d() {
+        return maxPerCard30d;
+    }
+
     public int chunkSize() {
         return chunkSize;
     }

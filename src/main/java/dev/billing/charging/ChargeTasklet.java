@@ -3,6 +3,7 @@ package dev.billing.charging;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.CallPipeline;
+import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.PipelineTasklet;
 import java.time.LocalDate;
 import java.util.List;
@@ -14,14 +15,16 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     private final ChargeLedger ledger;
+    private final CardAttempts cardAttempts;
     private final ApsClient client;
     private final ChargeSettings settings;
     private final LocalDate businessDate;
 
-    public ChargeTasklet(ChargeLedger ledger, ApsClient client, ChargeSettings settings, LocalDate businessDate,
-                         PlatformTransactionManager transactionManager) {
+    public ChargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, ChargeSettings settings,
+                         LocalDate businessDate, PlatformTransactionManager transactionManager) {
         super(settings.chunkSize, transactionManager);
         this.ledger = ledger;
+        this.cardAttempts = cardAttempts;
         this.client = client;
         this.settings = settings;
         this.businessDate = businessDate;
@@ -30,7 +33,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     @Override
     protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
-        return ChargePipeline.create(ledger, client, businessDate, jobExecutionId, settings);
+        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings);
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.CallPipeline;
+import dev.billing.ledger.CardAttempts;
+import java.util.Map;
 import dev.billing.ledger.PipelineTasklet;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,16 +21,20 @@ import org.springframework.transaction.PlatformTransactionManager;
  */
 public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Result> {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VerifyTasklet.class);
+
     private final VerificationLedger ledger;
+    private final CardAttempts cardAttempts;
     private final VerificationCalls calls;
     private final ChargeSettings common;
     private final VerificationSettings settings;
     private final LocalDate businessDate;
 
-    public VerifyTasklet(VerificationLedger ledger, ApsClient client, ChargeSettings common, VerificationSettings settings,
-                         LocalDate businessDate, PlatformTransactionManager transactionManager) {
+    public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, ChargeSettings common,
+                         VerificationSettings settings, LocalDate businessDate, PlatformTransactionManager transactionManager) {
         super(common.chunkSize(), transactionManager);
         this.ledger = ledger;
+        this.cardAttempts = cardAttempts;
         this.calls = new VerificationCalls(client);
         this.common = common;
         this.settings = settings;
@@ -45,7 +51,14 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                     return page;
                 }
                 lastId[0] = page.get(page.size() - 1).tokenId();
-                List<Verification> prepared = ledger.prepare(page, businessDate, jobExecutionId);
+                Map<String, Integer> recent = cardAttempts.inLast30Days(page.stream().map(Verification::tokenName).toList());
+                List<Verification> allowed = page.stream()
+                        .filter(v -> recent.getOrDefault(v.tokenName(), 0) < common.maxPerCard30d()).toList();
+                if (allowed.size() < page.size()) {
+                    log.info("{} tokens not verified today: card-network limit of {} attempts in 30 days reached",
+                            page.size() - allowed.size(), common.maxPerCard30d());
+                }
+                List<Verification> prepared = ledger.prepare(allowed, businessDate, jobExecutionId);
                 if (!prepared.isEmpty()) {
                     return prepared;
                 }

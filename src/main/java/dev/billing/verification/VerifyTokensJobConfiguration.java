@@ -2,6 +2,7 @@ package dev.billing.verification;
 
 import dev.billing.charging.ChargeSettings;
 import dev.billing.gateway.ApsClient;
+import dev.billing.ledger.CardAttempts;
 import dev.billing.operations.ExecutionOwnership;
 import dev.billing.operations.JobExclusivity;
 import dev.billing.operations.ProgressListener;
@@ -103,9 +104,9 @@ public class VerifyTokensJobConfiguration {
 
     @Bean
     @StepScope
-    VerifyTasklet verifyTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings common,
+    VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, ChargeSettings common,
                                 VerificationSettings settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
                                 PlatformTransactionManager transactionManager) {
-        return new VerifyTasklet(ledger, client.getObject(), common, settings, businessDate, transactionManager);
+        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), common, settings, businessDate, transactionManager);
     }
 }

@@ -107,4 +107,24 @@ class VerifyTokensFunctionalTests {
         assertThat(jdbc.queryForList("SELECT attempt_reference || ' ' || state FROM payment_attempts ORDER BY id", String.class))
                 .containsExactly("VC-" + id + "-1 SUCCEEDED", "VR-" + id + "-1-1 SUCCEEDED");
     }
+
+    @Test
+    void aTokenAtTheCardNetworkLimitIsNotVerifiedToday() {
+        fixtures.token("busy-1");
+        fixtures.token("calm-1");
+        jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES ('BUSY-O', 'C', 'busy-1', 100, 'AED', 'SHIPPED')");
+        jdbc.update("""
+                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
+                    currency, business_date, state)
+                SELECT 'CH-BUSY-O-' || n, 'CH-BUSY-O-' || n, 'CHARGE', 'BUSY-O', 'busy-1', n, 100, 'AED', DATE '2026-11-20', 'DECLINED'
+                FROM generate_series(1, 10) AS n""");
+
+        run("verify-tokens", D);
+
+        assertThat(fixtures.status("calm-1")).isEqualTo("VERIFIED");
+        assertThat(fixtures.status("busy-1")).isEqualTo("NEW");
+        assertThat(fixtures.gatewaySuccessesFor("busy-1")).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment_attempts WHERE token_name = 'busy-1' AND kind LIKE 'VERIFICATION%'",
+                Long.class)).isZero();
+    }
 }
