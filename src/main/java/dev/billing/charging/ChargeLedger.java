@@ -134,7 +134,7 @@ public class ChargeLedger {
                 }
                 case SENT -> {
                     GatewayReply reply = result.reply();
-                    ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.nextAttempt(), date, schedule, describe(reply));
+                    ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.nextAttempt(), date, schedule, reply.describe());
                     attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
                     String currency = order.amount().currency().code();
                     Metrics.counter("billing.charges", "outcome", reply.outcome().name(), "currency", currency).increment();
@@ -147,7 +147,7 @@ public class ChargeLedger {
                             outcome.failureReason(), order.orderId()});
                     }
                     if (outcome.invalidateToken()) {
-                        tokens.add(new Object[] {"hard decline on order " + order.orderId() + ": " + describe(reply), order.tokenName()});
+                        tokens.add(new Object[] {"hard decline on order " + order.orderId() + ": " + reply.describe(), order.tokenName()});
                     }
                 }
             }
@@ -203,13 +203,5 @@ public class ChargeLedger {
                         rs.getString(6), Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9)),
                         rs.getString(10)),
                 afterId, limit);
-    }
-
-    static String describe(GatewayReply reply) {
-        if (reply.responseCode() == null) {
-            return reply.problem();
-        }
-        String text = reply.responseCode() + (reply.responseMessage() == null ? "" : " " + reply.responseMessage());
-        return reply.acquirerResponseCode() == null ? text : text + " (acquirer " + reply.acquirerResponseCode() + ")";
     }
 }

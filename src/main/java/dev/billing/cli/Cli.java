@@ -4,6 +4,7 @@ import dev.billing.database.EmbeddedDatabaseException;
 import dev.billing.operations.OperatorException;
 import dev.billing.operations.UnknownExecutionException;
 import dev.billing.operations.UsageException;
+import dev.billing.support.Throwables;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
@@ -101,7 +102,7 @@ public final class Cli {
             err.println("error: " + database.getMessage());
             return ExitCodes.FAILED;
         }
-        err.println("error: " + rootMessage(e) + (debug ? "" : " (run again with --debug for details)"));
+        err.println("error: " + Throwables.rootMessage(e) + (debug ? "" : " (run again with --debug for details)"));
         return ExitCodes.FAILED;
     }
 
@@ -112,15 +113,6 @@ public final class Cli {
             }
         }
         return null;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
     }
 
     /** Gives commands that take a {@link CliContext} their context. */

@@ -1,6 +1,7 @@
 package dev.billing.cli;
 
 import dev.billing.operations.JobControl.ExecutionSummary;
+import dev.billing.support.Throwables;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -86,7 +87,7 @@ final class ExecutionPrinter {
             return ExitCodes.OK;
         }
         String reason = execution.getAllFailureExceptions().stream()
-                .map(Cli::rootMessage)
+                .map(Throwables::rootMessage)
                 .findFirst()
                 .orElse(firstLine(execution.getExitStatus().getExitDescription()).replaceFirst("^ - ", ""));
         cli.err().printf("%s %s (execution %d)%s%n", name, execution.getStatus(), execution.getId(),

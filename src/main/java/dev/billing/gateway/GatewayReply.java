@@ -18,6 +18,15 @@ public record GatewayReply(ApsCommand command, String merchantReference, Outcome
         return fields.get(name);
     }
 
+    /** What a person reads about the outcome: code, message and acquirer code, or why there was no usable reply. */
+    public String describe() {
+        if (responseCode == null) {
+            return problem;
+        }
+        String text = responseCode + (responseMessage == null ? "" : " " + responseMessage);
+        return acquirerResponseCode == null ? text : text + " (acquirer " + acquirerResponseCode + ")";
+    }
+
     /** For logs: the command, the reference and the code, never a secret. */
     public String summary() {
         return command + " " + merchantReference + " -> " + (responseCode == null ? problem : responseCode) + " " + outcome;

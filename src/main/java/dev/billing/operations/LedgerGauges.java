@@ -18,11 +18,7 @@ public class LedgerGauges {
             Gauge.builder("billing.outcomes.unknown", () -> count(jdbc,
                             "SELECT count(*) FROM payment_attempts WHERE state IN ('PREPARED', 'SENT', 'UNKNOWN')"))
                     .description("ledger rows whose outcome is not resolved with the gateway").register(registry);
-            Gauge.builder("billing.verification.refunds.owed", () -> count(jdbc, """
-                            SELECT count(*) FROM payment_attempts c
-                            WHERE c.kind IN ('VERIFICATION_CHARGE', 'VERIFICATION_AUTHORIZATION') AND c.state = 'SUCCEEDED'
-                              AND NOT EXISTS (SELECT 1 FROM payment_attempts s WHERE s.merchant_reference = c.attempt_reference
-                                              AND s.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID') AND s.state = 'SUCCEEDED')"""))
+            Gauge.builder("billing.verification.refunds.owed", () -> count(jdbc, "SELECT count(*) FROM verification_charges_owed"))
                     .description("verification charges not given back yet").register(registry);
         });
     }

@@ -182,11 +182,7 @@ public class ReconciliationReports {
                        (SELECT r.state || ' ' || COALESCE(r.response_code, r.detail, '') FROM payment_attempts r
                         WHERE r.merchant_reference = c.attempt_reference AND r.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID')
                         ORDER BY r.attempt DESC LIMIT 1)
-                FROM payment_attempts c
-                WHERE c.kind IN ('VERIFICATION_CHARGE', 'VERIFICATION_AUTHORIZATION') AND c.state = 'SUCCEEDED' AND c.business_date <= ?
-                  AND NOT EXISTS (SELECT 1 FROM payment_attempts s WHERE s.merchant_reference = c.attempt_reference
-                                  AND s.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID') AND s.state = 'SUCCEEDED')
-                ORDER BY c.id""",
+                FROM verification_charges_owed c WHERE c.business_date <= ? ORDER BY c.id""",
                 rs -> {
                     String last = rs.getString(7);
                     rows.add(new String[] {"REFUND_OWED", rs.getString(1), "", rs.getString(2), amount(rs.getLong(3), rs.getString(4)),

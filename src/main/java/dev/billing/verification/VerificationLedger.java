@@ -119,7 +119,7 @@ public class VerificationLedger {
                 Metrics.counter("billing.verifications", "outcome", result.charge().outcome().name()).increment();
                 attempts.add(AttemptOutcomes.row(result.charge(), TokenVerification.attemptState(result.charge().outcome()), v.chargeReference()));
                 String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
-                String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + describe(result.charge()) : null;
+                String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + result.charge().describe() : null;
                 tokens.add(new Object[] {status, v.attempt(), reason, v.tokenName()});
             }
             if (result.reversal() != null) {
@@ -140,13 +140,6 @@ public class VerificationLedger {
                     UPDATE tokens SET status = 'NEW', updated_at = now() WHERE token_name IN (SELECT token_name FROM gone) AND status = 'VERIFYING'""",
                     withdrawn);
         }
-    }
-
-    static String describe(GatewayReply reply) {
-        if (reply.responseCode() == null) {
-            return reply.problem();
-        }
-        return reply.responseCode() + (reply.responseMessage() == null ? "" : " " + reply.responseMessage());
     }
 
     /** A micro-charge whose outcome is not known. */
@@ -173,15 +166,12 @@ public class VerificationLedger {
         return jdbc.query("""
                 SELECT c.id, t.id, t.token_name, t.customer_email, c.attempt, c.kind, c.amount_minor, c.currency,
                        r.attempt, r.state
-                FROM payment_attempts c
+                FROM verification_charges_owed c
                 JOIN tokens t ON t.token_name = c.token_name
                 LEFT JOIN LATERAL (SELECT attempt, state FROM payment_attempts r
                                    WHERE r.merchant_reference = c.attempt_reference AND r.kind IN """ + REVERSAL_KINDS + """
                                    ORDER BY attempt DESC LIMIT 1) r ON TRUE
-                WHERE c.id > ? AND c.kind IN """ + CHARGE_KINDS + """
-                  AND c.state = 'SUCCEEDED'
-                  AND NOT EXISTS (SELECT 1 FROM payment_attempts s WHERE s.merchant_reference = c.attempt_reference
-                                  AND s.kind IN """ + REVERSAL_KINDS + " AND s.state = 'SUCCEEDED') ORDER BY c.id LIMIT ?",
+                WHERE c.id > ? ORDER BY c.id LIMIT ?""",
                 (rs, n) -> new Owed(rs.getLong(1), verification(rs), rs.getInt(9), rs.getString(10)), afterId, limit);
     }
 
