@@ -16,7 +16,7 @@ public final class TestDatabase {
     /** Empties the engine's tables and the job repository. */
     public static void reset(JdbcTemplate jdbc) {
         jdbc.execute("""
-                TRUNCATE running_jobs, charge_holds, payment_attempts, orders, tokens, import_rejects,
+                TRUNCATE running_jobs, charge_holds, payment_attempts, orders, tokens, import_rejects, import_keys, ledger_exceptions,
                          batch_step_execution_context, batch_job_execution_context, batch_step_execution,
                          batch_job_execution_params, batch_job_execution, batch_job_instance""");
     }

@@ -1,8 +1,10 @@
 package dev.billing.charging;
 
 import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptOutcomes;
-import io.micrometer.core.instrument.Metrics;
+import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.LedgerExceptions;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.sql.Date;
@@ -11,12 +13,9 @@ import java.sql.ResultSet;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -32,10 +31,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ChargeLedger {
 
     private final JdbcTemplate jdbc;
+    private final LedgerExceptions exceptions;
     private final TransactionTemplate newTransaction;
 
-    public ChargeLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.exceptions = exceptions;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -48,17 +49,19 @@ public class ChargeLedger {
         return jdbc.query("""
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE((SELECT max(a.attempt) FROM payment_attempts a
-                                 WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1 AS next_attempt
+                                 WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1 AS next_attempt,
+                       o.soft_declines
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.id > ? AND o.status IN ('SHIPPED', 'DEFERRED')
                   AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
                   AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)
                   AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                                  AND a.state IN ('PREPARED', 'SENT', 'UNKNOWN'))
+                                  AND a.state IN\s""" + AttemptState.OPEN_SQL + """
+                )
                 ORDER BY o.id
                 LIMIT ?""",
                 (rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8)),
+                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9)),
                 afterId, Date.valueOf(date), Date.valueOf(date), limit);
     }
 
@@ -81,45 +84,63 @@ public class ChargeLedger {
 
     /**
      * Commits a PREPARED attempt row for each order, in a transaction of its own, before any of them is sent.
-     * Returns the orders whose row was written; an order another run is charging at this moment (the database's
-     * unique indexes refuse its row) is left out.
+     *
+     * <p>The orders are read again under a row lock that the import's update takes too ({@code FOR NO KEY UPDATE}, in
+     * id order on both sides), and the row is written from what they say now: an order the import cancelled or made
+     * not due since the page was read gets no row; one it re-priced is charged at its new amount. Once the row is
+     * committed, the import refuses to change the order until the gateway has settled it. Returns the orders whose
+     * row was written, with the amount written; an order another run is charging at this moment (the database's
+     * unique indexes refuse its row) or whose token changed meanwhile is left out.
      */
     public List<DueOrder> prepare(List<DueOrder> orders, LocalDate date, long jobExecutionId) {
         if (orders.isEmpty()) {
             return List.of();
         }
-        Set<String> written = new HashSet<>();
+        Map<String, Money> written = new HashMap<>();
         newTransaction.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
             try (PreparedStatement ps = connection.prepareStatement("""
+                    WITH wanted AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS x(r, o, t, n)),
+                    locked AS (
+                        SELECT o.order_id, o.token_name, o.amount_minor, o.currency FROM orders o
+                        WHERE o.order_id IN (SELECT w.o FROM wanted w) AND o.status IN ('SHIPPED', 'DEFERRED')
+                          AND (o.status = 'SHIPPED' OR o.charge_on <= ?) AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)
+                        ORDER BY o.id
+                        FOR NO KEY UPDATE OF o)
                     INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt,
                                                   amount_minor, currency, business_date, state, job_execution_id)
-                    SELECT r, r, 'CHARGE', o, t, n, a, c, ?, 'PREPARED', ?
-                    FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int8[], ?::text[]) AS x(r, o, t, n, a, c)
+                    SELECT w.r, w.r, 'CHARGE', l.order_id, l.token_name, w.n, l.amount_minor, l.currency, ?, 'PREPARED', ?
+                    FROM locked l JOIN wanted w ON w.o = l.order_id AND w.t = l.token_name
                     ON CONFLICT DO NOTHING
-                    RETURNING attempt_reference""")) {
-                ps.setDate(1, Date.valueOf(date));
-                ps.setLong(2, jobExecutionId);
-                ps.setArray(3, connection.createArrayOf("text", orders.stream().map(DueOrder::reference).toArray()));
-                ps.setArray(4, connection.createArrayOf("text", orders.stream().map(DueOrder::orderId).toArray()));
-                ps.setArray(5, connection.createArrayOf("text", orders.stream().map(DueOrder::tokenName).toArray()));
-                ps.setArray(6, connection.createArrayOf("int4", orders.stream().map(DueOrder::nextAttempt).toArray()));
-                ps.setArray(7, connection.createArrayOf("int8", orders.stream().map(o -> o.amount().minorUnits()).toArray()));
-                ps.setArray(8, connection.createArrayOf("text", orders.stream().map(o -> o.amount().currency().code()).toArray()));
+                    RETURNING attempt_reference, amount_minor, currency""")) {
+                ps.setArray(1, connection.createArrayOf("text", orders.stream().map(DueOrder::reference).toArray()));
+                ps.setArray(2, connection.createArrayOf("text", orders.stream().map(DueOrder::orderId).toArray()));
+                ps.setArray(3, connection.createArrayOf("text", orders.stream().map(DueOrder::tokenName).toArray()));
+                ps.setArray(4, connection.createArrayOf("int4", orders.stream().map(DueOrder::nextAttempt).toArray()));
+                ps.setDate(5, Date.valueOf(date));
+                ps.setDate(6, Date.valueOf(date));
+                ps.setDate(7, Date.valueOf(date));
+                ps.setLong(8, jobExecutionId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        written.add(rs.getString(1));
+                        written.put(rs.getString(1), Money.ofMinor(rs.getLong(2), CurrencyUnit.require(rs.getString(3))));
                     }
                 }
             }
             return null;
         }));
-        return orders.stream().filter(o -> written.contains(o.reference())).toList();
+        return orders.stream().filter(o -> written.containsKey(o.reference()))
+                .map(o -> o.withAmount(written.get(o.reference()))).toList();
     }
 
-    /** Writes what the results mean, in the caller's transaction. */
+    /**
+     * Writes what the results mean, in the caller's transaction. An outcome never overrides a status the import set:
+     * only a SHIPPED or DEFERRED order takes the outcome's status. A success on an order that is neither (cancelled,
+     * say) is an exception for a person, with a refund decision, never a silent PAID.
+     */
     public void record(List<ChargeResult> results, LocalDate date, RetrySchedule schedule, long jobExecutionId) {
         List<Object[]> attempts = new ArrayList<>();
         List<Object[]> orders = new ArrayList<>();
+        List<DueOrder> successes = new ArrayList<>();
         List<Object[]> tokens = new ArrayList<>();
         List<Object[]> holds = new ArrayList<>();
         List<Object[]> unsent = new ArrayList<>();
@@ -134,17 +155,13 @@ public class ChargeLedger {
                 }
                 case SENT -> {
                     GatewayReply reply = result.reply();
-                    ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.nextAttempt(), date, schedule, reply.describe());
+                    ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.softDeclines(), date, schedule, reply.describe());
                     attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
-                    String currency = order.amount().currency().code();
-                    Metrics.counter("billing.charges", "outcome", reply.outcome().name(), "currency", currency).increment();
-                    if (reply.outcome() == dev.billing.gateway.OutcomeClass.SUCCESS) {
-                        Metrics.counter("billing.charged.amount.minor", "currency", currency).increment(order.amount().minorUnits());
-                    }
                     if (reply.outcome().isFinal()) {
                         orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
                             outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),
-                            outcome.failureReason(), order.orderId()});
+                            outcome.failureReason(), outcome.softDeclines(), order.orderId()});
+                        successes.add(reply.outcome() == OutcomeClass.SUCCESS ? order : null);
                     }
                     if (outcome.invalidateToken()) {
                         tokens.add(new Object[] {"hard decline on order " + order.orderId() + ": " + reply.describe(), order.tokenName()});
@@ -154,10 +171,11 @@ public class ChargeLedger {
         }
         AttemptOutcomes.write(jdbc, attempts);
         if (!orders.isEmpty()) {
-            jdbc.batchUpdate("""
+            int[][] updated = jdbc.batchUpdate("""
                     UPDATE orders SET status = COALESCE(?, status), paid_at = CASE WHEN ? = 'PAID' THEN now() ELSE paid_at END,
-                        attempt_count = GREATEST(attempt_count, ?), next_attempt_on = ?, failure_reason = ?, updated_at = now()
-                    WHERE order_id = ? AND status <> 'PAID'""",
+                        attempt_count = GREATEST(attempt_count, ?), next_attempt_on = ?, failure_reason = ?,
+                        soft_declines = ?, updated_at = now()
+                    WHERE order_id = ? AND status IN ('SHIPPED', 'DEFERRED')""",
                     orders, orders.size(), (ps, row) -> {
                         ps.setString(1, (String) row[0]);
                         ps.setString(2, (String) row[1]);
@@ -168,8 +186,16 @@ public class ChargeLedger {
                             ps.setDate(4, (Date) row[3]);
                         }
                         ps.setString(5, (String) row[4]);
-                        ps.setString(6, (String) row[5]);
+                        ps.setInt(6, (Integer) row[5]);
+                        ps.setString(7, (String) row[6]);
                     });
+            List<DueOrder> notDue = new ArrayList<>();
+            for (int i = 0; i < successes.size(); i++) {
+                if (successes.get(i) != null && updated[0][i] == 0) {
+                    notDue.add(successes.get(i));
+                }
+            }
+            recordChargedWhileNotDue(notDue, date);
         }
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("UPDATE tokens SET status = 'INVALID', status_reason = ?, updated_at = now() WHERE token_name = ? AND status <> 'INVALID'", tokens);
@@ -185,23 +211,35 @@ public class ChargeLedger {
         }
     }
 
+    private void recordChargedWhileNotDue(List<DueOrder> orders, LocalDate date) {
+        for (DueOrder order : orders) {
+            String status = jdbc.queryForObject("SELECT status FROM orders WHERE order_id = ?", String.class, order.orderId());
+            if (!"PAID".equals(status)) {
+                exceptions.add(date, LedgerExceptions.CHARGED_ORDER_NOT_DUE, order.reference(), order.orderId(), order.tokenName(),
+                        order.amount(), "the gateway took " + order.amount() + " for order " + order.orderId() + " whose status is "
+                                + status + "; the order was left " + status + ": decide whether to refund it");
+            }
+        }
+    }
+
     /** A charge attempt whose outcome is not known yet. */
-    public record Unresolved(long id, DueOrder order, String state) {
+    public record Unresolved(long id, DueOrder order, AttemptState state) {
     }
 
     /** CHARGE attempts in PREPARED, SENT or UNKNOWN, after {@code afterId} in id order. */
     public List<Unresolved> unresolvedPage(long afterId, int limit) {
         return jdbc.query("""
-                SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt, a.state
+                SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt,
+                       a.state, o.soft_declines
                 FROM payment_attempts a
                 JOIN orders o ON o.order_id = a.order_id
                 JOIN tokens t ON t.token_name = a.token_name
-                WHERE a.id > ? AND a.kind = 'CHARGE' AND a.state IN ('PREPARED', 'SENT', 'UNKNOWN')
+                WHERE a.id > ? AND a.kind = 'CHARGE' AND a.state IN\s""" + AttemptState.OPEN_SQL + """
                 ORDER BY a.id
                 LIMIT ?""",
                 (rs, n) -> new Unresolved(rs.getLong(1), new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9)),
-                        rs.getString(10)),
+                        rs.getString(6), Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11)),
+                        AttemptState.of(rs.getString(10))),
                 afterId, limit);
     }
 }

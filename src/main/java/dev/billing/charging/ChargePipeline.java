@@ -1,13 +1,13 @@
 package dev.billing.charging;
 
 import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.CallPipeline;
 import dev.billing.ledger.CardAttempts;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * The charge step's {@link CallPipeline}: due orders are read by id a page at a time; those that may not be charged
- * are held (token not VERIFIED, hard-declined in this run, card-network limit reached); the others get a PREPARED
+ * are held (token not VERIFIED, hard-declined in this run, card-network decline limit reached); the others get a PREPARED
  * ledger row, committed for the whole page before any of them is sent, and are charged, one after the other per token.
  */
 final class ChargePipeline {
@@ -25,13 +25,13 @@ final class ChargePipeline {
     }
 
     static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
-                                                       long jobExecutionId, ChargeSettings settings) {
+                                                       long jobExecutionId, ChargeSettings settings, GatewayHealth health) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
         return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens),
                 order -> charge(client, order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
-                result -> result.kind() == ChargeResult.Kind.SENT && result.reply().outcome() == OutcomeClass.CONFIG_ERROR,
+                result -> result.kind() == ChargeResult.Kind.SENT && health.stopsTheRun(result.reply()),
                 settings.concurrency, settings.concurrency + 2 * Math.max(settings.pageSize, settings.chunkSize));
     }
 
@@ -76,17 +76,17 @@ final class ChargePipeline {
                 }
                 lastId = page.get(page.size() - 1).id();
                 List<DueOrder> chargeable = new ArrayList<>(page.size());
-                Map<String, Integer> recent = cardAttempts.inLast30Days(page.stream().map(DueOrder::tokenName).distinct().toList());
-                Map<String, Integer> planned = new HashMap<>();
+                Map<String, Integer> declines = cardAttempts.declinesInWindow(
+                        page.stream().map(DueOrder::tokenName).distinct().toList(), date);
                 for (DueOrder order : page) {
+                    String overLimit = CardAttempts.limitReason(order.tokenName(), declines.getOrDefault(order.tokenName(), 0),
+                            settings.maxDeclinesPerCard30d, date);
                     if (!order.tokenStatus().equals("VERIFIED")) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
                     } else if (deadTokens.contains(order.tokenName())) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " was hard-declined in this run"));
-                    } else if (recent.getOrDefault(order.tokenName(), 0) + planned.merge(order.tokenName(), 1, Integer::sum)
-                            > settings.maxPerCard30d) {
-                        results.accept(ChargeResult.held(order, "card-network limit: " + settings.maxPerCard30d
-                                + " attempts on token " + order.tokenName() + " in 30 days"));
+                    } else if (overLimit != null) {
+                        results.accept(ChargeResult.held(order, overLimit));
                     } else {
                         chargeable.add(order);
                     }

@@ -1,7 +1,7 @@
 package dev.billing.charging;
 
 import dev.billing.gateway.ApsClient;
-import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.GatewayHealth;
 import dev.billing.ledger.CallPipeline;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.PipelineTasklet;
@@ -30,10 +30,13 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
         this.businessDate = businessDate;
     }
 
+    private GatewayHealth health;
+
     @Override
     protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
-        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings);
+        health = new GatewayHealth(settings.unreachableAfter());
+        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health);
     }
 
     @Override
@@ -55,10 +58,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     @Override
     protected RuntimeException stoppedBy(ChargeResult result) {
-        GatewayReply reply = result.reply();
-        return new GatewayConfigurationException("the gateway refused a request as misconfigured (" + reply.responseCode()
-                + " " + reply.responseMessage() + " on " + reply.merchantReference()
-                + "); no order was marked failed. Fix the billing.gateway settings, then restart this execution");
+        return health.failure(result.reply(), "no order was marked failed");
     }
 
     @Override

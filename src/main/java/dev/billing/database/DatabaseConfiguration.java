@@ -37,6 +37,8 @@ public class DatabaseConfiguration {
                           @Value("${billing.database.pool-size:20}") int poolSize) {
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(server.jdbcUrl());
+        dataSource.setUsername(server.username());
+        dataSource.setPassword(server.password());
         dataSource.setMaximumPoolSize(poolSize);
         dataSource.setMinimumIdle(Math.min(2, poolSize)); // several engine processes share one server's connections
         dataSource.setPoolName("billing");

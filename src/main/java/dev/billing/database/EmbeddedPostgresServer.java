@@ -8,13 +8,23 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,55 +33,74 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded PostgreSQL that the engine uses when no {@code spring.datasource.url} is configured.
  *
- * <p>Its files live in {@code <data-dir>/pgdata} and survive between runs. Several engine processes may use the
- * same data directory at once: the first one takes the owner lock ({@code <data-dir>/engine.lock}) and runs the
- * server; the others find the lock taken and connect to that server (its port is in {@code postmaster.pid}).
- * PostgreSQL itself keeps concurrent clients safe, so nothing is corrupted.
+ * <p><b>Its own user's alone, and durable.</b> Its files live in {@code <data-dir>/pgdata} (mode 0700). It listens
+ * on loopback only, its Unix socket is open to its owner only, and every connection needs the password of the
+ * {@code postgres} role (scram-sha-256), a random secret generated at the first start and kept in
+ * {@code <data-dir>/db.secret} with owner-only permissions. It runs with {@code fsync} and {@code synchronous_commit}
+ * on: a committed ledger row survives a power cut. (zonky's defaults, {@code initdb -A trust} and {@code -F}, are
+ * for throwaway test databases; the options here come after them and win.) A data directory made by an earlier
+ * version with trust authentication is given a password and scram on its next start.
  *
- * <p>When an owner dies without stopping the server ({@code kill -9}), the server lives on. The next process
- * to take the owner lock adopts it instead of starting a second server on the same files, and stops it when
- * it exits.
+ * <p><b>Shared, and stopped by its last user.</b> Several engine processes may use one data directory at once. Each
+ * holds a shared lock on a region of {@code <data-dir>/engine.lock} while it uses the server: a reference count kept
+ * by the operating system, so a process killed with {@code kill -9} is counted out at once. Starting and leaving are
+ * serialized by an exclusive lock on another region. A process that leaves stops the server only when it can then
+ * take the users' region exclusively, that is when no other process uses it; otherwise the server lives on for them.
+ * A server left running by a process that died is adopted by the next one.
  */
 public final class EmbeddedPostgresServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Map<Path, EmbeddedPostgresServer> RUNNING = new ConcurrentHashMap<>();
+    private static final String USER = "postgres";
+    /** Region 0: held exclusively while a process starts, joins or leaves the server. */
+    private static final long STARTUP_REGION = 0;
+    /** Region 1: held shared by every process that uses the server. */
+    private static final long USERS_REGION = 1;
 
+    private final Path dataDir;
     private final int port;
-    private final EmbeddedPostgres started;
-    private final Long adoptedPid;
+    private final String password;
     private final FileChannel lockChannel;
-    private final FileLock lock;
-    private boolean stopped;
+    private FileLock usersLock;
+    private boolean left;
 
-    private EmbeddedPostgresServer(int port, EmbeddedPostgres started, Long adoptedPid,
-                                   FileChannel lockChannel, FileLock lock) {
+    private EmbeddedPostgresServer(Path dataDir, int port, String password, FileChannel lockChannel, FileLock usersLock) {
+        this.dataDir = dataDir;
         this.port = port;
-        this.started = started;
-        this.adoptedPid = adoptedPid;
+        this.password = password;
         this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.usersLock = usersLock;
     }
 
     /**
-     * The server for this data directory: the one this JVM already runs or uses, or one it starts, adopts or joins.
-     * One per data directory per JVM; it is stopped when the JVM exits.
+     * The server for this data directory: the one this JVM already uses, or one it starts, adopts or joins.
+     * One per data directory per JVM; this JVM leaves it when it exits.
      */
     public static EmbeddedPostgresServer startOrJoin(Path dataDir, Duration startupWait) {
         Path key = dataDir.toAbsolutePath().normalize();
         return RUNNING.computeIfAbsent(key, dir -> open(dir, startupWait));
     }
 
-    /** Stops the server this JVM runs for that data directory, if any (before the directory is deleted, say). */
+    /** Leaves the server this JVM uses for that data directory, stopping it if no other process uses it. */
     public static void stopIfRunning(Path dataDir) {
         EmbeddedPostgresServer server = RUNNING.remove(dataDir.toAbsolutePath().normalize());
         if (server != null) {
-            server.stop();
+            server.leave();
         }
     }
 
+    /** The JDBC URL; the password is not in it (see {@link #password()}). */
     public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres&reWriteBatchedInserts=true";
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?reWriteBatchedInserts=true";
+    }
+
+    public String username() {
+        return USER;
+    }
+
+    public String password() {
+        return password;
     }
 
     public int port() {
@@ -82,101 +111,189 @@ public final class EmbeddedPostgresServer {
         Path pgData = dataDir.resolve("pgdata");
         FileChannel channel = null;
         try {
-            Files.createDirectories(pgData);
-            channel = FileChannel.open(dataDir.resolve("engine.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                return join(dataDir, pgData, startupWait);
-            }
-            Optional<Postmaster> orphan = Postmaster.read(pgData).filter(Postmaster::isAlive);
-            EmbeddedPostgresServer server;
-            if (orphan.isPresent() && accepts(orphan.get().port())) {
-                log.info("Adopted the embedded PostgreSQL (pid {}) left running by an engine process that ended", orphan.get().pid());
-                server = new EmbeddedPostgresServer(orphan.get().port(), null, orphan.get().pid(), channel, lock);
-            } else {
-                if (orphan.isPresent()) {
-                    stopPostmaster(orphan.get().pid());
+            createPrivateDirectory(dataDir);
+            channel = FileChannel.open(dataDir.resolve("engine.lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try (FileLock startup = channel.lock(STARTUP_REGION, 1, false)) {
+                FileLock users = channel.tryLock(USERS_REGION, 1, true);
+                if (users == null) {
+                    throw new IllegalStateException("cannot take a shared lock on " + dataDir.resolve("engine.lock"));
                 }
-                EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setDataDirectory(pgData.toFile())
-                        .setCleanDataDirectory(false)
-                        .setServerConfig("timezone", "UTC")
-                        .setServerConfig("max_connections", "400")
-                        .setServerConfig("listen_addresses", "localhost")
-                        .setPGStartupWait(startupWait)
-                        .start();
-                server = new EmbeddedPostgresServer(pg.getPort(), pg, null, channel, lock);
+                String password = secret(dataDir);
+                int port = running(pgData).orElseGet(() -> start(pgData, password, startupWait));
+                secureIfTrusting(pgData, port, password);
+                EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, password, channel, users);
+                Runtime.getRuntime().addShutdownHook(new Thread(server::leave, "embedded-postgres-leave"));
+                return server;
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-postgres-stop"));
-            return server;
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             throw new EmbeddedDatabaseException("could not start the embedded PostgreSQL in " + pgData + ": "
-                    + Throwables.rootMessage(e) + ". Check that the directory is writable and not used by a PostgreSQL of another version,"
-                    + " or set spring.datasource.url to an external PostgreSQL", e);
+                    + Throwables.rootMessage(e) + ". Check that the directory is writable by this user and not used by a"
+                    + " PostgreSQL of another version, or set spring.datasource.url to an external PostgreSQL", e);
         }
     }
 
-    private static EmbeddedPostgresServer join(Path dataDir, Path pgData, Duration startupWait) {
-        long deadline = System.nanoTime() + startupWait.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Postmaster> running = Postmaster.read(pgData).filter(Postmaster::isAlive);
-            if (running.isPresent() && running.get().ready() && accepts(running.get().port())) {
-                log.info("Using the embedded PostgreSQL run by another engine process on port {}", running.get().port());
-                return new EmbeddedPostgresServer(running.get().port(), null, null, null, null);
+    /** The port of a server already running on these files (started by another process, or left by one that died). */
+    private static Optional<Integer> running(Path pgData) {
+        Optional<Postmaster> found = Postmaster.read(pgData).filter(Postmaster::isAlive);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Postmaster postmaster = found.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && postmaster.isAlive()) {
+            Optional<Postmaster> now = Postmaster.read(pgData);
+            if (now.isPresent() && now.get().ready() && accepts(now.get().port())) {
+                log.info("Using the embedded PostgreSQL (pid {}) on port {}", postmaster.pid(), now.get().port());
+                return Optional.of(now.get().port());
             }
             sleep(100);
         }
-        throw new EmbeddedDatabaseException("the embedded database in " + dataDir + " is locked by another engine process"
-                + " but its PostgreSQL did not answer within " + startupWait.toSeconds() + "s; wait for that process to finish"
-                + " or stop it, then try again");
+        log.warn("The embedded PostgreSQL (pid {}) does not answer; stopping it and starting it again", postmaster.pid());
+        stopPostmaster(postmaster.pid());
+        return Optional.empty();
     }
 
-    private synchronized void stop() {
-        if (stopped) {
+    private static int start(Path pgData, String password, Duration startupWait) {
+        try {
+            Files.createDirectories(pgData);
+            Path pwfile = pgData.resolveSibling("initdb.pw");
+            boolean fresh = !Files.exists(pgData.resolve("postgresql.conf"));
+            if (fresh) {
+                writePrivate(pwfile, password);
+            }
+            try {
+                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                        .setDataDirectory(pgData.toFile())
+                        .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false) // its last user stops it, not the process that started it
+                        // initdb: these come after zonky's "-A trust" and win
+                        .setLocaleConfig("auth", "scram-sha-256")
+                        .setLocaleConfig("pwfile", pwfile.toString())
+                        .setConnectConfig("password", password)
+                        // server: these come after zonky's "-F" (fsync off) and win
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("unix_socket_permissions", "0700")
+                        .setServerConfig("password_encryption", "scram-sha-256")
+                        .setServerConfig("timezone", "UTC")
+                        .setServerConfig("max_connections", "400")
+                        .setPGStartupWait(startupWait)
+                        .start();
+                return pg.getPort();
+            } finally {
+                Files.deleteIfExists(pwfile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A data directory from before passwords: set the password, switch pg_hba.conf to scram, reload. */
+    private static void secureIfTrusting(Path pgData, int port, String password) {
+        Path hba = pgData.resolve("pg_hba.conf");
+        try {
+            List<String> lines = Files.readAllLines(hba);
+            boolean trusting = lines.stream().anyMatch(l -> !l.trim().startsWith("#") && l.trim().endsWith("trust"));
+            if (!trusting) {
+                return;
+            }
+            Properties props = new Properties();
+            props.setProperty("user", USER);
+            props.setProperty("password", password);
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
+                 Statement s = c.createStatement()) {
+                s.execute("SET password_encryption = 'scram-sha-256'");
+                s.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'"); // base64url: no quote can occur
+                List<String> secured = lines.stream()
+                        .map(l -> l.trim().startsWith("#") ? l : l.replaceAll("trust\\s*$", "scram-sha-256")).toList();
+                Files.write(hba, secured);
+                s.execute("SELECT pg_reload_conf()");
+            }
+            log.info("The embedded PostgreSQL now needs its password (scram-sha-256); it was open to local users before");
+        } catch (IOException | SQLException e) {
+            throw new EmbeddedDatabaseException("could not give the embedded PostgreSQL in " + pgData + " a password: "
+                    + Throwables.rootMessage(e), e);
+        }
+    }
+
+    /** The password of the {@code postgres} role: read from {@code db.secret}, generated there (mode 0600) at first. */
+    private static String secret(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("db.secret");
+        if (!Files.exists(file)) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            writePrivate(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+        }
+        String secret = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (secret.isEmpty()) {
+            throw new IllegalStateException(file + " is empty; remove it only together with pgdata");
+        }
+        return secret;
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        Files.writeString(file, content + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    /** This process stops using the server; the last one to leave stops it. */
+    private synchronized void leave() {
+        if (left) {
             return;
         }
-        stopped = true;
-        try {
-            if (started != null) {
-                started.close();
-            } else if (adoptedPid != null) {
-                stopPostmaster(adoptedPid);
+        left = true;
+        RUNNING.remove(dataDir, this);
+        try (FileLock startup = lockChannel.lock(STARTUP_REGION, 1, false)) {
+            usersLock.release();
+            usersLock = null;
+            try (FileLock alone = lockChannel.tryLock(USERS_REGION, 1, false)) {
+                if (alone != null) {
+                    Postmaster.read(dataDir.resolve("pgdata")).filter(Postmaster::isAlive)
+                            .ifPresent(p -> stopPostmaster(p.pid()));
+                }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
+            log.warn("Could not leave the embedded PostgreSQL cleanly: {}", e.getMessage());
         } finally {
-            try {
-                if (lock != null) {
-                    lock.release();
-                }
-            } catch (IOException ignored) {
-                // the JVM is exiting; the OS releases the lock anyway
-            }
             closeQuietly(lockChannel);
         }
     }
 
     /** Fast shutdown (SIGINT): open transactions are rolled back, the data files are left consistent. */
     private static void stopPostmaster(long pid) {
-        try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            sleep(50);
-        }
+        ProcessHandle.of(pid).ifPresent(p -> {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+        });
     }
 
     private static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", port), 500);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -178,9 +178,9 @@ public class ApsClient implements AutoCloseable {
         try {
             response = http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
-            return GatewayReply.transportFailure(command, reference, "no reply within " + settings.timeout().toMillis() + " ms");
+            return GatewayReply.transportFailure(command, reference, GatewayReply.NO_REPLY_WITHIN + " " + settings.timeout().toMillis() + " ms");
         } catch (IOException e) {
-            return GatewayReply.transportFailure(command, reference, "connection failed: " + e.getClass().getSimpleName()
+            return GatewayReply.transportFailure(command, reference, GatewayReply.CONNECTION_FAILED + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

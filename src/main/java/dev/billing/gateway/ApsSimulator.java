@@ -418,7 +418,7 @@ public class ApsSimulator implements AutoCloseable {
     }
 
     private static long parseAmount(String text) {
-        if (text == null || !text.matches("\\d{1,18}")) {
+        if (text == null || !text.matches("\\d{1,10}")) {
             return -1;
         }
         return Long.parseLong(text);

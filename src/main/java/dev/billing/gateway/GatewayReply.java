@@ -10,8 +10,18 @@ public record GatewayReply(ApsCommand command, String merchantReference, Outcome
                            String responseMessage, String fortId, String acquirerResponseCode, String authorizationCode,
                            String problem, Map<String, String> fields) {
 
+    /** How {@link #problem()} begins when the call got no reply at all. */
+    static final String CONNECTION_FAILED = "connection failed";
+    static final String NO_REPLY_WITHIN = "no reply within";
+
     static GatewayReply transportFailure(ApsCommand command, String merchantReference, String problem) {
         return new GatewayReply(command, merchantReference, OutcomeClass.UNKNOWN, null, null, null, null, null, problem, Map.of());
+    }
+
+    /** True when the call got no reply at all (connection refused or broken, timeout): nothing answered. */
+    public boolean isUnanswered() {
+        return responseCode == null && problem != null
+                && (problem.startsWith(CONNECTION_FAILED) || problem.startsWith(NO_REPLY_WITHIN));
     }
 
     public String field(String name) {

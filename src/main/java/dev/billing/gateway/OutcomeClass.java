@@ -8,7 +8,12 @@ public enum OutcomeClass {
     SOFT_DECLINE,
     /** Refused for good (expired, lost, unknown token): never retried; the token is dead. */
     HARD_DECLINE,
-    /** Our request or account settings are wrong (signature, credentials, fields): stop the run, touch no order. */
+    /**
+     * The gateway refused this one request for its own data (an amount, a currency or a field it cannot take): final
+     * for this movement, which is never sent again as it is; the run goes on for everyone else.
+     */
+    REJECTED,
+    /** The account's settings are wrong (credentials, signature, access): stop the run, touch no order. */
     CONFIG_ERROR,
     /** The reference was used before: never final; ask CHECK_STATUS what happened to it. */
     DUPLICATE_REFERENCE,
@@ -17,6 +22,6 @@ public enum OutcomeClass {
 
     /** True when the money movement's outcome is settled by this reply alone. */
     public boolean isFinal() {
-        return this == SUCCESS || this == SOFT_DECLINE || this == HARD_DECLINE;
+        return this == SUCCESS || this == SOFT_DECLINE || this == HARD_DECLINE || this == REJECTED;
     }
 }

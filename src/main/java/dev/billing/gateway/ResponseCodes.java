@@ -47,8 +47,14 @@ public final class ResponseCodes {
             row(null, null, Set.of("006", "051"), null, OutcomeClass.UNKNOWN, "technical problem"),
             row(null, null, Set.of("777", "778", "779", "780", "781", "784", "662", "090"), null, OutcomeClass.UNKNOWN,
                     "processing not confirmed (timeout, session, transformation, still processing, in review)"),
-            row(null, null, Set.of("001", "002", "004", "005", "008", "009", "010", "013", "017", "018", "032", "033", "038"), null,
-                    OutcomeClass.CONFIG_ERROR, "request or account error (missing/invalid parameter, signature, credentials, currency, not allowed)"),
+            // Account-level: every request of the run would meet it, so the run stops and no order is touched.
+            row(null, null, Set.of("004", "008", "009", "010", "017", "018", "038"), null, OutcomeClass.CONFIG_ERROR,
+                    "account error (invalid command, signature mismatch, merchant identifier, access code, not allowed"
+                    + " by acquirer or processor, token service inactive)"),
+            // Request-level: this request's own data (an amount, a currency, a field); this movement fails alone.
+            row(null, null, Set.of("001", "002", "005", "013", "032", "033"), null, OutcomeClass.REJECTED,
+                    "request refused for its data (missing or invalid parameter, invalid amount, invalid currency,"
+                    + " invalid length, value not allowed)"),
             row(null, null, Set.of("012", "016", "044", "088", "100", "785"), null, OutcomeClass.HARD_DECLINE,
                     "card expired / invalid card / token unknown / token not for this / invalid expiry / fraud blocked"),
             row(null, null, Set.of("666"), Set.of("14", "41", "43", "54", "57", "62"), OutcomeClass.HARD_DECLINE,

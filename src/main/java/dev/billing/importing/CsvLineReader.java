@@ -2,7 +2,11 @@ package dev.billing.importing;
 
 import com.opencsv.CSVParserBuilder;
 import com.opencsv.ICSVParser;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +17,10 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
  * Streams an input CSV file line by line, splitting each line with opencsv's RFC 4180 parser.
+ *
+ * <p>Each line is decoded from UTF-8 on its own: a line that is not valid UTF-8 is one rejected row with its line
+ * number, and the lines after it load as usual. A header that is not valid UTF-8 refuses the file before anything
+ * is loaded.
  *
  * <p>Each physical line is one row: a quoted field may hold commas and doubled quotes, not line breaks. A line
  * with broken quoting is therefore one rejected row, and never swallows the lines after it. Blank lines are
@@ -32,7 +40,7 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
             .withEscapeChar(ICSVParser.NULL_CHARACTER)
             .build();
 
-    private BufferedReader reader;
+    private InputStream reader;
     private long linesConsumed;
     private long charsRead;
     private long fileSize;
@@ -52,23 +60,26 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
         long resumeAfter = context.containsKey(contextKey) ? context.getLong(contextKey) : 0;
         try {
             fileSize = Files.size(file);
-            reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-            String header = reader.readLine();
-            if (header == null) {
+            reader = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            byte[] headerBytes = nextLine();
+            if (headerBytes == null) {
                 throw new ItemStreamException(file.getFileName() + " is empty; it needs the header " + kind.expectedHeader());
             }
-            charsRead = header.length() + 1;
+            String header;
+            try {
+                header = decode(headerBytes);
+            } catch (CharacterCodingException e) {
+                throw new ItemStreamException(file.getFileName() + ": the header is not UTF-8 text; save the file as UTF-8 and import again");
+            }
             String problem = kind.checkHeader(parser.parseLine(header));
             if (problem != null) {
                 throw new ItemStreamException(file.getFileName() + ": " + problem);
             }
             for (linesConsumed = 0; linesConsumed < resumeAfter; linesConsumed++) {
-                String skipped = reader.readLine();
-                if (skipped == null) {
+                if (nextLine() == null) {
                     throw new ItemStreamException(file.getFileName() + " is shorter than when this import started;"
                             + " it changed since, so this execution cannot resume: abandon it and import again");
                 }
-                charsRead += skipped.length() + 1;
             }
         } catch (IOException e) {
             throw new ItemStreamException("cannot read " + file + ": " + e.getMessage(), e);
@@ -82,12 +93,18 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
         }
         String text;
         do {
-            text = reader.readLine();
-            if (text == null) {
+            byte[] bytes = nextLine();
+            if (bytes == null) {
                 return null;
             }
             linesConsumed++;
-            charsRead += text.length() + 1;
+            try {
+                text = decode(bytes);
+            } catch (CharacterCodingException e) {
+                String shown = new String(bytes, StandardCharsets.UTF_8); // bad bytes shown as U+FFFD, never stored raw
+                return new CsvLine(linesConsumed + 1, shown, new String[0],
+                        "the line is not UTF-8 text (a byte at column " + (firstBadByte(bytes) + 1) + "); save the file as UTF-8");
+            }
         } while (text.isBlank());
         long lineNumber = linesConsumed + 1; // the header is line 1
         try {
@@ -115,7 +132,43 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
         }
     }
 
-    /** How far through the file the reader is, from 0 to 1 (estimated from characters read). */
+    /** The next line's bytes without its line break ({@code \n} or {@code \r\n}), or null at the end of the file. */
+    private byte[] nextLine() throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+        int b = reader.read();
+        if (b < 0) {
+            return null;
+        }
+        while (b >= 0 && b != '\n') {
+            line.write(b);
+            b = reader.read();
+        }
+        byte[] bytes = line.toByteArray();
+        charsRead += bytes.length + (b < 0 ? 0 : 1);
+        int length = bytes.length;
+        if (length > 0 && bytes[length - 1] == '\r') {
+            return java.util.Arrays.copyOf(bytes, length - 1);
+        }
+        return bytes;
+    }
+
+    private static String decode(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    /** Where the first byte that is not UTF-8 stands, counted from 0. */
+    private static int firstBadByte(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+        return result.isError() ? in.position() : 0;
+    }
+
+    /** How far through the file the reader is, from 0 to 1 (estimated from bytes read). */
     public double progress() {
         return fileSize == 0 ? 1.0 : Math.min(1.0, (double) charsRead / fileSize);
     }

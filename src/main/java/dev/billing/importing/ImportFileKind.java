@@ -16,6 +16,13 @@ public enum ImportFileKind {
         this.optional = optional;
     }
 
+    /** Every column, the optional ones included, in the contract's order. */
+    public List<String> columns() {
+        List<String> all = new java.util.ArrayList<>(required);
+        all.addAll(optional);
+        return all;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -36,7 +43,7 @@ public enum ImportFileKind {
                 actual = actual.replace("\uFEFF", "");
             }
             if (!actual.equals(expected)) {
-                return "header column " + (i + 1) + " is '" + header[i].trim() + "' but should be '" + expected
+                return "header column " + (i + 1) + " is '" + CardNumbers.mask(header[i].trim()) + "' but should be '" + expected
                         + "'; expected " + expectedHeader();
             }
         }

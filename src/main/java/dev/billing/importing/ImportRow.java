@@ -4,11 +4,16 @@ package dev.billing.importing;
 public record ImportRow<T>(long lineNumber, String maskedText, T value, String rejectReason) {
 
     public static <T> ImportRow<T> accepted(CsvLine line, T value) {
-        return new ImportRow<>(line.lineNumber(), CardNumbers.mask(line.text()), value, null);
+        return new ImportRow<>(line.lineNumber(), echo(line.text()), value, null);
     }
 
     public static <T> ImportRow<T> rejected(CsvLine line, String reason) {
-        return new ImportRow<>(line.lineNumber(), CardNumbers.mask(line.text()), null, CardNumbers.mask(reason));
+        return new ImportRow<>(line.lineNumber(), echo(line.text()), null, CardNumbers.mask(reason));
+    }
+
+    /** A line as it may be stored and echoed: card numbers masked, a NUL byte shown as {@code \0}. */
+    static String echo(String text) {
+        return CardNumbers.mask(text.replace("\0", "\\0"));
     }
 
     public ImportRow<T> reject(String reason) {

@@ -48,10 +48,50 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
         for (ImportRow<T> row : chunk) {
             (row.isRejected() ? rejected : accepted).add(row);
         }
-        Outcome outcome = apply(accepted, rejected);
+        Outcome outcome = apply(firstOccurrences(accepted, rejected), rejected);
         insertRejects(rejected);
         new ImportCounters(outcome.inserted, outcome.updated, outcome.unchanged, rejected.size())
                 .addTo(stepExecution.getExecutionContext());
+    }
+
+    /** The key that may appear once per file ({@code order_id}, {@code token_name}). */
+    protected abstract String key(T value);
+
+    /**
+     * The rows whose key this file has not loaded before; a later row with a key already seen (in this chunk or an
+     * earlier committed one) is rejected, naming the line that has it.
+     */
+    private List<ImportRow<T>> firstOccurrences(List<ImportRow<T>> accepted, List<ImportRow<T>> rejected) {
+        if (accepted.isEmpty()) {
+            return accepted;
+        }
+        long jobInstanceId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+        String[] keys = accepted.stream().map(r -> key(r.value())).toArray(String[]::new);
+        Long[] lines = accepted.stream().map(ImportRow::lineNumber).toArray(Long[]::new);
+        java.util.Set<String> fresh = new java.util.HashSet<>(jdbc.queryForList("""
+                INSERT INTO import_keys (job_instance_id, file_kind, key, line_number)
+                SELECT ?, ?, k, l FROM unnest(?::text[], ?::int8[]) AS x(k, l)
+                ON CONFLICT DO NOTHING RETURNING key || ' ' || line_number""", String.class,
+                jobInstanceId, kind.label(), keys, lines));
+        List<ImportRow<T>> first = new ArrayList<>(accepted.size());
+        List<ImportRow<T>> repeated = new ArrayList<>();
+        for (ImportRow<T> row : accepted) {
+            (fresh.contains(key(row.value()) + " " + row.lineNumber()) ? first : repeated).add(row);
+        }
+        if (!repeated.isEmpty()) {
+            java.util.Map<String, Long> firstLine = new java.util.HashMap<>();
+            jdbc.query("SELECT key, line_number FROM import_keys WHERE job_instance_id = ? AND file_kind = ? AND key = ANY (?)",
+                    rs -> {
+                        firstLine.put(rs.getString(1), rs.getLong(2));
+                    }, jobInstanceId, kind.label(), repeated.stream().map(r -> key(r.value())).distinct().toArray(String[]::new));
+            String column = kind == ImportFileKind.ORDERS ? "order_id" : "token_name";
+            for (ImportRow<T> row : repeated) {
+                String key = key(row.value());
+                rejected.add(row.reject(column + " " + key + " appears more than once in this file; line "
+                        + firstLine.get(key) + " has it and is the one loaded"));
+            }
+        }
+        return first;
     }
 
     /** Applies the accepted rows; adds to {@code rejected} any that the database state refuses. */

@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.ledger.AttemptState;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.nio.file.Path;
@@ -32,6 +33,11 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     }
 
     private record Stored(OrderRecord order, boolean chargeInFlight) {
+    }
+
+    @Override
+    protected String key(OrderRecord value) {
+        return value.orderId();
     }
 
     @Override
@@ -76,9 +82,13 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
             return "order " + incoming.orderId() + " was already charged (" + stored.amount() + " on token "
                     + stored.tokenName() + "); its amount, currency and token cannot change";
         }
+        if (stored.status().equals("PAID") && (incoming.status().equals("CANCELLED") || incoming.status().equals("PENDING"))) {
+            return "order " + incoming.orderId() + " was already charged (" + stored.amount() + "); it cannot become "
+                    + incoming.status() + ": a paid order is refunded, not cancelled";
+        }
         if (before.chargeInFlight() && !unchanged(stored, incoming)) {
-            return "order " + incoming.orderId() + " has a charge in flight that is not resolved with the gateway yet;"
-                    + " import this row again after the next charge-orders run";
+            return "order " + incoming.orderId() + " has a charge prepared or in flight that is not settled with the gateway"
+                    + " yet; import this row again after the charge-orders run";
         }
         return null;
     }
@@ -100,14 +110,23 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         return new HashSet<>(jdbc.queryForList("SELECT token_name FROM tokens WHERE token_name = ANY (?)", String.class, (Object) names));
     }
 
+    /**
+     * The stored orders of the chunk, locked for the rest of the chunk's transaction. The lock is the one charging
+     * takes when it writes an attempt row ({@code FOR NO KEY UPDATE}, in id order on both sides so that neither waits
+     * for the other in a cycle). Whether a charge is in flight is read by a second statement, after the lock is held:
+     * under READ COMMITTED it sees a row committed by the charge that held the lock before us, which the locking
+     * statement's own snapshot would not.
+     */
     private Map<String, Stored> existing(List<ImportRow<OrderRecord>> rows) {
         String[] ids = rows.stream().map(r -> r.value().orderId()).distinct().toArray(String[]::new);
+        jdbc.queryForList("SELECT id FROM orders WHERE order_id = ANY (?) ORDER BY id FOR NO KEY UPDATE", Long.class, (Object) ids);
         Map<String, Stored> found = new HashMap<>();
         jdbc.query("""
                 SELECT o.order_id, o.customer_id, o.token_name, o.amount_minor, o.currency, o.status, o.charge_on,
                        EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                               AND a.state IN ('PREPARED', 'SENT', 'UNKNOWN')) AS in_flight
-                FROM orders o WHERE o.order_id = ANY (?) FOR NO KEY UPDATE OF o""",
+                               AND a.state IN\s""" + AttemptState.OPEN_SQL + """
+                ) AS in_flight
+                FROM orders o WHERE o.order_id = ANY (?)""",
                 rs -> {
                     Date chargeOn = rs.getDate(7);
                     OrderRecord order = new OrderRecord(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -129,7 +148,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                     customer_id = excluded.customer_id, token_name = excluded.token_name,
                     amount_minor = excluded.amount_minor, currency = excluded.currency,
                     status = excluded.status, charge_on = excluded.charge_on,
-                    attempt_count = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.attempt_count END,
+                    soft_declines = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.soft_declines END,
                     next_attempt_on = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.next_attempt_on END,
                     failure_reason = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.failure_reason END,
                     updated_at = now()

@@ -23,7 +23,8 @@ public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<Order
         if (line.parseError() != null) {
             return ImportRow.rejected(line, line.parseError());
         }
-        String reason = FieldRules.columnCount(line, 7, 7);
+        String reason = FieldRules.first(FieldRules.lineChecks(line, ImportFileKind.ORDERS.columns()),
+                FieldRules.columnCount(line, 7, 7));
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
@@ -54,6 +55,10 @@ public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<Order
         if (!amount.isPositive()) {
             return ImportRow.rejected(line, "amount " + amountText + " must be greater than zero");
         }
+        if (amount.minorUnits() > FieldRules.MAX_AMOUNT_MINOR) {
+            return ImportRow.rejected(line, "amount " + amountText + " " + currency.get().code() + " is more than APS accepts (at most "
+                    + Money.ofMinor(FieldRules.MAX_AMOUNT_MINOR, currency.get()).toPlainString() + ": 10 digits in minor units)");
+        }
         if (!STATUSES.contains(status)) {
             return ImportRow.rejected(line, "status '" + f[5].trim() + "' must be SHIPPED, DEFERRED, PENDING or CANCELLED");
         }
@@ -63,6 +68,10 @@ public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<Order
                 chargeOn = LocalDate.parse(chargeOnText);
             } catch (DateTimeParseException e) {
                 return ImportRow.rejected(line, "charge_on '" + chargeOnText + "' is not a date like 2026-01-31");
+            }
+            reason = FieldRules.dateRange("charge_on", chargeOn);
+            if (reason != null) {
+                return ImportRow.rejected(line, reason);
             }
         } else if (status.equals("DEFERRED")) {
             return ImportRow.rejected(line, "status DEFERRED needs a charge_on date");
@@ -77,6 +86,6 @@ public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<Order
         if (!ORDER_ID.matcher(value).matches()) {
             return "order_id '" + value + "' must be 1 to 30 letters, digits, '.', '-' or '_' (it becomes part of the gateway's merchant_reference)";
         }
-        return null;
+        return FieldRules.formula("order_id", value);
     }
 }

@@ -1,8 +1,8 @@
 package dev.billing.importing;
 
-import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
 import dev.billing.support.AtomicFiles;
+import dev.billing.support.SafeCsvWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -52,7 +52,7 @@ public class RejectsReportTasklet implements Tasklet {
         for (String fileName : files) {
             Path target = rejectsFile(reportsDir, fileName, requestedAt);
             AtomicFiles.write(target, writer -> {
-                ICSVWriter csv = new CSVWriter(writer, ',', '"', '"', "\n");
+                ICSVWriter csv = new SafeCsvWriter(writer);
                 csv.writeNext(new String[] {"line_number", "reason", "row"}, false);
                 streaming.query("""
                         SELECT line_number, reason, row_text FROM import_rejects
@@ -64,6 +64,7 @@ public class RejectsReportTasklet implements Tasklet {
             });
             contribution.getStepExecution().getExecutionContext().putString("rejects.file." + fileName, target.toString());
         }
+        jdbc.update("DELETE FROM import_keys WHERE job_instance_id = ?", instanceId);
         return RepeatStatus.FINISHED;
     }
 }

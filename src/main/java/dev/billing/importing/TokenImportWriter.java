@@ -20,6 +20,11 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
     }
 
     @Override
+    protected String key(TokenRecord value) {
+        return value.tokenName();
+    }
+
+    @Override
     protected Outcome apply(List<ImportRow<TokenRecord>> accepted, List<ImportRow<TokenRecord>> rejected) {
         Outcome outcome = new Outcome();
         if (accepted.isEmpty()) {

@@ -21,7 +21,8 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (line.parseError() != null) {
             return ImportRow.rejected(line, line.parseError());
         }
-        String reason = FieldRules.columnCount(line, 6, 7);
+        String reason = FieldRules.first(FieldRules.lineChecks(line, ImportFileKind.TOKENS.columns()),
+                FieldRules.columnCount(line, 6, 7));
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
@@ -43,6 +44,10 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (createdAt == null) {
             return ImportRow.rejected(line, "created_at '" + createdAtText + "' is not an ISO-8601 timestamp like 2026-01-31T09:15:00Z");
         }
+        reason = FieldRules.dateRange("created_at", createdAt.atZone(ZoneOffset.UTC).toLocalDate());
+        if (reason != null) {
+            return ImportRow.rejected(line, reason);
+        }
         if (!status.equals("NEW") && !status.equals("VERIFIED")) {
             return ImportRow.rejected(line, "status '" + f[6].trim() + "' must be NEW or VERIFIED");
         }
@@ -56,7 +61,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (value.length() > 254 || !EMAIL.matcher(value).matches()) {
             return "customer_email '" + value + "' is not an e-mail address APS accepts (letters, digits, '_', '-', '.', '+', one '@')";
         }
-        return null;
+        return FieldRules.formula("customer_email", value);
     }
 
     private static String cardMask(String value) {

@@ -11,10 +11,10 @@ public final class AttemptOutcomes {
     }
 
     /** One row's update: its new state and what the reply said; final replies also stamp {@code resolved_at}. */
-    public static Object[] row(GatewayReply reply, String state, String attemptReference) {
+    public static Object[] row(GatewayReply reply, AttemptState state, String attemptReference) {
         String message = reply.responseMessage() == null || reply.responseMessage().length() <= 255
                 ? reply.responseMessage() : reply.responseMessage().substring(0, 255);
-        return new Object[] {state, reply.outcome().name(), reply.responseCode(), message, reply.acquirerResponseCode(),
+        return new Object[] {state.name(), reply.outcome().name(), reply.responseCode(), message, reply.acquirerResponseCode(),
             reply.fortId(), reply.authorizationCode(), reply.problem(), reply.outcome().isFinal(), attemptReference};
     }
 
@@ -27,6 +27,6 @@ public final class AttemptOutcomes {
                 UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
                     acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
                     sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
-                WHERE attempt_reference = ? AND state IN ('PREPARED', 'SENT', 'UNKNOWN')""", rows);
+                WHERE attempt_reference = ? AND state IN\s""" + AttemptState.OPEN_SQL, rows);
     }
 }

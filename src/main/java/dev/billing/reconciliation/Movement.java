@@ -1,5 +1,6 @@
 package dev.billing.reconciliation;
 
+import dev.billing.ledger.AttemptKind;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -13,15 +14,19 @@ public record Movement(LocalDate businessDate, String merchantReference, String 
                        String tokenName, long amountMinor, String currency, String outcome, String responseCode,
                        String responseMessage, String fortId, int attempt, Instant processedAt) {
 
+    public AttemptKind attemptKind() {
+        return AttemptKind.valueOf(kind);
+    }
+
     public boolean isCharge() {
-        return kind.equals("CHARGE");
+        return attemptKind() == AttemptKind.CHARGE;
     }
 
     public boolean isVerificationCharge() {
-        return kind.equals("VERIFICATION_CHARGE") || kind.equals("VERIFICATION_AUTHORIZATION");
+        return AttemptKind.VERIFICATION_CHARGES.contains(attemptKind());
     }
 
     public boolean isReversal() {
-        return kind.equals("VERIFICATION_REFUND") || kind.equals("VERIFICATION_VOID");
+        return attemptKind().isReversal();
     }
 }

@@ -117,8 +117,8 @@ public class ReconciliationReports {
             java.util.Map<String, long[]> perClass = new java.util.TreeMap<>();
             for (SettlementMatcher.Match m : matches) {
                 long[] v = perClass.computeIfAbsent(m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
-                v[0]++;
-                v[1] += m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount();
+                v[0] = Math.addExact(v[0], 1);
+                v[1] = Math.addExact(v[1], m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount());
             }
             perClass.forEach((key, v) -> {
                 String[] parts = key.split("\u0000");

@@ -55,7 +55,7 @@ public final class SummaryBuilder {
             add(v, verificationGivenBack ? "GIVEN_BACK" : "OWED", m.amountMinor());
         }
         if (m.outcome().equals("SUCCESS")) {
-            add(net, m.currency(), m.isReversal() ? (m.kind().equals("VERIFICATION_VOID") ? 0 : -m.amountMinor()) : m.amountMinor());
+            add(net, m.currency(), m.attemptKind().netAmount(m.amountMinor()));
         }
     }
 
@@ -74,8 +74,8 @@ public final class SummaryBuilder {
         orders.forEach((currency, buckets) -> {
             long count = 0, amount = 0;
             for (long[] v : buckets.values()) {
-                count += v[0];
-                amount += v[1];
+                count = Math.addExact(count, v[0]);
+                amount = Math.addExact(amount, v[1]);
             }
             rows.add(new Row(currency, "CONTROL_ORDERS", "DUE", count, amount));
             for (String bucket : List.of("CHARGED", "DECLINED", "FAILED", "UNKNOWN", "HELD")) {
@@ -95,7 +95,7 @@ public final class SummaryBuilder {
 
     private static void add(Map<String, long[]> map, String key, long amount) {
         long[] v = map.computeIfAbsent(key, k -> new long[2]);
-        v[0]++;
-        v[1] += amount;
+        v[0] = Math.addExact(v[0], 1);
+        v[1] = Math.addExact(v[1], amount); // a total beyond a long fails the report loudly, never wraps
     }
 }

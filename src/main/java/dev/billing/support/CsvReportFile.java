@@ -1,6 +1,5 @@
 package dev.billing.support;
 
-import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +25,7 @@ public final class CsvReportFile {
 
     public static void write(Path target, String[] header, Rows rows) {
         AtomicFiles.write(target, writer -> {
-            ICSVWriter csv = new CSVWriter(writer, ',', '"', '"', "\n");
+            ICSVWriter csv = new SafeCsvWriter(writer);
             csv.writeNext(header, false);
             rows.writeTo(csv);
             csv.flush();

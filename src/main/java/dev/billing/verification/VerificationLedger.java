@@ -2,8 +2,9 @@ package dev.billing.verification;
 
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptOutcomes;
-import io.micrometer.core.instrument.Metrics;
+import dev.billing.ledger.AttemptState;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.sql.Date;
@@ -28,8 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class VerificationLedger {
 
-    private static final String CHARGE_KINDS = "('VERIFICATION_CHARGE', 'VERIFICATION_AUTHORIZATION')";
-    private static final String REVERSAL_KINDS = "('VERIFICATION_REFUND', 'VERIFICATION_VOID')";
+    private static final String CHARGE_KINDS = AttemptKind.VERIFICATION_CHARGES_SQL;
+    private static final String REVERSAL_KINDS = AttemptKind.VERIFICATION_REVERSALS_SQL;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
@@ -70,7 +71,7 @@ public class VerificationLedger {
                     ps.setDate(1, Date.valueOf(date));
                     ps.setLong(2, jobExecutionId);
                     ps.setArray(3, connection.createArrayOf("text", verifications.stream().map(Verification::chargeReference).toArray()));
-                    ps.setArray(4, connection.createArrayOf("text", verifications.stream().map(v -> v.mode().chargeKind).toArray()));
+                    ps.setArray(4, connection.createArrayOf("text", verifications.stream().map(v -> v.mode().chargeKind.name()).toArray()));
                     ps.setArray(5, connection.createArrayOf("text", verifications.stream().map(Verification::tokenName).toArray()));
                     ps.setArray(6, connection.createArrayOf("int4", verifications.stream().map(Verification::attempt).toArray()));
                     ps.setArray(7, connection.createArrayOf("int8", verifications.stream().map(v -> v.amount().minorUnits()).toArray()));
@@ -100,7 +101,7 @@ public class VerificationLedger {
                                               currency, business_date, state, job_execution_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?)
                 ON CONFLICT DO NOTHING RETURNING id""", Long.class,
-                v.reversalReference(reversalAttempt), v.chargeReference(), v.mode().reversalKind, v.tokenName(), reversalAttempt,
+                v.reversalReference(reversalAttempt), v.chargeReference(), v.mode().reversalKind.name(), v.tokenName(), reversalAttempt,
                 v.amount().minorUnits(), v.amount().currency().code(), Date.valueOf(date), jobExecutionId).isEmpty()));
     }
 
@@ -116,14 +117,13 @@ public class VerificationLedger {
                 continue;
             }
             if (result.charge() != null) {
-                Metrics.counter("billing.verifications", "outcome", result.charge().outcome().name()).increment();
-                attempts.add(AttemptOutcomes.row(result.charge(), TokenVerification.attemptState(result.charge().outcome()), v.chargeReference()));
+                attempts.add(AttemptOutcomes.row(result.charge(), AttemptState.after(result.charge().outcome()), v.chargeReference()));
                 String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
                 String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + result.charge().describe() : null;
                 tokens.add(new Object[] {status, v.attempt(), reason, v.tokenName()});
             }
             if (result.reversal() != null) {
-                attempts.add(AttemptOutcomes.row(result.reversal(), TokenVerification.attemptState(result.reversal().outcome()),
+                attempts.add(AttemptOutcomes.row(result.reversal(), AttemptState.after(result.reversal().outcome()),
                         v.reversalReference(result.reversalAttempt())));
             }
         }
@@ -150,15 +150,15 @@ public class VerificationLedger {
         return jdbc.query("""
                 SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency
                 FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
-                WHERE a.id > ? AND a.kind IN """ + CHARGE_KINDS + " AND a.state IN ('PREPARED', 'SENT', 'UNKNOWN') ORDER BY a.id LIMIT ?",
+                WHERE a.id > ? AND a.kind IN """ + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + " ORDER BY a.id LIMIT ?",
                 (rs, n) -> new Open(rs.getLong(1), verification(rs)), afterId, limit);
     }
 
     /** A micro-charge that succeeded and is not given back yet, with its latest reversal attempt, if any. */
-    public record Owed(long id, Verification verification, int lastReversalAttempt, String lastReversalState) {
+    public record Owed(long id, Verification verification, int lastReversalAttempt, AttemptState lastReversalState) {
 
         boolean reversalOpen() {
-            return lastReversalState != null && List.of("PREPARED", "SENT", "UNKNOWN").contains(lastReversalState);
+            return lastReversalState != null && lastReversalState.isOpen();
         }
     }
 
@@ -172,7 +172,7 @@ public class VerificationLedger {
                                    WHERE r.merchant_reference = c.attempt_reference AND r.kind IN """ + REVERSAL_KINDS + """
                                    ORDER BY attempt DESC LIMIT 1) r ON TRUE
                 WHERE c.id > ? ORDER BY c.id LIMIT ?""",
-                (rs, n) -> new Owed(rs.getLong(1), verification(rs), rs.getInt(9), rs.getString(10)), afterId, limit);
+                (rs, n) -> new Owed(rs.getLong(1), verification(rs), rs.getInt(9), AttemptState.of(rs.getString(10))), afterId, limit);
     }
 
     private static Verification verification(ResultSet rs) throws java.sql.SQLException {

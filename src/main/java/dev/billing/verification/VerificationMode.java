@@ -1,6 +1,7 @@
 package dev.billing.verification;
 
 import dev.billing.gateway.ApsCommand;
+import dev.billing.ledger.AttemptKind;
 
 /**
  * How a token is verified. PURCHASE_REFUND: a PURCHASE of the micro-amount ({@code eci=RECURRING}), refunded at
@@ -8,22 +9,21 @@ import dev.billing.gateway.ApsCommand;
  * gentler with issuers, since nothing is captured, where the account allows authorizations.
  */
 public enum VerificationMode {
-    PURCHASE_REFUND("VERIFICATION_CHARGE", "VERIFICATION_REFUND", ApsCommand.PURCHASE, ApsCommand.REFUND, "VC", "VR"),
-    AUTHORIZE_VOID("VERIFICATION_AUTHORIZATION", "VERIFICATION_VOID", ApsCommand.AUTHORIZATION, ApsCommand.VOID_AUTHORIZATION, "VA", "VV");
+    PURCHASE_REFUND(AttemptKind.VERIFICATION_CHARGE, AttemptKind.VERIFICATION_REFUND, "VC", "VR"),
+    AUTHORIZE_VOID(AttemptKind.VERIFICATION_AUTHORIZATION, AttemptKind.VERIFICATION_VOID, "VA", "VV");
 
-    final String chargeKind;
-    final String reversalKind;
+    final AttemptKind chargeKind;
+    final AttemptKind reversalKind;
     final ApsCommand chargeCommand;
     final ApsCommand reversalCommand;
     final String chargePrefix;
     final String reversalPrefix;
 
-    VerificationMode(String chargeKind, String reversalKind, ApsCommand chargeCommand, ApsCommand reversalCommand,
-                     String chargePrefix, String reversalPrefix) {
+    VerificationMode(AttemptKind chargeKind, AttemptKind reversalKind, String chargePrefix, String reversalPrefix) {
         this.chargeKind = chargeKind;
         this.reversalKind = reversalKind;
-        this.chargeCommand = chargeCommand;
-        this.reversalCommand = reversalCommand;
+        this.chargeCommand = chargeKind.command();
+        this.reversalCommand = reversalKind.command();
         this.chargePrefix = chargePrefix;
         this.reversalPrefix = reversalPrefix;
     }
@@ -31,7 +31,7 @@ public enum VerificationMode {
     /** The mode a ledger row of this kind belongs to. */
     static VerificationMode ofKind(String kind) {
         for (VerificationMode mode : values()) {
-            if (mode.chargeKind.equals(kind) || mode.reversalKind.equals(kind)) {
+            if (mode.chargeKind.name().equals(kind) || mode.reversalKind.name().equals(kind)) {
                 return mode;
             }
         }

@@ -1,8 +1,8 @@
 package dev.billing.verification;
 
 import dev.billing.charging.ChargeSettings;
-import dev.billing.charging.GatewayConfigurationException;
 import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.CallPipeline;
@@ -29,6 +29,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     private final ChargeSettings common;
     private final VerificationSettings settings;
     private final LocalDate businessDate;
+    private GatewayHealth health;
 
     public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, ChargeSettings common,
                          VerificationSettings settings, LocalDate businessDate, PlatformTransactionManager transactionManager) {
@@ -51,12 +52,13 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                     return page;
                 }
                 lastId[0] = page.get(page.size() - 1).tokenId();
-                Map<String, Integer> recent = cardAttempts.inLast30Days(page.stream().map(Verification::tokenName).toList());
-                List<Verification> allowed = page.stream()
-                        .filter(v -> recent.getOrDefault(v.tokenName(), 0) < common.maxPerCard30d()).toList();
+                Map<String, Integer> declines = cardAttempts.declinesInWindow(page.stream().map(Verification::tokenName).toList(),
+                        businessDate);
+                List<Verification> allowed = page.stream().filter(v -> CardAttempts.limitReason(v.tokenName(),
+                        declines.getOrDefault(v.tokenName(), 0), common.maxDeclinesPerCard30d(), businessDate) == null).toList();
                 if (allowed.size() < page.size()) {
-                    log.info("{} tokens not verified today: card-network limit of {} attempts in 30 days reached",
-                            page.size() - allowed.size(), common.maxPerCard30d());
+                    log.info("{} tokens not verified today: card-network limit of {} declines in {} days reached",
+                            page.size() - allowed.size(), common.maxDeclinesPerCard30d(), CardAttempts.WINDOW_DAYS);
                 }
                 List<Verification> prepared = ledger.prepare(allowed, businessDate, jobExecutionId);
                 if (!prepared.isEmpty()) {
@@ -64,9 +66,10 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                 }
             }
         };
+        health = new GatewayHealth(common.unreachableAfter());
         return new CallPipeline<>("verify", newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
                 Verification.Result::withdrawn,
-                r -> r.charge() != null && r.charge().outcome() == OutcomeClass.CONFIG_ERROR,
+                r -> r.charge() != null && health.stopsTheRun(r.charge()),
                 common.concurrency(), common.concurrency() + 2 * Math.max(common.pageSize(), common.chunkSize()));
     }
 
@@ -95,10 +98,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected RuntimeException stoppedBy(Verification.Result result) {
-        GatewayReply reply = result.charge();
-        return new GatewayConfigurationException("the gateway refused a request as misconfigured (" + reply.responseCode()
-                + " " + reply.responseMessage() + " on " + reply.merchantReference()
-                + "); no token was marked invalid. Fix the billing.gateway settings, then restart this execution");
+        return health.failure(result.charge(), "no token was marked invalid");
     }
 
     @Override

@@ -124,7 +124,7 @@ class ChargeOrdersFunctionalTests {
         jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt,
                     amount_minor, currency, business_date, state)
-                VALUES ('CH-LOST-1-1', 'CH-LOST-1-1', 'CHARGE', 'LOST-1', 'good', 1, 4200, 'AED', ?, 'SENT'),
+                VALUES ('CH-LOST-1-1', 'CH-LOST-1-1', 'CHARGE', 'LOST-1', 'good', 1, 4200, 'AED', ?, 'UNKNOWN'),
                        ('CH-NEVER-SENT-1-1', 'CH-NEVER-SENT-1-1', 'CHARGE', 'NEVER-SENT-1', 'good', 1, 4300, 'AED', ?, 'PREPARED')""",
                 java.sql.Date.valueOf(D.minusDays(1)), java.sql.Date.valueOf(D.minusDays(1)));
         jdbc.update("""

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptState;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,24 +31,42 @@ class ChargeRulesTest {
         assertThatThrownBy(() -> RetrySchedule.parse("0d")).hasMessageContaining("at least one day");
     }
 
-    @ParameterizedTest(name = "{0} on attempt {1}: attempt {2}, order {3}, next {4}, token invalid {5}, stops {6}")
+    @ParameterizedTest(name = "{0} after {1} soft declines: attempt {2}, order {3}, next {4}, token invalid {5}, stops {6}")
     @CsvSource(nullValues = "-", value = {
-        "SUCCESS,1,SUCCEEDED,PAID,-,false,false",
-        "SOFT_DECLINE,1,DECLINED,-,2026-11-28,false,false",
-        "SOFT_DECLINE,3,DECLINED,-,2026-12-04,false,false",
-        "SOFT_DECLINE,4,DECLINED,PAYMENT_FAILED,-,false,false",
-        "HARD_DECLINE,1,FAILED,PAYMENT_FAILED,-,true,false",
-        "CONFIG_ERROR,1,UNKNOWN,-,-,false,true",
-        "UNKNOWN,1,UNKNOWN,-,-,false,false",
-        "DUPLICATE_REFERENCE,2,UNKNOWN,-,-,false,false"
+        "SUCCESS,0,SUCCEEDED,PAID,-,false,false",
+        "SOFT_DECLINE,0,DECLINED,-,2026-11-28,false,false",
+        "SOFT_DECLINE,2,DECLINED,-,2026-12-04,false,false",
+        "SOFT_DECLINE,3,DECLINED,PAYMENT_FAILED,-,false,false",
+        "HARD_DECLINE,0,FAILED,PAYMENT_FAILED,-,true,false",
+        "REJECTED,0,FAILED,PAYMENT_FAILED,-,false,false",
+        "CONFIG_ERROR,0,UNKNOWN,-,-,false,true",
+        "UNKNOWN,0,UNKNOWN,-,-,false,false",
+        "DUPLICATE_REFERENCE,1,UNKNOWN,-,-,false,false"
     })
-    void transitions(OutcomeClass outcome, int attempt, String attemptState, String orderStatus, LocalDate next,
+    void transitions(OutcomeClass outcome, int softDeclinesBefore, AttemptState attemptState, String orderStatus, LocalDate next,
                      boolean invalidToken, boolean stops) {
-        ChargeOutcome o = ChargeOutcome.of(outcome, attempt, D, DEFAULT, "13666 Transaction declined");
+        ChargeOutcome o = ChargeOutcome.of(outcome, softDeclinesBefore, D, DEFAULT, "13666 Transaction declined");
         assertThat(o.attemptState()).isEqualTo(attemptState);
         assertThat(o.orderStatus()).isEqualTo(orderStatus);
         assertThat(o.nextAttemptOn()).isEqualTo(next);
         assertThat(o.invalidateToken()).isEqualTo(invalidToken);
         assertThat(o.stopsTheRun()).isEqualTo(stops);
+    }
+
+    @Test
+    void aReopenedOrderCountsItsDeclinesAfreshWhateverItsAttemptNumber() {
+        // attempt 5 of an order reopened after four declines: its first decline since, so the first wait of the schedule
+        ChargeOutcome o = ChargeOutcome.of(OutcomeClass.SOFT_DECLINE, 0, D, DEFAULT, "13666");
+        assertThat(o.nextAttemptOn()).isEqualTo(D.plusDays(1));
+        assertThat(o.softDeclines()).isEqualTo(1);
+        assertThat(o.orderStatus()).isNull();
+    }
+
+    @Test
+    void aRejectedRequestFailsTheOrderAloneWithTheGatewaysReason() {
+        ChargeOutcome o = ChargeOutcome.of(OutcomeClass.REJECTED, 0, D, DEFAULT, "00005 Invalid amount");
+        assertThat(o.failureReason()).contains("00005 Invalid amount");
+        assertThat(o.invalidateToken()).isFalse();
+        assertThat(o.stopsTheRun()).isFalse();
     }
 }

@@ -25,7 +25,7 @@ class MigrationFunctionalTests {
         jdbc.execute("CREATE DATABASE migration_check");
         try {
             DriverManagerDataSource empty = new DriverManagerDataSource(
-                    server.jdbcUrl().replace("/postgres?", "/migration_check?"));
+                    server.jdbcUrl().replace("/postgres?", "/migration_check?"), server.username(), server.password());
             Flyway flyway = Flyway.configure().dataSource(empty).locations("classpath:sql/engine").load();
 
             MigrateResult first = flyway.migrate();

@@ -79,9 +79,69 @@ class SharedDataDirectoryFunctionalTests {
         }
     }
 
+    /**
+     * The process that started the server exits normally while another uses it: the server stays up for the others,
+     * a third process joins it meanwhile, and the last one to leave stops it.
+     */
+    @Test
+    void theServerOutlivesTheProcessThatStartedItUntilTheLastUserLeaves() throws Exception {
+        Path dataDir = dir.resolve("data");
+        Path pgData = dataDir.resolve("pgdata");
+        Path tokens = dir.resolve("tokens.csv");
+        Files.writeString(tokens, "token_name,customer_id,customer_email,card_mask,card_expiry,created_at\n"
+                + "tok-1,C1,c@example.com,400555******0001,05/29,2026-01-01T00:00:00Z\n");
+        Path schedules = Files.createDirectories(dir.resolve("no-schedules"));
+        String dataDirArg = "--billing.data-dir=" + dataDir;
+        Path logs = Path.of("target/engine-logs");
+
+        Process owner = EngineProcess.start(logs.resolve("lifetime-owner.log"), "jobs", "list", dataDirArg);
+        assertThat(owner.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(Postmaster.read(pgData).filter(Postmaster::isAlive)).as("alone, the owner stops the server when it exits").isEmpty();
+
+        owner = EngineProcess.start(logs.resolve("lifetime-owner2.log"), "import", "--tokens", tokens.toString(), dataDirArg,
+                "--billing.reports.dir=" + dir.resolve("reports"));
+        Process user = null;
+        try {
+            Process startedBy = owner;
+            await().atMost(Duration.ofMinutes(2)).until(() -> Postmaster.read(pgData).filter(Postmaster::ready).isPresent()
+                    || !startedBy.isAlive());
+            long postmasterPid = Postmaster.read(pgData).orElseThrow().pid();
+            user = EngineProcess.start(logs.resolve("lifetime-serve.log"), "serve", dataDirArg,
+                    "--billing.schedules.dir=" + schedules, "--server.port=0");
+            Process serving = user;
+            await().atMost(Duration.ofMinutes(2)).failFast("serve ended", () -> !serving.isAlive())
+                    .until(() -> EngineProcess.output(logs.resolve("lifetime-serve.log")).contains("serving;"));
+            assertThat(owner.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(owner.exitValue()).as(EngineProcess.output(logs.resolve("lifetime-owner2.log"))).isZero();
+
+            assertThat(ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("the server outlives the process that started it while serve uses it").isTrue();
+            Process third = EngineProcess.start(logs.resolve("lifetime-third.log"), "jobs", "list", dataDirArg);
+            assertThat(third.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(third.exitValue()).as(EngineProcess.output(logs.resolve("lifetime-third.log"))).isZero();
+            assertThat(EngineProcess.output(logs.resolve("lifetime-third.log"))).contains("import");
+            assertThat(ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("a process that joined and left does not stop it either").isTrue();
+            assertThat(serving.isAlive()).isTrue();
+
+            serving.destroy(); // SIGTERM: serve is the last user
+            assertThat(serving.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false));
+        } finally {
+            owner.destroyForcibly();
+            if (user != null) {
+                user.destroyForcibly();
+            }
+            Postmaster.read(pgData).filter(Postmaster::isAlive)
+                    .ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy));
+        }
+    }
+
     private static long ordersLoaded(Path pgData) {
         return Postmaster.read(pgData).filter(Postmaster::ready).map(p -> {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + p.port() + "/postgres?user=postgres");
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + p.port() + "/postgres", "postgres",
+                    Files.readString(pgData.resolveSibling("db.secret")).trim());
                  ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM orders")) {
                 rs.next();
                 return rs.getLong(1);

@@ -18,10 +18,25 @@ class CardNumbersTest {
         "5297412542005689,next|529741******5689,next",
         "4111111111111112|4111111111111112",
         "ORD-00001,125.50|ORD-00001,125.50",
-        "411111******1111|411111******1111"
+        "411111******1111|411111******1111",
+        "4111.1111.1111.1111|411111******1111",
+        "4111 1111  1111 1111|411111******1111",
+        "4111/1111/1111/1111 x|411111******1111 x",
+        "id_4111_1111_1111_1111|id_411111******1111",
+        "99 4111111111111111 22|99 411111******1111 22",
+        "194111111111111111|19411111******1111",
+        "2026-01-31T09:15:00Z|2026-01-31T09:15:00Z",
+        "9111111111111111|9111111111111111"
     })
     void masksLuhnValidNumbersOnly(String text, String masked) {
         assertThat(CardNumbers.mask(text)).isEqualTo(masked);
+    }
+
+    @Test
+    void findsANumberInAnyFieldOfALine() {
+        assertThat(CardNumbers.contains("O-1,4111.1111.1111.1111,tok,1.00,AED,SHIPPED,")).isTrue();
+        assertThat(CardNumbers.contains("O-1,C-1,tok,1.00,AED,SHIPPED,2026-11-28")).isFalse();
+        assertThat(CardNumbers.contains(null)).isFalse();
     }
 
     @Test

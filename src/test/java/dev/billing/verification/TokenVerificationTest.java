@@ -3,6 +3,7 @@ package dev.billing.verification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,11 +18,12 @@ class TokenVerificationTest {
         "HARD_DECLINE,1,INVALID,FAILED",
         "UNKNOWN,1,VERIFYING,UNKNOWN",
         "DUPLICATE_REFERENCE,1,VERIFYING,UNKNOWN",
-        "CONFIG_ERROR,1,VERIFYING,UNKNOWN"
+        "CONFIG_ERROR,1,VERIFYING,UNKNOWN",
+        "REJECTED,1,INVALID,FAILED"
     })
     void transitions(OutcomeClass outcome, int attempt, String token, String row) {
         assertThat(TokenVerification.tokenStatusAfter(outcome, attempt, 3)).isEqualTo(token);
-        assertThat(TokenVerification.attemptState(outcome)).isEqualTo(row);
+        assertThat(AttemptState.after(outcome)).isEqualTo(AttemptState.valueOf(row));
     }
 
     @ParameterizedTest(name = "{0}: charge {1}, reversal {2}")

@@ -92,7 +92,7 @@ class VerifyTokensFunctionalTests {
         jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor, currency,
                     business_date, state)
-                VALUES (?, ?, 'VERIFICATION_CHARGE', 'owed-1', 1, 100, 'AED', DATE '2026-11-20', 'SENT')""", "VC-" + id + "-1", "VC-" + id + "-1");
+                VALUES (?, ?, 'VERIFICATION_CHARGE', 'owed-1', 1, 100, 'AED', DATE '2026-11-20', 'UNKNOWN')""", "VC-" + id + "-1", "VC-" + id + "-1");
         jdbc.update("""
                 INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, fort_id, command, token_name, customer_email,
                     amount, currency, response_code, response_message, authorized_amount, captured_amount, last_code, last_message)
