@@ -2,7 +2,9 @@ package dev.billing.charging;
 
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptOutcomes;
+import io.micrometer.core.instrument.Metrics;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.LedgerExceptions;
 import dev.billing.money.CurrencyUnit;
@@ -144,6 +146,7 @@ public class ChargeLedger {
         List<Object[]> tokens = new ArrayList<>();
         List<Object[]> holds = new ArrayList<>();
         List<Object[]> unsent = new ArrayList<>();
+        List<ChargeResult> counted = new ArrayList<>();
         for (ChargeResult result : results) {
             DueOrder order = result.order();
             switch (result.kind()) {
@@ -157,6 +160,7 @@ public class ChargeLedger {
                     GatewayReply reply = result.reply();
                     ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.softDeclines(), date, schedule, reply.describe());
                     attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
+                    counted.add(result);
                     if (reply.outcome().isFinal()) {
                         orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
                             outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),
@@ -170,6 +174,7 @@ public class ChargeLedger {
             }
         }
         AttemptOutcomes.write(jdbc, attempts);
+        AfterCommit.run(() -> count(counted));
         if (!orders.isEmpty()) {
             int[][] updated = jdbc.batchUpdate("""
                     UPDATE orders SET status = COALESCE(?, status), paid_at = CASE WHEN ? = 'PAID' THEN now() ELSE paid_at END,
@@ -208,6 +213,17 @@ public class ChargeLedger {
                     INSERT INTO charge_holds (business_date, order_id, token_name, reason, job_execution_id) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (business_date, order_id) DO UPDATE SET reason = excluded.reason,
                         job_execution_id = excluded.job_execution_id, held_at = now()""", holds);
+        }
+    }
+
+    /** Business counters, once the chunk that recorded these results has committed. */
+    private static void count(List<ChargeResult> sent) {
+        for (ChargeResult result : sent) {
+            String currency = result.order().amount().currency().code();
+            Metrics.counter("billing.charges", "outcome", result.reply().outcome().name(), "currency", currency).increment();
+            if (result.reply().outcome() == OutcomeClass.SUCCESS) {
+                Metrics.counter("billing.charged.amount.minor", "currency", currency).increment(result.order().amount().minorUnits());
+            }
         }
     }
 

@@ -2,7 +2,10 @@ package dev.billing.importing;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
@@ -48,7 +51,9 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
         for (ImportRow<T> row : chunk) {
             (row.isRejected() ? rejected : accepted).add(row);
         }
-        Outcome outcome = apply(firstOccurrences(accepted, rejected), rejected);
+        FileKeys keys = new FileKeys(accepted);
+        Outcome outcome = apply(accepted, rejected, keys);
+        keys.save();
         insertRejects(rejected);
         new ImportCounters(outcome.inserted, outcome.updated, outcome.unchanged, rejected.size())
                 .addTo(stepExecution.getExecutionContext());
@@ -58,44 +63,50 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
     protected abstract String key(T value);
 
     /**
-     * The rows whose key this file has not loaded before; a later row with a key already seen (in this chunk or an
-     * earlier committed one) is rejected, naming the line that has it.
+     * The keys this file has loaded so far (committed chunks and this one): a later row with a key already loaded is
+     * rejected, naming the line that has it. Only rows that load claim their key; a rejected row claims nothing.
      */
-    private List<ImportRow<T>> firstOccurrences(List<ImportRow<T>> accepted, List<ImportRow<T>> rejected) {
-        if (accepted.isEmpty()) {
-            return accepted;
-        }
-        long jobInstanceId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-        String[] keys = accepted.stream().map(r -> key(r.value())).toArray(String[]::new);
-        Long[] lines = accepted.stream().map(ImportRow::lineNumber).toArray(Long[]::new);
-        java.util.Set<String> fresh = new java.util.HashSet<>(jdbc.queryForList("""
-                INSERT INTO import_keys (job_instance_id, file_kind, key, line_number)
-                SELECT ?, ?, k, l FROM unnest(?::text[], ?::int8[]) AS x(k, l)
-                ON CONFLICT DO NOTHING RETURNING key || ' ' || line_number""", String.class,
-                jobInstanceId, kind.label(), keys, lines));
-        List<ImportRow<T>> first = new ArrayList<>(accepted.size());
-        List<ImportRow<T>> repeated = new ArrayList<>();
-        for (ImportRow<T> row : accepted) {
-            (fresh.contains(key(row.value()) + " " + row.lineNumber()) ? first : repeated).add(row);
-        }
-        if (!repeated.isEmpty()) {
-            java.util.Map<String, Long> firstLine = new java.util.HashMap<>();
-            jdbc.query("SELECT key, line_number FROM import_keys WHERE job_instance_id = ? AND file_kind = ? AND key = ANY (?)",
-                    rs -> {
-                        firstLine.put(rs.getString(1), rs.getLong(2));
-                    }, jobInstanceId, kind.label(), repeated.stream().map(r -> key(r.value())).distinct().toArray(String[]::new));
-            String column = kind == ImportFileKind.ORDERS ? "order_id" : "token_name";
-            for (ImportRow<T> row : repeated) {
-                String key = key(row.value());
-                rejected.add(row.reject(column + " " + key + " appears more than once in this file; line "
-                        + firstLine.get(key) + " has it and is the one loaded"));
+    protected final class FileKeys {
+        private final long jobInstanceId;
+        private final Map<String, Long> loaded = new HashMap<>();
+        private final Map<String, Long> claimedNow = new LinkedHashMap<>();
+
+        FileKeys(List<ImportRow<T>> rows) {
+            this.jobInstanceId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+            String[] keys = rows.stream().map(r -> key(r.value())).distinct().toArray(String[]::new);
+            if (keys.length > 0) {
+                jdbc.query("SELECT key, line_number FROM import_keys WHERE job_instance_id = ? AND file_kind = ? AND key = ANY (?)",
+                        rs -> {
+                            loaded.put(rs.getString(1), rs.getLong(2));
+                        }, jobInstanceId, kind.label(), keys);
             }
         }
-        return first;
+
+        /** Claims the row's key; the reason to reject it when an earlier line of the file loaded the same key. */
+        public String claim(ImportRow<T> row) {
+            String key = key(row.value());
+            Long first = loaded.putIfAbsent(key, row.lineNumber());
+            if (first != null) {
+                String column = kind == ImportFileKind.ORDERS ? "order_id" : "token_name";
+                return column + " " + key + " appears more than once in this file; line " + first + " has it and is the one loaded";
+            }
+            claimedNow.put(key, row.lineNumber());
+            return null;
+        }
+
+        void save() {
+            if (claimedNow.isEmpty()) {
+                return;
+            }
+            jdbc.update("""
+                    INSERT INTO import_keys (job_instance_id, file_kind, key, line_number)
+                    SELECT ?, ?, k, l FROM unnest(?::text[], ?::int8[]) AS x(k, l)""",
+                    jobInstanceId, kind.label(), claimedNow.keySet().toArray(String[]::new), claimedNow.values().toArray(Long[]::new));
+        }
     }
 
     /** Applies the accepted rows; adds to {@code rejected} any that the database state refuses. */
-    protected abstract Outcome apply(List<ImportRow<T>> accepted, List<ImportRow<T>> rejected);
+    protected abstract Outcome apply(List<ImportRow<T>> accepted, List<ImportRow<T>> rejected, FileKeys keys);
 
     private void insertRejects(List<ImportRow<T>> rejected) {
         if (rejected.isEmpty()) {

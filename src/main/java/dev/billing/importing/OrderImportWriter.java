@@ -41,7 +41,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     }
 
     @Override
-    protected Outcome apply(List<ImportRow<OrderRecord>> accepted, List<ImportRow<OrderRecord>> rejected) {
+    protected Outcome apply(List<ImportRow<OrderRecord>> accepted, List<ImportRow<OrderRecord>> rejected, FileKeys keys) {
         Outcome outcome = new Outcome();
         if (accepted.isEmpty()) {
             return outcome;
@@ -57,6 +57,9 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
             }
             Stored before = current.get(incoming.orderId());
             String refusal = before == null ? null : refusal(before, incoming);
+            if (refusal == null) {
+                refusal = keys.claim(row);
+            }
             if (refusal != null) {
                 rejected.add(row.reject(refusal));
                 continue;
@@ -87,8 +90,8 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                     + incoming.status() + ": a paid order is refunded, not cancelled";
         }
         if (before.chargeInFlight() && !unchanged(stored, incoming)) {
-            return "order " + incoming.orderId() + " has a charge prepared or in flight that is not settled with the gateway"
-                    + " yet; import this row again after the charge-orders run";
+            return "order " + incoming.orderId() + " has a charge in flight (prepared or sent, not settled with the gateway"
+                    + " yet); import this row again after the charge-orders run";
         }
         return null;
     }
@@ -148,6 +151,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                     customer_id = excluded.customer_id, token_name = excluded.token_name,
                     amount_minor = excluded.amount_minor, currency = excluded.currency,
                     status = excluded.status, charge_on = excluded.charge_on,
+                    attempt_count = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.attempt_count END,
                     soft_declines = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.soft_declines END,
                     next_attempt_on = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.next_attempt_on END,
                     failure_reason = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.failure_reason END,

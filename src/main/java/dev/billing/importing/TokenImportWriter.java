@@ -25,7 +25,7 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
     }
 
     @Override
-    protected Outcome apply(List<ImportRow<TokenRecord>> accepted, List<ImportRow<TokenRecord>> rejected) {
+    protected Outcome apply(List<ImportRow<TokenRecord>> accepted, List<ImportRow<TokenRecord>> rejected, FileKeys keys) {
         Outcome outcome = new Outcome();
         if (accepted.isEmpty()) {
             return outcome;
@@ -34,6 +34,11 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         Map<String, TokenRecord> toWrite = new LinkedHashMap<>();
         for (ImportRow<TokenRecord> row : accepted) {
             TokenRecord incoming = row.value();
+            String duplicate = keys.claim(row);
+            if (duplicate != null) {
+                rejected.add(row.reject(duplicate));
+                continue;
+            }
             TokenRecord before = current.get(incoming.tokenName());
             TokenRecord after = incoming;
             if (before != null) {

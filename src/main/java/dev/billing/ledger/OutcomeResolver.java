@@ -7,6 +7,7 @@ import dev.billing.gateway.OutcomeClass;
 import dev.billing.gateway.StatusCheck;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -56,14 +57,18 @@ public class OutcomeResolver {
         }, resend);
     }
 
-    /** {@code settled} returns the final outcome the status shows, or null; {@code resendWhen} when to send again. */
+    /**
+     * {@code settled} returns the final outcome the status shows, or null; {@code resendWhen} when to send again.
+     * A resend whose own outcome is not known (its reply lost too) is settled like the first send: the next status
+     * check, within the same budget of {@code tries}, asks about it, so what the gateway can tell is settled in this run.
+     */
     private GatewayReply resolve(String reference, ApsCommand command, Predicate<StatusCheck> resendWhen,
-                                 java.util.function.Function<StatusCheck, OutcomeClass> settled, Supplier<GatewayReply> resend)
+                                 Function<StatusCheck, OutcomeClass> settled, Supplier<GatewayReply> resend)
             throws InterruptedException {
         String lastProblem = null;
         for (int i = 0; i < tries; i++) {
             if (i > 0) {
-                Thread.sleep(backoff.multipliedBy(1L << (i - 1)).toMillis());
+                Thread.sleep(backoff.multipliedBy(1L << Math.min(i - 1, 16)).toMillis());
             }
             ApsCommand asked = command == ApsCommand.AUTHORIZATION || command == ApsCommand.VOID_AUTHORIZATION
                     ? ApsCommand.AUTHORIZATION : ApsCommand.PURCHASE;
@@ -82,7 +87,12 @@ public class OutcomeResolver {
                 }
             }
             if (resendWhen.test(status)) {
-                return resend.get();
+                GatewayReply resent = resend.get();
+                if (resent.outcome().isFinal() || resent.outcome() == OutcomeClass.CONFIG_ERROR) {
+                    return resent;
+                }
+                lastProblem = "sent again, and that outcome is not known either: " + resent.describe();
+                continue;
             }
             lastProblem = "the gateway reports it as " + status.transactionCode() + " (not final)";
         }

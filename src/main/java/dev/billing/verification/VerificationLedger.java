@@ -2,7 +2,9 @@ package dev.billing.verification;
 
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptKind;
+import io.micrometer.core.instrument.Metrics;
 import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
 import dev.billing.money.CurrencyUnit;
@@ -128,6 +130,8 @@ public class VerificationLedger {
             }
         }
         AttemptOutcomes.write(jdbc, attempts);
+        List<GatewayReply> charges = results.stream().filter(r -> !r.withdrawn() && r.charge() != null).map(Verification.Result::charge).toList();
+        AfterCommit.run(() -> charges.forEach(c -> Metrics.counter("billing.verifications", "outcome", c.outcome().name()).increment()));
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("""
                     UPDATE tokens SET status = ?, verification_attempts = GREATEST(verification_attempts, ?),

@@ -52,12 +52,13 @@ public class VerifyTokensJobConfiguration {
 
     @Bean
     Step resolveVerificationsStep(JobRepository repo, PlatformTransactionManager tm, ResolveVerificationsTasklet resolveVerificationsTasklet) {
-        return new StepBuilder("resolve-verifications", repo).tasklet(resolveVerificationsTasklet, tm).build();
+        // runs again on a restart, even after it completed: open micro-charges are settled before any new one
+        return new StepBuilder("resolve-verifications", repo).tasklet(resolveVerificationsTasklet, tm).allowStartIfComplete(true).build();
     }
 
     @Bean
     Step giveBackStep(JobRepository repo, PlatformTransactionManager tm, GiveBackTasklet giveBackTasklet) {
-        return new StepBuilder("give-back-owed", repo).tasklet(giveBackTasklet, tm).build();
+        return new StepBuilder("give-back-owed", repo).tasklet(giveBackTasklet, tm).allowStartIfComplete(true).build();
     }
 
     @Bean

@@ -90,7 +90,9 @@ class SharedDataDirectoryFunctionalTests {
         Path tokens = dir.resolve("tokens.csv");
         Files.writeString(tokens, "token_name,customer_id,customer_email,card_mask,card_expiry,created_at\n"
                 + "tok-1,C1,c@example.com,400555******0001,05/29,2026-01-01T00:00:00Z\n");
-        Path schedules = Files.createDirectories(dir.resolve("no-schedules"));
+        Path schedules = Files.createDirectories(dir.resolve("schedules"));
+        Files.writeString(schedules.resolve("yearly.yml"), "job: nightly\ncron: \"0 0 3 1 1 ?\"\nzone: UTC\n"
+                + "business-date: previous-day\ncatch-up-days: 0\n");
         String dataDirArg = "--billing.data-dir=" + dataDir;
         Path logs = Path.of("target/engine-logs");
 

@@ -115,9 +115,10 @@ class VerifyTokensFunctionalTests {
         jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES ('BUSY-O', 'C', 'busy-1', 100, 'AED', 'SHIPPED')");
         jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
-                    currency, business_date, state)
-                SELECT 'CH-BUSY-O-' || n, 'CH-BUSY-O-' || n, 'CHARGE', 'BUSY-O', 'busy-1', n, 100, 'AED', DATE '2026-11-20', 'DECLINED'
-                FROM generate_series(1, 10) AS n""");
+                    currency, business_date, state, outcome_class)
+                SELECT 'CH-BUSY-O-' || n, 'CH-BUSY-O-' || n, 'CHARGE', 'BUSY-O', 'busy-1', n, 100, 'AED', DATE '2026-11-20', 'DECLINED',
+                       'SOFT_DECLINE'
+                FROM generate_series(1, 15) AS n""");
 
         run("verify-tokens", D);
 
