@@ -4,9 +4,13 @@ import com.opencsv.CSVParserBuilder;
 import com.opencsv.ICSVParser;
 import dev.billing.operations.JobLauncherService;
 import dev.billing.operations.UsageException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,21 +96,30 @@ public class ImportService {
         return new ImportResult(execution, perFile, rejects);
     }
 
+    /**
+     * Refuses a file whose header is missing, wrong or not UTF-8 before anything is loaded. Only the header line is
+     * decoded here: a bad byte further down is one rejected row, not a refused file.
+     */
     private static void checkFile(Path file, ImportFileKind kind) {
         ICSVParser parser = new CSVParserBuilder().withEscapeChar(ICSVParser.NULL_CHARACTER).build();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = reader.readLine();
-            if (header == null) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b >= 0 && b != '\n' && line.size() < 65_536; b = in.read()) {
+                line.write(b);
+            }
+            if (line.size() == 0) {
                 throw new UsageException(kind.label() + " file " + file + " is empty; it needs the header " + kind.expectedHeader());
             }
+            String header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(line.toByteArray())).toString().replaceAll("\r$", "");
             String problem = kind.checkHeader(parser.parseLine(header));
             if (problem != null) {
                 throw new UsageException(kind.label() + " file " + file + ": " + problem);
             }
         } catch (NoSuchFileException e) {
             throw new UsageException("cannot read " + kind.label() + " file " + file + ": no such file");
-        } catch (MalformedInputException e) {
-            throw new UsageException(kind.label() + " file " + file + " is not UTF-8 text");
+        } catch (CharacterCodingException e) {
+            throw new UsageException(kind.label() + " file " + file + ": the header is not UTF-8 text; save the file as UTF-8");
         } catch (IOException e) {
             throw new UsageException("cannot read " + kind.label() + " file " + file + ": " + e.getMessage());
         }

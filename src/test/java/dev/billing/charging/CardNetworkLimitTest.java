@@ -44,8 +44,12 @@ class CardNetworkLimitTest {
         }
 
         runner.run("charge-orders", NIGHT);
+        for (int i = 21; i <= 40; i++) {
+            fixtures.order("BUSY-" + i, "busy-card", 100 * i, "AED", "SHIPPED", null);
+        }
+        runner.run("charge-orders", NIGHT.plusDays(1)); // twenty successes on this card in the window: none counts
 
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isEqualTo(20);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isEqualTo(40);
         assertThat(jdbc.queryForList("SELECT reason FROM charge_holds", String.class)).isEmpty();
     }
 
