@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SpreadsheetSafeTest {
 
     @ParameterizedTest(name = "[{0}] -> [{1}]")
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "=HYPERLINK(\"http://x\")|'=HYPERLINK(\"http://x\")",
         "+SUM(A1)|'+SUM(A1)",
         "-cmd|'-cmd",
