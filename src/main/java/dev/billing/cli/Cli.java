@@ -44,6 +44,8 @@ public final class Cli {
         boolean debug = commandArgs.contains("--debug");
         if (debug) {
             System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
+            System.setProperty("BILLING_CONSOLE_EXCEPTIONS", "%ex");
+            System.setProperty("BILLING_LIBRARY_CONSOLE_LEVEL", "WARN");
             System.setProperty("BILLING_BATCH_CONSOLE_LEVEL", "WARN");
             System.setProperty("BILLING_STARTUP_FAILURE_LEVEL", "ERROR");
         }
@@ -63,6 +65,8 @@ public final class Cli {
         } finally {
             if (debug) {
                 System.clearProperty("BILLING_CONSOLE_LEVEL");
+                System.clearProperty("BILLING_CONSOLE_EXCEPTIONS");
+                System.clearProperty("BILLING_LIBRARY_CONSOLE_LEVEL");
                 System.clearProperty("BILLING_BATCH_CONSOLE_LEVEL");
                 System.clearProperty("BILLING_STARTUP_FAILURE_LEVEL");
             }
@@ -100,6 +104,12 @@ public final class Cli {
         EmbeddedDatabaseException database = find(e, EmbeddedDatabaseException.class);
         if (database != null) {
             err.println("error: " + database.getMessage());
+            return ExitCodes.FAILED;
+        }
+        java.sql.SQLException sql = find(e, java.sql.SQLException.class);
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            err.println("error: cannot reach the database (" + Throwables.rootMessage(e) + "); check spring.datasource.url and that"
+                    + " PostgreSQL runs, then run the command again" + (debug ? "" : " (--debug for details)"));
             return ExitCodes.FAILED;
         }
         err.println("error: " + Throwables.rootMessage(e) + (debug ? "" : " (run again with --debug for details)"));

@@ -9,6 +9,7 @@ import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
+import dev.billing.operations.UsageException;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobExecution;
@@ -34,6 +35,9 @@ class RunCommand implements Callable<Integer> {
             description = "reconcile: the gateway's transaction report (CSV, APS reporting column names) to match the ledger with.")
     java.nio.file.Path settlement;
 
+    private static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+    private static final LocalDate LATEST = LocalDate.of(2100, 12, 31);
+
     RunCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -42,6 +46,9 @@ class RunCommand implements Callable<Integer> {
     public Integer call() {
         JobRunner runner = cli.engine().bean(JobRunner.class);
         LocalDate businessDate = date != null ? date : runner.today();
+        if (businessDate.isBefore(EARLIEST) || businessDate.isAfter(LATEST)) {
+            throw new UsageException("--date " + businessDate + " is outside " + EARLIEST + " to " + LATEST);
+        }
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
         JobExecution execution;
         try {
