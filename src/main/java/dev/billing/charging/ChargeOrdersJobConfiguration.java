@@ -50,8 +50,7 @@ public class ChargeOrdersJobConfiguration {
 
     @Bean
     Step resolveBeforeChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveTasklet) {
-        // runs again on a restart, even after it completed: open attempts are settled before anything new is charged
-        return new StepBuilder("resolve-unknown", jobRepository).tasklet(resolveTasklet, tm).allowStartIfComplete(true).build();
+        return new StepBuilder("resolve-unknown", jobRepository).tasklet(resolveTasklet, tm).build();
     }
 
     @Bean

@@ -10,6 +10,7 @@ import java.util.List;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The charge step: the {@link ChargePipeline}'s results, recorded in chunks. */
 public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
@@ -31,6 +32,11 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     }
 
     private GatewayHealth health;
+
+    @Override
+    protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
+        return new ResolveTasklet(ledger, client, settings, businessDate).settleAll(jobExecutionId, transaction);
+    }
 
     @Override
     protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
@@ -63,6 +69,8 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     @Override
     protected String describe(StepExecution stepExecution) {
-        return ChargeStats.from(stepExecution.getExecutionContext()).toString();
+        long settled = stepExecution.getExecutionContext().getLong(SETTLED_FIRST, 0);
+        return ChargeStats.from(stepExecution.getExecutionContext())
+                + (settled > 0 ? String.format("; %,d open attempts settled first", settled) : "");
     }
 }

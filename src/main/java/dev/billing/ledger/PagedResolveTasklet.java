@@ -6,6 +6,7 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A step that settles open ledger rows with the gateway, one page per chunk, up to {@code concurrency} at a time.
@@ -35,6 +36,27 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
 
     protected abstract void count(List<R> results, ExecutionContext context);
 
+    private List<R> resolvePage(List<T> page, long jobExecutionId) throws InterruptedException {
+        return Concurrently.map(page, concurrency, row -> resolve(row, jobExecutionId)).stream()
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /**
+     * Settles every open row now, a page per transaction, outside any step: what a restarted step does before it
+     * moves any new money, whichever step of the job it resumes from. Returns how many rows it settled or retried.
+     */
+    public long settleAll(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
+        long afterId = 0;
+        long settled = 0;
+        for (List<T> page = page(afterId, pageSize); !page.isEmpty(); page = page(afterId, pageSize)) {
+            List<R> results = resolvePage(page, jobExecutionId);
+            transaction.executeWithoutResult(status -> record(results, jobExecutionId));
+            settled += results.size();
+            afterId = idOf(page.get(page.size() - 1));
+        }
+        return settled;
+    }
+
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         ExecutionContext context = contribution.getStepExecution().getExecutionContext();
@@ -43,8 +65,7 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
         if (page.isEmpty()) {
             return RepeatStatus.FINISHED;
         }
-        List<R> results = Concurrently.map(page, concurrency, row -> resolve(row, jobExecutionId)).stream()
-                .filter(java.util.Objects::nonNull).toList();
+        List<R> results = resolvePage(page, jobExecutionId);
         record(results, jobExecutionId);
         count(results, context);
         for (int i = 0; i < results.size(); i++) {

@@ -35,6 +35,15 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
 
     protected abstract CallPipeline<T, R> createPipeline(long jobExecutionId);
 
+    /**
+     * Settles what earlier runs left open before any new call (a restart may resume this step directly, after the
+     * steps that settle it completed in the run that failed); returns how many it settled.
+     */
+    protected abstract long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException;
+
+    /** The execution context key under which the step keeps how many open rows it settled first. */
+    public static final String SETTLED_FIRST = "settled-first";
+
     /** Records results in the ledger, in the current transaction. */
     protected abstract void record(List<R> results, long jobExecutionId);
 
@@ -50,6 +59,16 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
     @Override
     public void beforeStep(StepExecution stepExecution) {
         jobExecutionId = stepExecution.getJobExecutionId();
+        try {
+            long settled = settleOpenFirst(jobExecutionId, transaction);
+            if (settled > 0) {
+                log.info("Step {} settled {} open ledger rows before any new call", stepExecution.getStepName(), settled);
+            }
+            stepExecution.getExecutionContext().putLong(SETTLED_FIRST, stepExecution.getExecutionContext().getLong(SETTLED_FIRST, 0) + settled);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while settling open ledger rows", e);
+        }
         pipeline = createPipeline(jobExecutionId);
         pipeline.start();
     }

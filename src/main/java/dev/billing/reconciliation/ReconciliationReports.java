@@ -35,12 +35,14 @@ public class ReconciliationReports {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private final JdbcTemplate jdbc;
+    private final SettlementMatching matching;
     private final Path reportsDir;
     private final String zone;
 
-    public ReconciliationReports(JdbcTemplate jdbc, @Value("${billing.reports.dir:./reports}") Path reportsDir,
+    public ReconciliationReports(JdbcTemplate jdbc, SettlementMatching matching, @Value("${billing.reports.dir:./reports}") Path reportsDir,
                                  @Value("${billing.zone:UTC}") String zone) {
         this.jdbc = jdbc;
+        this.matching = matching;
         this.reportsDir = reportsDir;
         this.zone = zone;
     }
@@ -51,7 +53,7 @@ public class ReconciliationReports {
 
     /** Writes the three files; returns their paths. */
     public List<Path> write(LocalDate date) {
-        return write(date, null);
+        return write(date, (Path) null);
     }
 
     /**
@@ -59,8 +61,17 @@ public class ReconciliationReports {
      * amount per class in the summary; returns their paths.
      */
     public List<Path> write(LocalDate date, Path settlement) {
-        List<SettlementMatcher.GatewayRow> gatewayRows = settlement == null ? null : SettlementFile.read(settlement);
-        List<Movement> movements = new ArrayList<>();
+        SettlementMatching.Run matchingRun = settlement == null ? null : matching.start(settlement);
+        try {
+            return writeAll(date, matchingRun);
+        } finally {
+            if (matchingRun != null) {
+                matchingRun.end();
+            }
+        }
+    }
+
+    private List<Path> writeAll(LocalDate date, SettlementMatching.Run matchingRun) {
         Path dir = directory(date);
         Path transactions = dir.resolve("transactions-" + date + ".csv");
         Path summary = dir.resolve("summary-" + date + ".csv");
@@ -91,8 +102,8 @@ public class ReconciliationReports {
                 ORDER BY a.id""", rs -> {
                     Movement m = movement(rs);
                     totals.add(m, rs.getBoolean(15));
-                    if (gatewayRows != null) {
-                        movements.add(m);
+                    if (matchingRun != null) {
+                        matchingRun.add(m);
                     }
                     csv.writeNext(row(m), false);
                 }, Date.valueOf(date)));
@@ -103,23 +114,18 @@ public class ReconciliationReports {
                     totals.held(new SummaryBuilder.Held(rs.getString(1), rs.getLong(2), rs.getString(3)));
                 }, Date.valueOf(date));
         List<SummaryBuilder.Row> matchingRows = new ArrayList<>();
-        Path matching = dir.resolve("matching-" + date + ".csv");
-        if (gatewayRows != null) {
-            List<SettlementMatcher.Match> matches = SettlementMatcher.match(movements, gatewayRows, keysElsewhere(gatewayRows, date));
-            CsvReportFile.write(matching, MATCHING_HEADER, csv -> {
-                for (SettlementMatcher.Match m : matches) {
-                    csv.writeNext(new String[] {m.matchClass().name(), m.merchantReference(), m.operation(), nz(m.fortId()),
-                        m.ledgerAmount() == null ? "" : amount(m.ledgerAmount(), m.currency()),
-                        m.gatewayAmount() == null ? "" : amount(m.gatewayAmount(), m.currency()), m.currency(), m.ledgerOutcome(),
-                        m.gatewayStatus(), m.detail()}, false);
-                }
-            });
+        Path matchingFile = dir.resolve("matching-" + date + ".csv");
+        if (matchingRun != null) {
             java.util.Map<String, long[]> perClass = new java.util.TreeMap<>();
-            for (SettlementMatcher.Match m : matches) {
+            CsvReportFile.write(matchingFile, MATCHING_HEADER, csv -> matchingRun.forEachMatch(date, m -> {
+                csv.writeNext(new String[] {m.matchClass().name(), m.merchantReference(), m.operation(), nz(m.fortId()),
+                    m.ledgerAmount() == null ? "" : amount(m.ledgerAmount(), m.currency()),
+                    m.gatewayAmount() == null ? "" : amount(m.gatewayAmount(), m.currency()), m.currency(), m.ledgerOutcome(),
+                    m.gatewayStatus(), m.detail()}, false);
                 long[] v = perClass.computeIfAbsent(m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
                 v[0] = Math.addExact(v[0], 1);
                 v[1] = Math.addExact(v[1], m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount());
-            }
+            }));
             perClass.forEach((key, v) -> {
                 String[] parts = key.split("\u0000");
                 matchingRows.add(new SummaryBuilder.Row(parts[0], "MATCHING", parts[1], v[0], v[1]));
@@ -138,17 +144,7 @@ public class ReconciliationReports {
                 csv.writeNext(row, false);
             }
         });
-        return gatewayRows == null ? List.of(transactions, summary, exceptions) : List.of(transactions, summary, exceptions, matching);
-    }
-
-    private java.util.Set<String> keysElsewhere(List<SettlementMatcher.GatewayRow> rows, LocalDate date) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        String[] references = rows.stream().map(SettlementMatcher.GatewayRow::merchantReference).distinct().toArray(String[]::new);
-        jdbc.query("SELECT merchant_reference, kind FROM payment_attempts WHERE merchant_reference = ANY (?) AND business_date <> ?",
-                rs -> {
-                    keys.add(rs.getString(1) + " " + SettlementMatcher.operationOf(rs.getString(2)));
-                }, references, Date.valueOf(date));
-        return keys;
+        return matchingRun == null ? List.of(transactions, summary, exceptions) : List.of(transactions, summary, exceptions, matchingFile);
     }
 
     private static Movement movement(ResultSet rs) throws SQLException {

@@ -22,7 +22,15 @@ public final class SettlementFile {
     private SettlementFile() {
     }
 
+    /** Every row of the file, read into memory (for small files and tests; {@link #forEach} streams). */
     public static List<SettlementMatcher.GatewayRow> read(Path file) {
+        List<SettlementMatcher.GatewayRow> rows = new ArrayList<>();
+        forEach(file, rows::add);
+        return rows;
+    }
+
+    /** Streams the file's rows, one at a time, in file order. */
+    public static void forEach(Path file, java.util.function.Consumer<SettlementMatcher.GatewayRow> each) {
         try (CSVReader reader = new CSVReader(Files.newBufferedReader(file))) {
             String[] header = reader.readNext();
             if (header == null) {
@@ -38,7 +46,6 @@ public final class SettlementFile {
                             + "'; it needs merchant_reference, operation, amount, currency and status (as APS's reporting API names them)");
                 }
             }
-            List<SettlementMatcher.GatewayRow> rows = new ArrayList<>();
             for (String[] r = reader.readNext(); r != null; r = reader.readNext()) {
                 if (r.length == 1 && r[0].isBlank()) {
                     continue;
@@ -46,12 +53,11 @@ public final class SettlementFile {
                 String currency = get(r, columns, "currency").toUpperCase(Locale.ROOT);
                 String amountText = get(r, columns, "amount");
                 String status = get(r, columns, "status");
-                rows.add(new SettlementMatcher.GatewayRow(get(r, columns, "merchant_reference"),
+                each.accept(new SettlementMatcher.GatewayRow(get(r, columns, "merchant_reference"),
                         get(r, columns, "operation").toUpperCase(Locale.ROOT), get(r, columns, "fort_id"),
                         SettlementMatcher.amount(amountText, currency).orElse(null), amountText, currency,
                         SettlementMatcher.succeeded(status), status));
             }
-            return rows;
         } catch (IOException e) {
             throw new UsageException("cannot read settlement file " + file + ": " + e.getMessage());
         } catch (CsvValidationException e) {

@@ -79,37 +79,52 @@ public final class SettlementMatcher {
         List<Match> matches = new ArrayList<>();
         for (Movement m : ledger) {
             String operation = operationOf(m.kind());
-            GatewayRow g = byKey.remove(m.merchantReference() + " " + operation);
-            if (g == null) {
-                matches.add(new Match(MatchClass.MISSING_AT_GATEWAY, m.merchantReference(), operation, m.fortId(), m.amountMinor(), null,
-                        m.currency(), m.outcome(), "", "the gateway's report has no " + operation + " for this reference"));
-                continue;
-            }
-            MatchClass c;
-            String detail;
-            boolean ledgerSucceeded = m.outcome().equals("SUCCESS");
-            if (!g.currency().equals(m.currency())) {
-                c = MatchClass.CURRENCY_DIFFERS;
-                detail = "ledger " + m.currency() + ", gateway " + g.currency();
-            } else if (g.amountMinor() == null || g.amountMinor() != m.amountMinor()) {
-                c = MatchClass.AMOUNT_DIFFERS;
-                detail = "ledger " + m.amountMinor() + ", gateway " + (g.amountMinor() == null ? "'" + g.amountText() + "'" : g.amountMinor());
-            } else if (ledgerSucceeded != g.succeeded()) {
-                c = MatchClass.STATUS_DIFFERS;
-                detail = "ledger " + m.outcome() + ", gateway status " + g.status();
-            } else {
-                c = MatchClass.MATCHED;
-                detail = "";
-            }
-            matches.add(new Match(c, m.merchantReference(), operation, g.fortId(), m.amountMinor(), g.amountMinor(), m.currency(),
-                    m.outcome(), g.status(), detail));
+            matches.add(classify(new LedgerSide(m.merchantReference(), operation, m.fortId(), m.amountMinor(), m.currency(), m.outcome()),
+                    byKey.remove(m.merchantReference() + " " + operation)));
         }
         for (GatewayRow g : byKey.values()) {
             if (!elsewhere.contains(g.merchantReference() + " " + g.operation())) {
-                matches.add(new Match(MatchClass.MISSING_IN_LEDGER, g.merchantReference(), g.operation(), g.fortId(), null, g.amountMinor(),
-                        g.currency(), "", g.status(), "the ledger has no " + g.operation() + " for this reference"));
+                matches.add(unmatched(g));
             }
         }
         return matches;
+    }
+
+    /** A ledger movement as matching sees it. */
+    public record LedgerSide(String merchantReference, String operation, String fortId, long amountMinor, String currency,
+                             String outcome) {
+    }
+
+    /** A ledger movement and the gateway's row for the same reference and operation (null when the report has none). */
+    public static Match classify(LedgerSide m, GatewayRow g) {
+        String operation = m.operation();
+        if (g == null) {
+            return new Match(MatchClass.MISSING_AT_GATEWAY, m.merchantReference(), operation, m.fortId(), m.amountMinor(), null,
+                    m.currency(), m.outcome(), "", "the gateway's report has no " + operation + " for this reference");
+        }
+        MatchClass c;
+        String detail;
+        boolean ledgerSucceeded = m.outcome().equals("SUCCESS");
+        if (!g.currency().equals(m.currency())) {
+            c = MatchClass.CURRENCY_DIFFERS;
+            detail = "ledger " + m.currency() + ", gateway " + g.currency();
+        } else if (g.amountMinor() == null || g.amountMinor() != m.amountMinor()) {
+            c = MatchClass.AMOUNT_DIFFERS;
+            detail = "ledger " + m.amountMinor() + ", gateway " + (g.amountMinor() == null ? "'" + g.amountText() + "'" : g.amountMinor());
+        } else if (ledgerSucceeded != g.succeeded()) {
+            c = MatchClass.STATUS_DIFFERS;
+            detail = "ledger " + m.outcome() + ", gateway status " + g.status();
+        } else {
+            c = MatchClass.MATCHED;
+            detail = "";
+        }
+        return new Match(c, m.merchantReference(), operation, g.fortId(), m.amountMinor(), g.amountMinor(), m.currency(),
+                m.outcome(), g.status(), detail);
+    }
+
+    /** A gateway row that no ledger movement of the date (nor of any other date) has. */
+    public static Match unmatched(GatewayRow g) {
+        return new Match(MatchClass.MISSING_IN_LEDGER, g.merchantReference(), g.operation(), g.fortId(), null, g.amountMinor(),
+                g.currency(), "", g.status(), "the ledger has no " + g.operation() + " for this reference");
     }
 }

@@ -12,6 +12,10 @@ final class VerificationCalls {
         this.client = client;
     }
 
+    ApsClient client() {
+        return client;
+    }
+
     GatewayReply charge(Verification v) {
         return switch (v.mode()) {
             case PURCHASE_REFUND -> client.purchase(v.chargeReference(), v.amount(), v.tokenName(), v.customerEmail(), "Card verification");

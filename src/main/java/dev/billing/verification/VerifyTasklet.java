@@ -14,6 +14,7 @@ import java.util.List;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The verify step: every NEW token gets a micro-charge, committed in the ledger before it is sent; a successful one
@@ -40,6 +41,12 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         this.common = common;
         this.settings = settings;
         this.businessDate = businessDate;
+    }
+
+    @Override
+    protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
+        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings).settleAll(jobExecutionId, transaction)
+                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate).settleAll(jobExecutionId, transaction);
     }
 
     @Override
@@ -103,6 +110,8 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected String describe(StepExecution stepExecution) {
-        return VerificationStats.from(stepExecution.getExecutionContext()).toString();
+        long settled = stepExecution.getExecutionContext().getLong(SETTLED_FIRST, 0);
+        return VerificationStats.from(stepExecution.getExecutionContext())
+                + (settled > 0 ? String.format("; %,d open verification rows settled first", settled) : "");
     }
 }

@@ -52,13 +52,12 @@ public class VerifyTokensJobConfiguration {
 
     @Bean
     Step resolveVerificationsStep(JobRepository repo, PlatformTransactionManager tm, ResolveVerificationsTasklet resolveVerificationsTasklet) {
-        // runs again on a restart, even after it completed: open micro-charges are settled before any new one
-        return new StepBuilder("resolve-verifications", repo).tasklet(resolveVerificationsTasklet, tm).allowStartIfComplete(true).build();
+        return new StepBuilder("resolve-verifications", repo).tasklet(resolveVerificationsTasklet, tm).build();
     }
 
     @Bean
     Step giveBackStep(JobRepository repo, PlatformTransactionManager tm, GiveBackTasklet giveBackTasklet) {
-        return new StepBuilder("give-back-owed", repo).tasklet(giveBackTasklet, tm).allowStartIfComplete(true).build();
+        return new StepBuilder("give-back-owed", repo).tasklet(giveBackTasklet, tm).build();
     }
 
     @Bean
