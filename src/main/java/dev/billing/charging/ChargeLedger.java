@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.ledger.RetrySchedule;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
@@ -222,7 +223,8 @@ public class ChargeLedger {
             String currency = result.order().amount().currency().code();
             Metrics.counter("billing.charges", "outcome", result.reply().outcome().name(), "currency", currency).increment();
             if (result.reply().outcome() == OutcomeClass.SUCCESS) {
-                Metrics.counter("billing.charged.amount.minor", "currency", currency).increment(result.order().amount().minorUnits());
+                // a metric, not money: Prometheus values are doubles, exact for amounts of APS's 10 digits
+                Metrics.counter("billing.charged.amount.minor", "currency", currency).increment((double) result.order().amount().minorUnits());
             }
         }
     }

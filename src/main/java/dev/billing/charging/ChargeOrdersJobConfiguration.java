@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.operations.ExecutionOwnership;
@@ -71,14 +72,14 @@ public class ChargeOrdersJobConfiguration {
 
     @Bean
     @StepScope
-    ResolveTasklet resolveTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings settings,
+    ResolveTasklet resolveTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,
                                   @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate) {
         return new ResolveTasklet(ledger, client.getObject(), settings, businessDate);
     }
 
     @Bean
     @StepScope
-    ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, ChargeSettings settings,
+    ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings settings,
                                 @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate,
                                 PlatformTransactionManager transactionManager) {
         return new ChargeTasklet(ledger, cardAttempts, client.getObject(), settings, businessDate, transactionManager);

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.ledger.RetrySchedule;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
 import java.time.LocalDate;

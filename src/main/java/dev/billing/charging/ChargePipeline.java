@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
@@ -25,14 +26,14 @@ final class ChargePipeline {
     }
 
     static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
-                                                       long jobExecutionId, ChargeSettings settings, GatewayHealth health) {
+                                                       long jobExecutionId, RunSettings settings, GatewayHealth health) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
         return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens),
                 order -> charge(client, order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
                 result -> result.kind() == ChargeResult.Kind.SENT && health.stopsTheRun(result.reply()),
-                settings.concurrency, settings.concurrency + 2 * Math.max(settings.pageSize, settings.chunkSize));
+                settings.concurrency(), settings.concurrency() + 2 * Math.max(settings.pageSize(), settings.chunkSize()));
     }
 
     private static ChargeResult charge(ApsClient client, DueOrder order, Set<String> deadTokens) {
@@ -53,11 +54,11 @@ final class ChargePipeline {
         private final CardAttempts cardAttempts;
         private final LocalDate date;
         private final long jobExecutionId;
-        private final ChargeSettings settings;
+        private final RunSettings settings;
         private final Set<String> deadTokens;
         private long lastId;
 
-        DueOrders(ChargeLedger ledger, CardAttempts cardAttempts, LocalDate date, long jobExecutionId, ChargeSettings settings,
+        DueOrders(ChargeLedger ledger, CardAttempts cardAttempts, LocalDate date, long jobExecutionId, RunSettings settings,
                   Set<String> deadTokens) {
             this.ledger = ledger;
             this.cardAttempts = cardAttempts;
@@ -70,7 +71,7 @@ final class ChargePipeline {
         @Override
         public List<DueOrder> nextPage(Consumer<ChargeResult> results) {
             while (true) {
-                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize);
+                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize());
                 if (page.isEmpty()) {
                     return page;
                 }
@@ -80,7 +81,7 @@ final class ChargePipeline {
                         page.stream().map(DueOrder::tokenName).distinct().toList(), date);
                 for (DueOrder order : page) {
                     String overLimit = CardAttempts.limitReason(order.tokenName(), declines.getOrDefault(order.tokenName(), 0),
-                            settings.maxDeclinesPerCard30d, date);
+                            settings.maxDeclinesPerCard30d(), date);
                     if (!order.tokenStatus().equals("VERIFIED")) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
                     } else if (deadTokens.contains(order.tokenName())) {

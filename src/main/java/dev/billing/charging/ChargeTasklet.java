@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.ledger.CallPipeline;
@@ -18,12 +19,12 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     private final ChargeLedger ledger;
     private final CardAttempts cardAttempts;
     private final ApsClient client;
-    private final ChargeSettings settings;
+    private final RunSettings settings;
     private final LocalDate businessDate;
 
-    public ChargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, ChargeSettings settings,
+    public ChargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings settings,
                          LocalDate businessDate, PlatformTransactionManager transactionManager) {
-        super(settings.chunkSize, transactionManager);
+        super(settings.chunkSize(), transactionManager);
         this.ledger = ledger;
         this.cardAttempts = cardAttempts;
         this.client = client;
@@ -47,7 +48,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     @Override
     protected void record(List<ChargeResult> results, long jobExecutionId) {
-        ledger.record(results, businessDate, settings.schedule, jobExecutionId);
+        ledger.record(results, businessDate, settings.schedule(), jobExecutionId);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
@@ -19,10 +20,10 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     private final ChargeLedger ledger;
     private final ApsClient client;
     private final OutcomeResolver resolver;
-    private final ChargeSettings settings;
+    private final RunSettings settings;
     private final LocalDate businessDate;
 
-    public ResolveTasklet(ChargeLedger ledger, ApsClient client, ChargeSettings settings, LocalDate businessDate) {
+    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate) {
         super("resolve", settings.chunkSize(), settings.concurrency());
         this.ledger = ledger;
         this.client = client;

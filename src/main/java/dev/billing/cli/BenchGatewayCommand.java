@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,7 +78,7 @@ class BenchGatewayCommand implements Callable<Integer> {
         AtomicLong failures = new AtomicLong();
         String runId = Long.toString(System.nanoTime(), 36);
         for (int t = 0; t < concurrency; t++) {
-            callers.submit(() -> {
+            Future<?> unused = callers.submit(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                     GatewayReply reply = client.purchase(prefix + "-" + runId + "-" + i, amount, "bench-token", "bench@example.com", null);
                     if (reply.outcome() != OutcomeClass.SUCCESS) {

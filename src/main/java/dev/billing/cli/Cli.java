@@ -6,7 +6,9 @@ import dev.billing.operations.UnknownExecutionException;
 import dev.billing.operations.UsageException;
 import dev.billing.support.Throwables;
 import java.io.PrintStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +54,8 @@ public final class Cli {
         try (EngineContext engine = new EngineContext(springArgs, defaults)) {
             CliContext context = new CliContext(engine, out, err);
             CommandLine commandLine = new CommandLine(new RootCommand(), new Factory(context));
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
+            commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+            commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
             commandLine.setParameterExceptionHandler((e, a) -> {
                 err.println("error: " + e.getMessage() + " (see --help)");
                 return ExitCodes.USAGE;

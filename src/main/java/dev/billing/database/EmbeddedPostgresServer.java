@@ -4,6 +4,7 @@ import dev.billing.support.Throwables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
@@ -114,7 +115,8 @@ public final class EmbeddedPostgresServer {
             createPrivateDirectory(dataDir);
             channel = FileChannel.open(dataDir.resolve("engine.lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            try (FileLock startup = channel.lock(STARTUP_REGION, 1, false)) {
+            FileLock startup = channel.lock(STARTUP_REGION, 1, false);
+            try {
                 FileLock users = channel.tryLock(USERS_REGION, 1, true);
                 if (users == null) {
                     throw new IllegalStateException("cannot take a shared lock on " + dataDir.resolve("engine.lock"));
@@ -125,6 +127,8 @@ public final class EmbeddedPostgresServer {
                 EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, password, channel, users);
                 Runtime.getRuntime().addShutdownHook(new Thread(server::leave, "embedded-postgres-leave"));
                 return server;
+            } finally {
+                startup.release();
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -257,19 +261,30 @@ public final class EmbeddedPostgresServer {
         }
         left = true;
         RUNNING.remove(dataDir, this);
-        try (FileLock startup = lockChannel.lock(STARTUP_REGION, 1, false)) {
-            usersLock.release();
-            usersLock = null;
-            try (FileLock alone = lockChannel.tryLock(USERS_REGION, 1, false)) {
-                if (alone != null) {
-                    Postmaster.read(dataDir.resolve("pgdata")).filter(Postmaster::isAlive)
-                            .ifPresent(p -> stopPostmaster(p.pid()));
-                }
+        try {
+            FileLock startup = lockChannel.lock(STARTUP_REGION, 1, false);
+            try {
+                leaveUnderStartupLock();
+            } finally {
+                startup.release();
             }
         } catch (IOException | RuntimeException e) {
             log.warn("Could not leave the embedded PostgreSQL cleanly: {}", e.getMessage());
         } finally {
             closeQuietly(lockChannel);
+        }
+    }
+
+    private void leaveUnderStartupLock() throws IOException {
+        usersLock.release();
+        usersLock = null;
+        FileLock alone = lockChannel.tryLock(USERS_REGION, 1, false);
+        if (alone != null) {
+            try {
+                Postmaster.read(dataDir.resolve("pgdata")).filter(Postmaster::isAlive).ifPresent(p -> stopPostmaster(p.pid()));
+            } finally {
+                alone.release();
+            }
         }
     }
 
@@ -293,7 +308,7 @@ public final class EmbeddedPostgresServer {
 
     private static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -197,7 +198,7 @@ public class ApsSimulator implements AutoCloseable {
         if (delay.isZero() || delay.isNegative()) {
             complete.run();
         } else {
-            scheduler.schedule(complete, delay.toNanos(), TimeUnit.NANOSECONDS);
+            Future<?> unused = scheduler.schedule(complete, delay.toNanos(), TimeUnit.NANOSECONDS); // complete reports its own failures
         }
     }
 

@@ -21,7 +21,8 @@ public record GatewayProperties(
         Duration timeout,
         Duration connectTimeout,
         Integer maxConcurrency,
-        Integer maxTps) {
+        Integer maxTps,
+        Integer unreachableAfter) {
 
     public static final String SIMULATOR_ACCESS_CODE = "SimAccessCode0000001";
     public static final String SIMULATOR_MERCHANT = "SIMMERCHANT";
@@ -35,6 +36,26 @@ public record GatewayProperties(
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         maxConcurrency = maxConcurrency == null ? 32 : maxConcurrency;
         maxTps = maxTps == null ? 0 : maxTps;
+        unreachableAfter = unreachableAfter == null ? 20 : unreachableAfter;
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("billing.gateway.max-concurrency must be at least 1, not " + maxConcurrency);
+        }
+        if (maxTps < 0) {
+            throw new IllegalArgumentException("billing.gateway.max-tps must be 0 (no limit) or more, not " + maxTps);
+        }
+        if (unreachableAfter < 0) {
+            throw new IllegalArgumentException("billing.gateway.unreachable-after must be 0 (never stop) or more, not " + unreachableAfter);
+        }
+        if (timeout.isNegative() || timeout.isZero() || connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("billing.gateway.timeout and connect-timeout must be positive durations like 30s");
+        }
+        SignatureType.parse(signatureType);
+    }
+
+    /** These settings with other limits (benchmarks and tests). */
+    public GatewayProperties withLimits(int concurrency, int tps) {
+        return new GatewayProperties(url, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signatureType, language,
+                timeout, connectTimeout, concurrency, tps, unreachableAfter);
     }
 
     /** These settings pointed at a simulator on {@code url}, with the simulator's credentials where none are set. */
@@ -42,7 +63,7 @@ public record GatewayProperties(
         return new GatewayProperties(simulatorUrl, orElse(accessCode, SIMULATOR_ACCESS_CODE),
                 orElse(merchantIdentifier, SIMULATOR_MERCHANT), orElse(requestPhrase, SIMULATOR_REQUEST_PHRASE),
                 orElse(responsePhrase, SIMULATOR_RESPONSE_PHRASE), signatureType, language, timeout, connectTimeout,
-                maxConcurrency, maxTps);
+                maxConcurrency, maxTps, unreachableAfter);
     }
 
     public SignatureType signature() {
@@ -68,9 +89,6 @@ public record GatewayProperties(
             throw new IllegalStateException("billing.gateway.url is set but these settings are missing:" + missing
                     + " (take them from the APS back office, Security Settings)");
         }
-        if (maxConcurrency < 1) {
-            throw new IllegalStateException("billing.gateway.max-concurrency must be at least 1");
-        }
         signature();
     }
 
@@ -85,7 +103,7 @@ public record GatewayProperties(
     @Override
     public String toString() {
         return "GatewayProperties[url=" + url + ", merchantIdentifier=" + merchantIdentifier + ", signatureType=" + signatureType
-                + ", language=" + language + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency + ", maxTps=" + maxTps
+                + ", language=" + language + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency + ", maxTps=" + maxTps + ", unreachableAfter=" + unreachableAfter
                 + ", accessCode=(hidden), phrases=(hidden)]";
     }
 }

@@ -59,6 +59,7 @@ public class SimulatorStore implements AutoCloseable {
             rs.getLong("refunded_amount"), rs.getBoolean("voided"), rs.getString("last_code"), rs.getString("last_message"));
 
     /** A new order waiting for the writer. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared: a row of values on its way to one batch insert
     private record NewOrder(Object[] values, CompletableFuture<Optional<String>> fortId) {
         String reference() {
             return (String) values[1];

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The two input files and their columns, as the contract defines them. */
+@SuppressWarnings("ImmutableEnumChecker") // the lists are List.copyOf copies: unmodifiable
 public enum ImportFileKind {
     TOKENS(List.of("token_name", "customer_id", "customer_email", "card_mask", "card_expiry", "created_at"), List.of("status")),
     ORDERS(List.of("order_id", "customer_id", "token_name", "amount", "currency", "status", "charge_on"), List.of());
@@ -12,8 +13,8 @@ public enum ImportFileKind {
     private final List<String> optional;
 
     ImportFileKind(List<String> required, List<String> optional) {
-        this.required = required;
-        this.optional = optional;
+        this.required = List.copyOf(required);
+        this.optional = List.copyOf(optional);
     }
 
     /** Every column, the optional ones included, in the contract's order. */

@@ -32,12 +32,10 @@ public class ImportService {
 
     private final Job importJob;
     private final JobLauncherService launcher;
-    private final Path reportsDir;
 
-    public ImportService(Job importJob, JobLauncherService launcher, @Value("${billing.reports.dir:./reports}") Path reportsDir) {
+    public ImportService(Job importJob, JobLauncherService launcher) {
         this.importJob = importJob;
         this.launcher = launcher;
-        this.reportsDir = reportsDir;
     }
 
     /** What one import did, per file. */

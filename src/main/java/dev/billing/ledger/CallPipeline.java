@@ -135,7 +135,7 @@ public class CallPipeline<T, R> implements AutoCloseable {
                 ? CompletableFuture.runAsync(() -> process(item), workers)
                 : previous.thenRunAsync(() -> process(item), workers);
         lastCallOnKey.put(key, next);
-        next.whenComplete((v, e) -> lastCallOnKey.remove(key, next)); // after put: an early finish still removes it
+        CompletableFuture<Void> unused = next.whenComplete((v, e) -> lastCallOnKey.remove(key, next)); // after put: an early finish still removes it
     }
 
     private void process(T item) {

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
+import dev.billing.support.Signals;
 
 /**
  * SIGTERM and SIGINT while a job runs: the job's executions in this process are asked to stop after their current
@@ -32,15 +32,15 @@ public final class GracefulStop {
         AtomicBoolean asked = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             try {
-                Signal.handle(new Signal(name), signal -> {
+                Signals.handle(name, (signal, number) -> {
                     if (!asked.compareAndSet(false, true)) {
-                        err.println("second SIG" + signal.getName() + ": exiting now; 'jobs recover' then 'jobs restart' resume the run");
-                        Runtime.getRuntime().halt(128 + signal.getNumber());
+                        err.println("second SIG" + signal + ": exiting now; 'jobs recover' then 'jobs restart' resume the run");
+                        Runtime.getRuntime().halt(128 + number);
                     }
                     for (long id : ownership.ownedExecutions()) {
-                        err.println("SIG" + signal.getName() + ": stopping execution " + id + " after its current chunk"
+                        err.println("SIG" + signal + ": stopping execution " + id + " after its current chunk"
                                 + " (send it again to exit at once)");
-                        log.info("SIG{} received: stopping job execution {} after its current chunk", signal.getName(), id);
+                        log.info("SIG{} received: stopping job execution {} after its current chunk", signal, id);
                         control.stop(id);
                     }
                     afterStopping.run();

@@ -54,6 +54,8 @@ public class JobLauncherService {
 
     /** The job instance for these parameters had already completed: nothing was run. */
     public static class AlreadyCompletedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
         private final transient JobExecution completed;
 
         public AlreadyCompletedException(JobExecution completed) {

@@ -127,7 +127,7 @@ public class ReconciliationReports {
                 v[1] = Math.addExact(v[1], m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount());
             }));
             perClass.forEach((key, v) -> {
-                String[] parts = key.split("\u0000");
+                String[] parts = key.split("\u0000", -1);
                 matchingRows.add(new SummaryBuilder.Row(parts[0], "MATCHING", parts[1], v[0], v[1]));
             });
         }

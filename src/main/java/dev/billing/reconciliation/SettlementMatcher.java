@@ -68,6 +68,9 @@ public final class SettlementMatcher {
     }
 
     /**
+     * Classes every movement of the date and every row of the gateway's report, in memory (tests and small reports;
+     * {@link SettlementMatching} streams).
+     *
      * @param ledger     the business date's movements
      * @param elsewhere  movement keys ({@code reference + " " + operation}) the ledger holds on other dates
      */

@@ -68,7 +68,7 @@ public final class SummaryBuilder {
     public List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         byKey.forEach((key, v) -> {
-            String[] parts = key.split("\u0000");
+            String[] parts = key.split("\u0000", -1);
             rows.add(new Row(parts[0], parts[1], parts[2], v[0], v[1]));
         });
         orders.forEach((currency, buckets) -> {

@@ -1,6 +1,6 @@
 package dev.billing.verification;
 
-import dev.billing.charging.ChargeSettings;
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
@@ -20,10 +20,10 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
     private final VerificationLedger ledger;
     private final VerificationCalls calls;
     private final OutcomeResolver resolver;
-    private final VerificationSettings settings;
+    private final VerificationProperties settings;
     private final LocalDate businessDate;
 
-    public GiveBackTasklet(VerificationLedger ledger, ApsClient client, ChargeSettings common, VerificationSettings settings,
+    public GiveBackTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
                            LocalDate businessDate) {
         super("give-back", common.chunkSize(), common.concurrency());
         this.ledger = ledger;
@@ -61,7 +61,7 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
 
     @Override
     protected void record(List<Verification.Result> results, long jobExecutionId) {
-        ledger.record(results, settings.maxAttempts);
+        ledger.record(results, settings.maxAttempts());
     }
 
     @Override

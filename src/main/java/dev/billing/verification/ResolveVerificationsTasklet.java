@@ -1,6 +1,6 @@
 package dev.billing.verification;
 
-import dev.billing.charging.ChargeSettings;
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
@@ -14,9 +14,9 @@ public class ResolveVerificationsTasklet extends PagedResolveTasklet<Verificatio
     private final VerificationLedger ledger;
     private final VerificationCalls calls;
     private final OutcomeResolver resolver;
-    private final VerificationSettings settings;
+    private final VerificationProperties settings;
 
-    public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, ChargeSettings common, VerificationSettings settings) {
+    public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings) {
         super("resolve-verifications", common.chunkSize(), common.concurrency());
         this.ledger = ledger;
         this.calls = new VerificationCalls(client);
@@ -43,7 +43,7 @@ public class ResolveVerificationsTasklet extends PagedResolveTasklet<Verificatio
 
     @Override
     protected void record(List<Verification.Result> results, long jobExecutionId) {
-        ledger.record(results, settings.maxAttempts);
+        ledger.record(results, settings.maxAttempts());
     }
 
     @Override

@@ -154,7 +154,7 @@ public class VerificationLedger {
         return jdbc.query("""
                 SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency
                 FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
-                WHERE a.id > ? AND a.kind IN """ + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + " ORDER BY a.id LIMIT ?",
+                WHERE a.id > ? AND a.kind IN\s""" + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + " ORDER BY a.id LIMIT ?",
                 (rs, n) -> new Open(rs.getLong(1), verification(rs)), afterId, limit);
     }
 
@@ -173,7 +173,7 @@ public class VerificationLedger {
                 FROM verification_charges_owed c
                 JOIN tokens t ON t.token_name = c.token_name
                 LEFT JOIN LATERAL (SELECT attempt, state FROM payment_attempts r
-                                   WHERE r.merchant_reference = c.attempt_reference AND r.kind IN """ + REVERSAL_KINDS + """
+                                   WHERE r.merchant_reference = c.attempt_reference AND r.kind IN\s""" + REVERSAL_KINDS + """
                                    ORDER BY attempt DESC LIMIT 1) r ON TRUE
                 WHERE c.id > ? ORDER BY c.id LIMIT ?""",
                 (rs, n) -> new Owed(rs.getLong(1), verification(rs), rs.getInt(9), AttemptState.of(rs.getString(10))), afterId, limit);

@@ -1,6 +1,6 @@
 package dev.billing.verification;
 
-import dev.billing.charging.ChargeSettings;
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
@@ -27,13 +27,13 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     private final VerificationLedger ledger;
     private final CardAttempts cardAttempts;
     private final VerificationCalls calls;
-    private final ChargeSettings common;
-    private final VerificationSettings settings;
+    private final RunSettings common;
+    private final VerificationProperties settings;
     private final LocalDate businessDate;
     private GatewayHealth health;
 
-    public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, ChargeSettings common,
-                         VerificationSettings settings, LocalDate businessDate, PlatformTransactionManager transactionManager) {
+    public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings common,
+                         VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager) {
         super(common.chunkSize(), transactionManager);
         this.ledger = ledger;
         this.cardAttempts = cardAttempts;
@@ -54,7 +54,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         long[] lastId = {0};
         CallPipeline.Feeder<Verification, Verification.Result> newTokens = results -> {
             while (true) {
-                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode, settings.amount);
+                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount());
                 if (page.isEmpty()) {
                     return page;
                 }
@@ -90,7 +90,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected void record(List<Verification.Result> results, long jobExecutionId) {
-        ledger.record(results, settings.maxAttempts);
+        ledger.record(results, settings.maxAttempts());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.billing.verification;
 
-import dev.billing.charging.ChargeSettings;
+import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.operations.ExecutionOwnership;
@@ -21,6 +21,7 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -31,6 +32,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * refund owed that it did not try.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(VerificationProperties.class)
 public class VerifyTokensJobConfiguration {
 
     public static final String JOB_NAME = "verify-tokens";
@@ -91,21 +93,21 @@ public class VerifyTokensJobConfiguration {
     @Bean
     @StepScope
     ResolveVerificationsTasklet resolveVerificationsTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client,
-                                                            ChargeSettings common, VerificationSettings settings) {
+                                                            RunSettings common, VerificationProperties settings) {
         return new ResolveVerificationsTasklet(ledger, client.getObject(), common, settings);
     }
 
     @Bean
     @StepScope
-    GiveBackTasklet giveBackTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, ChargeSettings common,
-                                    VerificationSettings settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate) {
+    GiveBackTasklet giveBackTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, RunSettings common,
+                                    VerificationProperties settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate) {
         return new GiveBackTasklet(ledger, client.getObject(), common, settings, businessDate);
     }
 
     @Bean
     @StepScope
-    VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, ChargeSettings common,
-                                VerificationSettings settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+    VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings common,
+                                VerificationProperties settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
                                 PlatformTransactionManager transactionManager) {
         return new VerifyTasklet(ledger, cardAttempts, client.getObject(), common, settings, businessDate, transactionManager);
     }

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,11 +30,11 @@ class ChargeOrdersFunctionalTests {
     @Autowired
     ApsClient inProcessGateway;
 
-    private ChargeFixtures fixtures;
+    private Fixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new ChargeFixtures(jdbc);
+        fixtures = new Fixtures(jdbc);
         fixtures.reset();
     }
 

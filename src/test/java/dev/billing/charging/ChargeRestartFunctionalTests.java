@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,11 +38,11 @@ class ChargeRestartFunctionalTests {
     @Autowired
     ApsClient inProcessGateway;
 
-    private ChargeFixtures fixtures;
+    private Fixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new ChargeFixtures(jdbc);
+        fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyOrders(ORDERS, 400);
     }

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -44,7 +45,7 @@ class ChargeWithFaultsFunctionalTests {
 
     @Test
     void everyOrderIsChargedExactlyOnceWhateverTheGatewayDoes() {
-        ChargeFixtures fixtures = new ChargeFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyOrders(400, 40);
         LocalDate date = LocalDate.of(2026, 11, 27);

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -42,7 +43,7 @@ class GatewayRefusalsFunctionalTests {
 
     @Test
     void anOrderTheGatewayRefusesAsMalformedFailsAloneAndIsNeverResent() {
-        ChargeFixtures fixtures = new ChargeFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.token("good", "VERIFIED");
         fixtures.order("FINE-1", "good", 1000, "AED", "SHIPPED", null);
@@ -65,11 +66,11 @@ class GatewayRefusalsFunctionalTests {
 
     @Test
     void aNightWhoseGatewayCannotBeReachedFailsAndARestartSettlesThenFinishesIt() throws Exception {
-        ChargeFixtures fixtures = new ChargeFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyOrders(300, 30);
         GatewayProperties merchant = new GatewayProperties(null, "RealAccess0001", "MERCH42", "req-phrase", "resp-phrase",
-                "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0);
+                "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -77,7 +78,7 @@ class ReopenedOrderFunctionalTests {
 
     @Test
     void aReopenedOrderGetsItsWholeRetryScheduleAgain() throws Exception {
-        ChargeFixtures fixtures = new ChargeFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.token("card", "VERIFIED");
         fixtures.order("R-1", "card", 1000, "AED", "SHIPPED", null);

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -73,7 +74,7 @@ class ResolveWithinTheRunFunctionalTests {
 
     @Test
     void aResendWhoseReplyIsLostIsAskedAboutAgainInTheSameRun() {
-        ChargeFixtures fixtures = new ChargeFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.token("good", "VERIFIED");
         fixtures.order("LOST-TWICE", "good", 4200, "AED", "SHIPPED", null);

@@ -6,6 +6,7 @@ import dev.billing.EngineProcess;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Errors a user meets are one line on the terminal: no stack trace, no SQL, no library's log lines, unless
  * {@code --debug}. Each runs in a JVM of its own, as a user runs the engine.
  */
+@Tag("process")
 class OneLineErrorsFunctionalTests {
 
     @TempDir

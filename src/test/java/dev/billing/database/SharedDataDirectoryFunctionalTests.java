@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * meanwhile shares it, and after the first is killed with SIGKILL a third adopts the server it left behind
  * (never a second server on the same files), recovers the killed execution, and stops the server when it ends.
  */
+@Tag("process")
 class SharedDataDirectoryFunctionalTests {
 
     @TempDir
@@ -88,11 +90,18 @@ class SharedDataDirectoryFunctionalTests {
         Path dataDir = dir.resolve("data");
         Path pgData = dataDir.resolve("pgdata");
         Path tokens = dir.resolve("tokens.csv");
-        Files.writeString(tokens, "token_name,customer_id,customer_email,card_mask,card_expiry,created_at\n"
-                + "tok-1,C1,c@example.com,400555******0001,05/29,2026-01-01T00:00:00Z\n");
+        Files.writeString(tokens, """
+                token_name,customer_id,customer_email,card_mask,card_expiry,created_at
+                tok-1,C1,c@example.com,400555******0001,05/29,2026-01-01T00:00:00Z
+                """);
         Path schedules = Files.createDirectories(dir.resolve("schedules"));
-        Files.writeString(schedules.resolve("yearly.yml"), "job: nightly\ncron: \"0 0 3 1 1 ?\"\nzone: UTC\n"
-                + "business-date: previous-day\ncatch-up-days: 0\n");
+        Files.writeString(schedules.resolve("yearly.yml"), """
+                job: nightly
+                cron: "0 0 3 1 1 ?"
+                zone: UTC
+                business-date: previous-day
+                catch-up-days: 0
+                """);
         String dataDirArg = "--billing.data-dir=" + dataDir;
         Path logs = Path.of("target/engine-logs");
 
@@ -100,20 +109,28 @@ class SharedDataDirectoryFunctionalTests {
         assertThat(owner.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(Postmaster.read(pgData).filter(Postmaster::isAlive)).as("alone, the owner stops the server when it exits").isEmpty();
 
-        owner = EngineProcess.start(logs.resolve("lifetime-owner2.log"), "import", "--tokens", tokens.toString(), dataDirArg,
-                "--billing.reports.dir=" + dir.resolve("reports"));
+        Path orders = dir.resolve("orders.csv");
+        try (BufferedWriter out = Files.newBufferedWriter(orders)) {
+            out.write("order_id,customer_id,token_name,amount,currency,status,charge_on\n");
+            for (int i = 0; i < 600_000; i++) {
+                out.write("L-" + i + ",C1,tok-1,10.00,AED,SHIPPED,\n");
+            }
+        }
+        owner = EngineProcess.start(logs.resolve("lifetime-owner2.log"), "import", "--tokens", tokens.toString(),
+                "--orders", orders.toString(), dataDirArg, "--billing.reports.dir=" + dir.resolve("reports"));
         Process user = null;
         try {
             Process startedBy = owner;
-            await().atMost(Duration.ofMinutes(2)).until(() -> Postmaster.read(pgData).filter(Postmaster::ready).isPresent()
-                    || !startedBy.isAlive());
+            await().atMost(Duration.ofMinutes(2)).failFast("the owner ended early", () -> !startedBy.isAlive())
+                    .until(() -> ordersLoaded(pgData) > 0);
             long postmasterPid = Postmaster.read(pgData).orElseThrow().pid();
             user = EngineProcess.start(logs.resolve("lifetime-serve.log"), "serve", dataDirArg,
                     "--billing.schedules.dir=" + schedules, "--server.port=0");
             Process serving = user;
             await().atMost(Duration.ofMinutes(2)).failFast("serve ended", () -> !serving.isAlive())
                     .until(() -> EngineProcess.output(logs.resolve("lifetime-serve.log")).contains("serving;"));
-            assertThat(owner.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(owner.isAlive()).as("serve joined while the owner still ran its import").isTrue();
+            assertThat(owner.waitFor(3, TimeUnit.MINUTES)).isTrue();
             assertThat(owner.exitValue()).as(EngineProcess.output(logs.resolve("lifetime-owner2.log"))).isZero();
 
             assertThat(ProcessHandle.of(postmasterPid).map(ProcessHandle::isAlive).orElse(false))

@@ -27,7 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class GatewayFunctionalTests {
 
     static final GatewayProperties CREDENTIALS = new GatewayProperties(null, "TestAccess0123456789", "MerchX01",
-            "reqPhrase$2025", "respPhrase#2025", "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0);
+            "reqPhrase$2025", "respPhrase#2025", "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
     static final Money AED_100 = Money.parse("100.00", CurrencyUnit.require("AED"));
 
     @Autowired
@@ -67,7 +67,7 @@ class GatewayFunctionalTests {
 
     private static GatewayProperties with(GatewayProperties p, ApsSimulator simulator) {
         return new GatewayProperties(simulator.url(), p.accessCode(), p.merchantIdentifier(), p.requestPhrase(), p.responsePhrase(),
-                p.signatureType(), p.language(), p.timeout(), p.connectTimeout(), p.maxConcurrency(), p.maxTps());
+                p.signatureType(), p.language(), p.timeout(), p.connectTimeout(), p.maxConcurrency(), p.maxTps(), null);
     }
 
     private static SimulatorProperties fault(String name) {
@@ -153,7 +153,7 @@ class GatewayFunctionalTests {
     void everyFaultIsAnUnknownOutcome(String fault, String problem, boolean recorded) throws IOException {
         GatewayProperties shortTimeout = new GatewayProperties(null, CREDENTIALS.accessCode(), CREDENTIALS.merchantIdentifier(),
                 CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", Duration.ofMillis(500),
-                Duration.ofSeconds(2), 32, 0);
+                Duration.ofSeconds(2), 32, 0, null);
         ApsClient client = client(simulator(fault(fault)), shortTimeout);
 
         GatewayReply reply = client.purchase("CH-F-1", AED_100, "tok-good", "jane@example.com", null);
@@ -173,11 +173,11 @@ class GatewayFunctionalTests {
     void wrongCredentialsAreConfigErrors() throws IOException {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         GatewayProperties wrongAccess = new GatewayProperties(null, "WrongAccess", "MerchX01", "reqPhrase$2025", "respPhrase#2025",
-                "SHA-256", "en", null, null, null, null);
+                "SHA-256", "en", null, null, null, null, null);
         GatewayProperties wrongPhrase = new GatewayProperties(null, "TestAccess0123456789", "MerchX01", "wrong", "respPhrase#2025",
-                "SHA-256", "en", null, null, null, null);
+                "SHA-256", "en", null, null, null, null, null);
         GatewayProperties wrongMerchant = new GatewayProperties(null, "TestAccess0123456789", "Other", "reqPhrase$2025",
-                "respPhrase#2025", "SHA-256", "en", null, null, null, null);
+                "respPhrase#2025", "SHA-256", "en", null, null, null, null, null);
 
         assertThat(client(simulator, wrongAccess).purchase("CH-C-1", AED_100, "tok", "a@example.com", null))
                 .satisfies(r -> assertThat(r.responseCode()).isEqualTo("00010"))
@@ -191,7 +191,7 @@ class GatewayFunctionalTests {
     void aReplySignedWithAnotherPhraseIsNeverTrusted() throws IOException {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         GatewayProperties wrongResponsePhrase = new GatewayProperties(null, "TestAccess0123456789", "MerchX01", "reqPhrase$2025",
-                "not-the-response-phrase", "SHA-256", "en", null, null, null, null);
+                "not-the-response-phrase", "SHA-256", "en", null, null, null, null, null);
 
         GatewayReply reply = client(simulator, wrongResponsePhrase).purchase("CH-V-1", AED_100, "tok", "a@example.com", null);
 
@@ -203,7 +203,7 @@ class GatewayFunctionalTests {
     @EnumSource(SignatureType.class)
     void everySignatureTypeWorksEndToEnd(SignatureType type) throws IOException {
         GatewayProperties credentials = new GatewayProperties(null, "TestAccess0123456789", "MerchX01", "reqPhrase$2025",
-                "respPhrase#2025", type.label(), "ar", null, null, null, null);
+                "respPhrase#2025", type.label(), "ar", null, null, null, null, null);
         ApsClient client = client(simulator(credentials, SimulatorProperties.none()), credentials);
 
         GatewayReply reply = client.purchase("CH-T-1", AED_100, "tok", "a@example.com", null);
@@ -253,7 +253,7 @@ class GatewayFunctionalTests {
     void neverMoreCallsInFlightThanAllowed() throws Exception {
         ApsSimulator simulator = simulator(SimulatorProperties.none().withLatency(Duration.ofMillis(100)));
         GatewayProperties four = new GatewayProperties(null, CREDENTIALS.accessCode(), CREDENTIALS.merchantIdentifier(),
-                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 4, 0);
+                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 4, 0, null);
         ApsClient client = client(simulator, four);
         ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
@@ -275,7 +275,7 @@ class GatewayFunctionalTests {
     void neverMoreCallsPerSecondThanAllowed() throws Exception {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         GatewayProperties tenPerSecond = new GatewayProperties(null, CREDENTIALS.accessCode(), CREDENTIALS.merchantIdentifier(),
-                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 32, 10);
+                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 32, 10, null);
         ApsClient client = client(simulator, tenPerSecond);
         ExecutorService callers = Executors.newFixedThreadPool(8);
         long start = System.nanoTime();

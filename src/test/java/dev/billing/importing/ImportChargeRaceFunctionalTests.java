@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineProcess;
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.money.CurrencyUnit;
@@ -56,7 +56,7 @@ class ImportChargeRaceFunctionalTests {
     }
 
     private void race(int round) throws Exception {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
         jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.operations.UsageException;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +38,7 @@ class ImportHardeningFunctionalTests {
 
     @BeforeEach
     void reset() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.operations.UsageException;
 import java.io.IOException;
@@ -35,7 +35,7 @@ class ImportJobFunctionalTests {
 
     @BeforeEach
     void reset() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
     }
 
     static Path write(Path dir, String name, String... lines) throws IOException {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobControl.Recovery;
 import java.io.BufferedWriter;
@@ -42,7 +42,7 @@ class ImportRestartFunctionalTests {
 
     @BeforeEach
     void reset() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -65,7 +65,7 @@ class JobControlFunctionalTests {
 
     @BeforeEach
     void reset() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         RELEASE.set(new CountDownLatch(1));
     }
 

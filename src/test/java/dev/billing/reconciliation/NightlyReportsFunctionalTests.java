@@ -3,7 +3,7 @@ package dev.billing.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.operations.JobRunner;
@@ -71,7 +71,7 @@ class NightlyReportsFunctionalTests {
 
     @Test
     void theReportsTellTheGatewaysStory() throws Exception {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
         jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)

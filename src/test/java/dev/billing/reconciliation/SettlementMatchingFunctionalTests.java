@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.operations.JobRunner;
 import dev.billing.operations.UsageException;
 import java.io.Reader;
@@ -47,7 +47,7 @@ class SettlementMatchingFunctionalTests {
 
     @Test
     void everyMovementIsClassedAndCountedInTheSummary() throws Exception {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
                 VALUES ('tok', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED')""");

@@ -32,7 +32,7 @@ class SummaryBuilderPropertyTest {
         int orders = random.nextInt(300);
         for (int i = 0; i < orders; i++) {
             String currency = CURRENCIES[random.nextInt(CURRENCIES.length)];
-            long amount = 1 + random.nextInt(1_000_000);
+            long amount = 1L + random.nextInt(1_000_000);
             String fate = FATES[random.nextInt(FATES.length)];
             add(expectedDue, currency, amount);
             if (fate.equals("HELD")) {

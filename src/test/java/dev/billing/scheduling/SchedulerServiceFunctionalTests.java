@@ -3,7 +3,7 @@ package dev.billing.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -47,7 +47,7 @@ class SchedulerServiceFunctionalTests {
 
     @Test
     void missedNightsAreCaughtUpOnceOldestFirst() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         Schedule reports = new Schedule("reports", "charge-orders", "0 30 4 * * ?", ZoneId.of("UTC"), true, 3);
         Instant now = Instant.parse("2026-11-27T10:00:00Z");
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class ServeClusterFunctionalTests {
     dev.billing.operations.JobControl jobControl;
 
     private Path setUpNight() throws Exception {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
         jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
         jdbc.update("""

@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -27,7 +28,7 @@ class AuthorizeVoidFunctionalTests {
 
     @Test
     void tokensAreVerifiedByAnAuthorizationThatIsVoided() {
-        VerificationFixtures fixtures = new VerificationFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.token("auth-1");
         fixtures.token("auth-2");
@@ -35,9 +36,9 @@ class AuthorizeVoidFunctionalTests {
 
         assertThat(runner.run("verify-tokens", LocalDate.of(2026, 11, 27)).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
-        assertThat(fixtures.status("auth-1")).isEqualTo("VERIFIED");
-        assertThat(fixtures.status("auth-2")).isEqualTo("VERIFIED");
-        assertThat(fixtures.status("tok-lost-card-9")).isEqualTo("INVALID");
+        assertThat(fixtures.tokenStatus("auth-1")).isEqualTo("VERIFIED");
+        assertThat(fixtures.tokenStatus("auth-2")).isEqualTo("VERIFIED");
+        assertThat(fixtures.tokenStatus("tok-lost-card-9")).isEqualTo("INVALID");
         assertThat(jdbc.queryForList("""
                 SELECT command || ' ' || amount || ' ' || currency || ' ' || voided || ' ' || captured_amount FROM aps_simulator.orders
                 WHERE response_code = '02000' ORDER BY merchant_reference""", String.class))

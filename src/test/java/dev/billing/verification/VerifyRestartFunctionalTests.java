@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +33,7 @@ class VerifyRestartFunctionalTests {
 
     @Test
     void killedBetweenMicroChargesAndTheirRefundsThenRestarted() throws Exception {
-        VerificationFixtures fixtures = new VerificationFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyTokens(2000);
         Path log = Path.of("target/engine-logs/verify-sigkill.log");

@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -24,11 +25,11 @@ class VerifyTokensFunctionalTests {
     @Autowired
     ApsClient inProcessGateway;
 
-    private VerificationFixtures fixtures;
+    private Fixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new VerificationFixtures(jdbc);
+        fixtures = new Fixtures(jdbc);
         fixtures.reset();
     }
 
@@ -46,7 +47,7 @@ class VerifyTokensFunctionalTests {
         run("verify-tokens", D);
 
         for (String good : new String[] {"good-1", "good-2", "good-3", "tok-on-hold-1"}) {
-            assertThat(fixtures.status(good)).as(good).isEqualTo("VERIFIED");
+            assertThat(fixtures.tokenStatus(good)).as(good).isEqualTo("VERIFIED");
             assertThat(fixtures.gatewaySuccessesFor(good)).as(good).isEqualTo(1);
         }
         assertThat(jdbc.queryForList("""
@@ -55,15 +56,15 @@ class VerifyTokensFunctionalTests {
                 .hasSize(4).allSatisfy(row -> assertThat(row).endsWith(" 100 100 100"));
         assertThat(fixtures.takenNotGivenBack()).isZero();
         assertThat(fixtures.givenBackTwice()).isZero();
-        assertThat(fixtures.status("tok-expired-card-1")).isEqualTo("INVALID");
-        assertThat(fixtures.status("tok-no-such-token-1")).isEqualTo("INVALID");
+        assertThat(fixtures.tokenStatus("tok-expired-card-1")).isEqualTo("INVALID");
+        assertThat(fixtures.tokenStatus("tok-no-such-token-1")).isEqualTo("INVALID");
         assertThat(jdbc.queryForMap("SELECT status, verification_attempts FROM tokens WHERE token_name = 'tok-insufficient-funds-1'"))
                 .containsEntry("status", "NEW").containsEntry("verification_attempts", 1);
         assertThat(fixtures.openVerifications()).isZero();
 
         run("verify-tokens", D.plusDays(1));
         run("verify-tokens", D.plusDays(2));
-        assertThat(fixtures.status("tok-insufficient-funds-1")).as("after its third soft decline").isEqualTo("INVALID");
+        assertThat(fixtures.tokenStatus("tok-insufficient-funds-1")).as("after its third soft decline").isEqualTo("INVALID");
         assertThat(fixtures.gatewaySuccessesFor("good-1")).as("a verified token is not verified again").isEqualTo(1);
     }
 
@@ -101,7 +102,7 @@ class VerifyTokensFunctionalTests {
 
         run("verify-tokens", D);
 
-        assertThat(fixtures.status("owed-1")).isEqualTo("VERIFIED");
+        assertThat(fixtures.tokenStatus("owed-1")).isEqualTo("VERIFIED");
         assertThat(fixtures.takenNotGivenBack()).isZero();
         assertThat(fixtures.givenBackTwice()).isZero();
         assertThat(jdbc.queryForList("SELECT attempt_reference || ' ' || state FROM payment_attempts ORDER BY id", String.class))
@@ -122,8 +123,8 @@ class VerifyTokensFunctionalTests {
 
         run("verify-tokens", D);
 
-        assertThat(fixtures.status("calm-1")).isEqualTo("VERIFIED");
-        assertThat(fixtures.status("busy-1")).isEqualTo("NEW");
+        assertThat(fixtures.tokenStatus("calm-1")).isEqualTo("VERIFIED");
+        assertThat(fixtures.tokenStatus("busy-1")).isEqualTo("NEW");
         assertThat(fixtures.gatewaySuccessesFor("busy-1")).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM payment_attempts WHERE token_name = 'busy-1' AND kind LIKE 'VERIFICATION%'",
                 Long.class)).isZero();

@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -41,7 +42,7 @@ class VerifyWithFaultsFunctionalTests {
 
     @Test
     void everyGoodTokenIsVerifiedOnceAndEveryRefundMadeExactlyOnce() {
-        VerificationFixtures fixtures = new VerificationFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyTokens(300);
         LocalDate date = LocalDate.of(2026, 11, 27);

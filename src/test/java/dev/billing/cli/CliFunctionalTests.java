@@ -3,7 +3,7 @@ package dev.billing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The command line as an operator meets it: exit codes, one-line errors, and what it prints. */
 @EngineTest
-class CliTest {
+class CliFunctionalTests {
 
     private static final String PAN = "4005550000000001";
 
@@ -35,7 +35,7 @@ class CliTest {
 
     @BeforeEach
     void reset() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
     }
 
     private int run(String... args) {

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -17,7 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * charges) on the token in the 30 days up to the business date; a successful attempt never counts.
  */
 @EngineTest
-class CardNetworkLimitTest {
+class CardNetworkLimitFunctionalTests {
 
     private static final LocalDate NIGHT = LocalDate.of(2026, 11, 27);
 
@@ -28,11 +29,11 @@ class CardNetworkLimitTest {
     @Autowired
     ApsClient inProcessGateway;
 
-    ChargeFixtures fixtures;
+    Fixtures fixtures;
 
     @BeforeEach
     void reset() {
-        fixtures = new ChargeFixtures(jdbc);
+        fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.token("busy-card", "VERIFIED");
     }
@@ -40,12 +41,12 @@ class CardNetworkLimitTest {
     @Test
     void manyOrdersOnOneGoodCardAreAllCharged() {
         for (int i = 1; i <= 20; i++) {
-            fixtures.order("BUSY-" + i, "busy-card", 100 * i, "AED", "SHIPPED", null);
+            fixtures.order("BUSY-" + i, "busy-card", 100L * i, "AED", "SHIPPED", null);
         }
 
         runner.run("charge-orders", NIGHT);
         for (int i = 21; i <= 40; i++) {
-            fixtures.order("BUSY-" + i, "busy-card", 100 * i, "AED", "SHIPPED", null);
+            fixtures.order("BUSY-" + i, "busy-card", 100L * i, "AED", "SHIPPED", null);
         }
         runner.run("charge-orders", NIGHT.plusDays(1)); // twenty successes on this card in the window: none counts
 

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /** With no billing.gateway.url the engine's client talks to a simulator it started itself, on loopback. */
 @EngineTest
-class InProcessSimulatorTest {
+class InProcessSimulatorFunctionalTests {
 
     @Autowired
     ApsClient client;
@@ -38,7 +38,7 @@ class InProcessSimulatorTest {
     @Test
     void aRealGatewayNeedsItsCredentials() {
         GatewayProperties incomplete = new GatewayProperties(URI.create("https://sbpaymentservices.payfort.com/FortAPI/paymentApi"),
-                "AccessSecret42", null, "PhraseSecret42", null, null, null, null, null, null, null);
+                "AccessSecret42", null, "PhraseSecret42", null, null, null, null, null, null, null, null);
         assertThatThrownBy(incomplete::requireComplete)
                 .hasMessageContaining("billing.gateway.merchant-identifier")
                 .hasMessageContaining("billing.gateway.response-phrase")

@@ -25,7 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * {@link ApsSignature}, so this is what keeps them from agreeing on a wrong algorithm.
  */
 @EngineTest
-class SimulatorContractTest {
+class SimulatorContractFunctionalTests {
 
     @Autowired
     DataSource dataSource;

@@ -3,7 +3,7 @@ package dev.billing.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
-import dev.billing.TestDatabase;
+import dev.billing.Fixtures;
 import dev.billing.cli.Cli;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsSimulator;
@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /** nightly resumes from the step that failed; demo runs the whole night on the sample data and says what happened. */
 @EngineTest
-class NightlyAndDemoTest {
+class NightlyAndDemoFunctionalTests {
 
     @Autowired
     JdbcTemplate jdbc;
@@ -39,13 +39,13 @@ class NightlyAndDemoTest {
 
     @Test
     void aFailedNightIsRestartedFromTheStepThatFailed() throws Exception {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
                 VALUES ('n-1', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'NEW')""");
         jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES ('NO-1', 'C', 'n-1', 700, 'AED', 'SHIPPED')");
         GatewayProperties merchant = new GatewayProperties(null, "Access01", "M01", "rq", "rs", "SHA-256", "en",
-                Duration.ofSeconds(5), Duration.ofSeconds(2), 8, 0);
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 8, 0, null);
         try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, SimulatorProperties.none(), 0)) {
             String[] settings = {"--billing.gateway.url=" + gateway.url(), "--billing.gateway.merchant-identifier=M01",
                 "--billing.gateway.request-phrase=rq", "--billing.gateway.response-phrase=rs"};
@@ -72,7 +72,7 @@ class NightlyAndDemoTest {
 
     @Test
     void demoRunsTheNightOnTheSampleData() {
-        TestDatabase.reset(jdbc);
+        Fixtures.resetEngineTables(jdbc);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         int code = cli(out, "demo");

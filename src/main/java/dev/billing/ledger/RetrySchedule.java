@@ -1,4 +1,4 @@
-package dev.billing.charging;
+package dev.billing.ledger;
 
 import java.time.LocalDate;
 import java.time.Period;
@@ -21,10 +21,11 @@ public record RetrySchedule(List<Period> waits) {
     public static RetrySchedule parse(String text) {
         List<Period> waits = new ArrayList<>();
         if (text != null && !text.isBlank()) {
-            for (String part : text.split(",")) {
+            for (String part : text.split(",", -1)) {
                 String p = part.trim().toLowerCase(java.util.Locale.ROOT);
                 if (!p.matches("\\d{1,3}[dw]")) {
-                    throw new IllegalArgumentException("billing.retry.schedule '" + text + "' must be waits like 1d,3d,7d");
+                    throw new IllegalArgumentException("billing.retry.schedule '" + text + "' must be waits between attempts"
+                            + " in days or weeks, like 1d,3d,7d");
                 }
                 int n = Integer.parseInt(p.substring(0, p.length() - 1));
                 if (n < 1) {

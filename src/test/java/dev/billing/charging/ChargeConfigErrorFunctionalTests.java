@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -24,7 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * 'jobs restart' finishes the night and charges every order once.
  */
 @EngineTest
-class ChargeConfigErrorTest {
+class ChargeConfigErrorFunctionalTests {
 
     @Autowired
     JdbcTemplate jdbc;
@@ -35,11 +36,11 @@ class ChargeConfigErrorTest {
 
     @Test
     void aConfigurationErrorStopsTheRunAndARestartAfterTheFixFinishesIt() throws Exception {
-        ChargeFixtures fixtures = new ChargeFixtures(jdbc);
+        Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyOrders(300, 30);
         GatewayProperties merchant = new GatewayProperties(null, "RealAccess0001", "MERCH42", "req-phrase", "resp-phrase",
-                "SHA-512", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0);
+                "SHA-512", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
         try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, SimulatorProperties.none(), 0)) {
             String[] settings = {"--billing.gateway.url=" + gateway.url(), "--billing.gateway.merchant-identifier=MERCH42",
                 "--billing.gateway.request-phrase=req-phrase", "--billing.gateway.response-phrase=resp-phrase",

@@ -1,0 +1,19 @@
+package dev.billing.ledger;
+
+import java.time.Duration;
+
+/**
+ * What a run that moves money needs of the settings, charging and verification alike: made from
+ * {@link LedgerProperties} and the gateway's limits by {@link LedgerConfiguration}.
+ *
+ * @param concurrency      gateway calls in flight at once ({@code billing.gateway.max-concurrency})
+ * @param unreachableAfter calls in a row with no reply at all after which a run stops ({@code billing.gateway.unreachable-after})
+ */
+public record RunSettings(int chunkSize, int pageSize, int concurrency, RetrySchedule schedule, int maxDeclinesPerCard30d,
+                          int resolveTries, Duration resolveBackoff, int unreachableAfter) {
+
+    public static RunSettings of(LedgerProperties ledger, int concurrency, int unreachableAfter) {
+        return new RunSettings(ledger.chunkSize(), ledger.charge().pageSize(), concurrency, ledger.retry().retrySchedule(),
+                ledger.retry().maxDeclinesPerCard30d(), ledger.resolve().tries(), ledger.resolve().backoff(), unreachableAfter);
+    }
+}
