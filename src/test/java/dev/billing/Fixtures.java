@@ -1,5 +1,8 @@
 package dev.billing;
 
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.simulator.SimulatorStore;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +19,10 @@ public final class Fixtures {
     static {
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
     }
+
+    /** A merchant's APS credentials for simulators started by tests. */
+    public static final GatewayProperties TEST_MERCHANT = new GatewayProperties(null, "TestAccess0123456789", "MerchX01",
+            "reqPhrase$2025", "respPhrase#2025", "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
 
     private final JdbcTemplate jdbc;
 
@@ -35,7 +42,7 @@ public final class Fixtures {
     public void reset() {
         resetEngineTables(jdbc);
         if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT to_regclass('aps_simulator.orders') IS NOT NULL", Boolean.class))) {
-            jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+            clearSimulator();
         }
     }
 
@@ -99,6 +106,22 @@ public final class Fixtures {
     }
 
     // ---- the simulator's records
+
+    /** Forgets everything the simulator holds. */
+    public void clearSimulator() {
+        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+    }
+
+    /** Everything the simulator holds for a merchant, by merchant reference. */
+    public List<SimulatorStore.Order> simulatorOrders(String merchant) {
+        return jdbc.query("SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? ORDER BY merchant_reference",
+                (rs, n) -> new SimulatorStore.Order(rs.getString("merchant_identifier"), rs.getString("merchant_reference"),
+                        rs.getString("fort_id"), rs.getString("command"), rs.getString("token_name"), rs.getLong("amount"),
+                        rs.getString("currency"), rs.getString("response_code"), rs.getString("acquirer_response_code"),
+                        rs.getString("authorization_code"), rs.getLong("authorized_amount"), rs.getLong("captured_amount"),
+                        rs.getLong("refunded_amount"), rs.getBoolean("voided"), rs.getString("last_code"), rs.getString("last_message")),
+                merchant);
+    }
 
     /** Successful charges the simulator holds per order id (its merchant references are CH-<order>-<n>). */
     public Map<String, Long> gatewaySuccessesPerOrder() {

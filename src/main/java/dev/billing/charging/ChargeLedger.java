@@ -240,6 +240,19 @@ public class ChargeLedger {
         }
     }
 
+    /** One line per currency: the orders charged on {@code date}, and their total. */
+    public List<String> chargedPerCurrency(LocalDate date) {
+        List<String> lines = new ArrayList<>();
+        jdbc.query("""
+                SELECT currency, count(*), sum(amount_minor) FROM payment_attempts
+                WHERE kind = 'CHARGE' AND state = 'SUCCEEDED' AND business_date = ? GROUP BY currency ORDER BY currency""",
+                rs -> {
+                    Money total = Money.ofMinor(rs.getLong(3), CurrencyUnit.require(rs.getString(1)));
+                    lines.add(String.format("charged on %s: %,d orders, %s", date, rs.getLong(2), total));
+                }, Date.valueOf(date));
+        return lines;
+    }
+
     /** A charge attempt whose outcome is not known yet. */
     public record Unresolved(long id, DueOrder order, AttemptState state) {
     }

@@ -3,16 +3,20 @@ package dev.billing.charging;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
-import dev.billing.operations.ExecutionOwnership;
-import dev.billing.operations.JobExclusivity;
-import dev.billing.operations.ProgressListener;
+import dev.billing.batch.BusinessDate;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobExclusivity;
+import dev.billing.batch.ProgressListener;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -35,14 +39,21 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class ChargeOrdersJobConfiguration {
 
     public static final String JOB_NAME = "charge-orders";
-    public static final String BUSINESS_DATE = "businessDate";
 
     @Bean
-    Job chargeOrdersJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource,
-                        Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep) {
+    Job chargeOrdersJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource, Flow chargeFlow) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener((JobExecutionListener) ownership)
                 .listener((JobExecutionListener) new JobExclusivity(dataSource))
+                .start(chargeFlow)
+                .end()
+                .build();
+    }
+
+    /** The steps of charge-orders, as one flow: the job runs it alone, {@code nightly} after verify-tokens' flow. */
+    @Bean
+    Flow chargeFlow(Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep) {
+        return new FlowBuilder<SimpleFlow>("charge-orders-flow")
                 .start(resolveBeforeChargingStep)
                 .next(chargeStep)
                 .next(resolveAfterChargingStep)
@@ -73,14 +84,14 @@ public class ChargeOrdersJobConfiguration {
     @Bean
     @StepScope
     ResolveTasklet resolveTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,
-                                  @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate) {
+                                  @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
         return new ResolveTasklet(ledger, client.getObject(), settings, businessDate);
     }
 
     @Bean
     @StepScope
     ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings settings,
-                                @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate,
+                                @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                 PlatformTransactionManager transactionManager) {
         return new ChargeTasklet(ledger, cardAttempts, client.getObject(), settings, businessDate, transactionManager);
     }
@@ -88,7 +99,7 @@ public class ChargeOrdersJobConfiguration {
     @Bean
     @StepScope
     ProgressListener chargeProgress(ChargeLedger ledger, JdbcTemplate jdbc,
-                                    @Value("#{jobParameters['" + BUSINESS_DATE + "']}") LocalDate businessDate,
+                                    @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                     @Value("${billing.progress.enabled:false}") boolean enabled,
                                     @Value("${billing.progress.interval:2s}") Duration interval) {
         PrintStream out = enabled ? System.out : null;

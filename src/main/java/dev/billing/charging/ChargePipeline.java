@@ -5,7 +5,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
-import dev.billing.ledger.CallPipeline;
+import dev.billing.batch.CallPipeline;
 import dev.billing.ledger.CardAttempts;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package dev.billing.charging;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
-import dev.billing.ledger.CallPipeline;
+import dev.billing.batch.CallPipeline;
 import dev.billing.ledger.CardAttempts;
-import dev.billing.ledger.PipelineTasklet;
+import dev.billing.batch.PipelineTasklet;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.step.StepContribution;
@@ -66,6 +66,14 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     @Override
     protected RuntimeException stoppedBy(ChargeResult result) {
         return health.failure(result.reply(), "no order was marked failed");
+    }
+
+    @Override
+    protected List<String> summary(StepExecution stepExecution) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add(describe(stepExecution));
+        lines.addAll(ledger.chargedPerCurrency(businessDate));
+        return lines;
     }
 
     @Override

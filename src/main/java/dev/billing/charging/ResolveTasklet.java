@@ -5,7 +5,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
-import dev.billing.ledger.PagedResolveTasklet;
+import dev.billing.batch.PagedResolveTasklet;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -58,5 +58,10 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     @Override
     protected void count(List<ChargeResult> results, ExecutionContext context) {
         ChargeStats.of(results).addTo(context);
+    }
+
+    @Override
+    protected String describe(ExecutionContext context) {
+        return ChargeStats.from(context).toString();
     }
 }

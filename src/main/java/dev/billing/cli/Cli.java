@@ -1,9 +1,9 @@
 package dev.billing.cli;
 
 import dev.billing.database.EmbeddedDatabaseException;
-import dev.billing.operations.OperatorException;
+import dev.billing.support.OperatorException;
 import dev.billing.operations.UnknownExecutionException;
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import dev.billing.support.Throwables;
 import java.io.PrintStream;
 import java.io.OutputStreamWriter;
@@ -88,7 +88,7 @@ public final class Cli {
         if (debug) {
             e.printStackTrace(err);
         }
-        UsageException usage = find(e, UsageException.class);
+        InvalidInputException usage = find(e, InvalidInputException.class);
         if (usage != null) {
             err.println("error: " + usage.getMessage());
             return ExitCodes.USAGE;

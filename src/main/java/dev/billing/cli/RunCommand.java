@@ -1,16 +1,15 @@
 package dev.billing.cli;
 
-import dev.billing.charging.ChargeReport;
-import dev.billing.charging.ChargeStats;
-import dev.billing.verification.VerificationStats;
 import org.springframework.batch.core.step.StepExecution;
-import dev.billing.operations.ExecutionOwnership;
+import dev.billing.batch.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
-import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
+import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
+import dev.billing.batch.StepSummary;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
@@ -47,7 +46,7 @@ class RunCommand implements Callable<Integer> {
         JobRunner runner = cli.engine().bean(JobRunner.class);
         LocalDate businessDate = date != null ? date : runner.today();
         if (businessDate.isBefore(EARLIEST) || businessDate.isAfter(LATEST)) {
-            throw new UsageException("--date " + businessDate + " is outside " + EARLIEST + " to " + LATEST);
+            throw new InvalidInputException("--date " + businessDate + " is outside " + EARLIEST + " to " + LATEST);
         }
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
         JobExecution execution;
@@ -61,24 +60,15 @@ class RunCommand implements Callable<Integer> {
         return report(cli, execution);
     }
 
-    /** Prints what a billing job did, step by step, then its outcome; returns the exit code. */
+    /** Prints what a billing job's steps say they did, then its outcome; returns the exit code. */
     static int report(CliContext cli, JobExecution execution) {
-        boolean charged = false;
         for (StepExecution step : execution.getStepExecutions()) {
-            String name = step.getStepName();
-            if (name.startsWith("reconcile")) {
-                step.getExecutionContext().entrySet().stream().filter(e -> e.getKey().startsWith("report."))
-                        .map(e -> String.valueOf(e.getValue())).sorted()
-                        .forEach(path -> cli.out().println("  report: " + path));
-            } else if (step.getReadCount() > 0 || name.equals("verify") || name.equals("charge")) {
-                boolean verification = name.contains("verif") || name.startsWith("give-back");
-                Object stats = verification ? VerificationStats.from(step.getExecutionContext()) : ChargeStats.from(step.getExecutionContext());
-                cli.out().printf("  %-28s %s%n", name + ":", stats);
-                charged |= !verification;
+            List<String> summary = StepSummary.of(step);
+            if (summary.isEmpty()) {
+                continue;
             }
-        }
-        if (charged) {
-            cli.engine().bean(ChargeReport.class).chargedPerCurrency(execution).forEach(cli.out()::println);
+            cli.out().printf("  %-28s %s%n", step.getStepName() + ":", summary.get(0));
+            summary.subList(1, summary.size()).forEach(line -> cli.out().println("  " + line));
         }
         return ExecutionPrinter.printOutcome(cli, execution);
     }

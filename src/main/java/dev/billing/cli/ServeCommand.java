@@ -1,6 +1,6 @@
 package dev.billing.cli;
 
-import dev.billing.operations.ExecutionOwnership;
+import dev.billing.batch.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.scheduling.Schedule;

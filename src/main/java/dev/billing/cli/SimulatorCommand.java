@@ -1,10 +1,11 @@
 package dev.billing.cli;
 
-import dev.billing.gateway.ApsSimulator;
+import dev.billing.simulator.SimulatorConfiguration;
+import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayConfiguration;
 import dev.billing.gateway.GatewayProperties;
-import dev.billing.gateway.SimulatorProperties;
-import dev.billing.gateway.SimulatorStore;
+import dev.billing.simulator.SimulatorProperties;
+import dev.billing.simulator.SimulatorStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,7 +68,7 @@ class SimulatorCommand implements Callable<Integer> {
         GatewayProperties credentials = cli.engine().bean(GatewayProperties.class).forSimulator(null);
         SimulatorProperties faults = cli.engine().bean(SimulatorProperties.class);
         DataSource engineData = cli.engine().bean(DataSource.class);
-        DataSource own = GatewayConfiguration.simulatorDataSource(engineData);
+        DataSource own = SimulatorConfiguration.simulatorDataSource(engineData);
         CountDownLatch stopped = new CountDownLatch(1);
         try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials, faults, port)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));

@@ -1,12 +1,5 @@
 package dev.billing.gateway;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,55 +7,21 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 
 /**
- * The gateway the jobs talk to: APS at {@code billing.gateway.url}, or, when that is not set, the built-in
- * simulator started in this process on a free loopback port. Both beans are lazy: a command that makes no
- * gateway call starts neither.
+ * The gateway the jobs talk to: APS at {@code billing.gateway.url}, or, when that is not set, the {@link LocalGateway}
+ * (the built-in simulator) with its own credentials where none are set. Lazy: a command that makes no gateway call
+ * starts neither.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({GatewayProperties.class, SimulatorProperties.class})
+@EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
 
     @Bean(destroyMethod = "close")
     @Lazy
-    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<ApsSimulator> inProcessSimulator) {
+    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway) {
         if (gateway.url() == null) {
-            return new ApsClient(gateway.forSimulator(inProcessSimulator.getObject().url()));
+            return new ApsClient(gateway.forSimulator(localGateway.getObject().url()));
         }
         gateway.requireComplete();
         return new ApsClient(gateway);
-    }
-
-    @Bean(destroyMethod = "close")
-    @Lazy
-    ApsSimulator inProcessSimulator(GatewayProperties gateway, SimulatorProperties simulator, DataSource dataSource) {
-        try {
-            DataSource own = simulatorDataSource(dataSource);
-            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null), simulator, 0);
-            log.warn("No billing.gateway.url is set: using the built-in APS simulator at {} (no real card is charged)", started.url());
-            return started;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the built-in APS simulator: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A small pool of the simulator's own on the engine's database, committing asynchronously: the simulator
-     * stands in for a remote system and must not slow the engine's own durable commits.
-     */
-    public static DataSource simulatorDataSource(DataSource engine) {
-        if (!(engine instanceof HikariDataSource hikari)) {
-            return engine;
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(hikari.getJdbcUrl());
-        config.setUsername(hikari.getUsername());
-        config.setPassword(hikari.getPassword());
-        config.setMaximumPoolSize(16);
-        config.setMinimumIdle(1);
-        config.setPoolName("aps-simulator");
-        config.setConnectionInitSql("SET synchronous_commit = off");
-        return new HikariDataSource(config);
     }
 }

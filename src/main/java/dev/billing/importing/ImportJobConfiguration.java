@@ -1,7 +1,7 @@
 package dev.billing.importing;
 
-import dev.billing.operations.ExecutionOwnership;
-import dev.billing.operations.ProgressListener;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.ProgressListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

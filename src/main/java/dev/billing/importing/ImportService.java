@@ -2,8 +2,8 @@ package dev.billing.importing;
 
 import com.opencsv.CSVParserBuilder;
 import com.opencsv.ICSVParser;
-import dev.billing.operations.JobLauncherService;
-import dev.billing.operations.UsageException;
+import dev.billing.batch.JobLauncherService;
+import dev.billing.support.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -48,7 +48,7 @@ public class ImportService {
 
     public ImportResult importFiles(Path tokens, Path orders) {
         if (tokens == null && orders == null) {
-            throw new UsageException("nothing to import: give --tokens FILE, --orders FILE or both");
+            throw new InvalidInputException("nothing to import: give --tokens FILE, --orders FILE or both");
         }
         JobParametersBuilder params = new JobParametersBuilder();
         if (tokens != null) {
@@ -106,20 +106,20 @@ public class ImportService {
                 line.write(b);
             }
             if (line.size() == 0) {
-                throw new UsageException(kind.label() + " file " + file + " is empty; it needs the header " + kind.expectedHeader());
+                throw new InvalidInputException(kind.label() + " file " + file + " is empty; it needs the header " + kind.expectedHeader());
             }
             String header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(line.toByteArray())).toString().replaceAll("\r$", "");
             String problem = kind.checkHeader(parser.parseLine(header));
             if (problem != null) {
-                throw new UsageException(kind.label() + " file " + file + ": " + problem);
+                throw new InvalidInputException(kind.label() + " file " + file + ": " + problem);
             }
         } catch (NoSuchFileException e) {
-            throw new UsageException("cannot read " + kind.label() + " file " + file + ": no such file");
+            throw new InvalidInputException("cannot read " + kind.label() + " file " + file + ": no such file");
         } catch (CharacterCodingException e) {
-            throw new UsageException(kind.label() + " file " + file + ": the header is not UTF-8 text; save the file as UTF-8");
+            throw new InvalidInputException(kind.label() + " file " + file + ": the header is not UTF-8 text; save the file as UTF-8");
         } catch (IOException e) {
-            throw new UsageException("cannot read " + kind.label() + " file " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read " + kind.label() + " file " + file + ": " + e.getMessage());
         }
     }
 }

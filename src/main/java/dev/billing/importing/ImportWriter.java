@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.batch.StepSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +42,9 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
         if (fileName.isEmpty()) {
             return stepExecution.getExitStatus();
         }
-        return stepExecution.getExitStatus().addExitDescription(fileName + ": " + ImportCounters.from(stepExecution.getExecutionContext()));
+        String summary = fileName + ": " + ImportCounters.from(stepExecution.getExecutionContext());
+        StepSummary.put(stepExecution.getExecutionContext(), summary);
+        return stepExecution.getExitStatus().addExitDescription(summary);
     }
 
     @Override

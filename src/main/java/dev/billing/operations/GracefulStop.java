@@ -1,5 +1,6 @@
 package dev.billing.operations;
 
+import dev.billing.batch.ExecutionOwnership;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

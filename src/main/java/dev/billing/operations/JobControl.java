@@ -1,5 +1,8 @@
 package dev.billing.operations;
 
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.support.OperatorException;
+import dev.billing.batch.BusinessDate;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +53,7 @@ public class JobControl {
         return jdbc.query("""
                 SELECT e.job_execution_id, i.job_name,
                        (SELECT p.parameter_value FROM batch_job_execution_params p
-                        WHERE p.job_execution_id = e.job_execution_id AND p.parameter_name = 'businessDate') AS business_date,
+                        WHERE p.job_execution_id = e.job_execution_id AND p.parameter_name = ?) AS business_date,
                        e.status, e.start_time, e.end_time,
                        COALESCE(SUM(s.read_count), 0), COALESCE(SUM(s.write_count), 0),
                        COALESCE(SUM(s.read_skip_count + s.process_skip_count + s.write_skip_count), 0)
@@ -62,7 +65,7 @@ public class JobControl {
                 LIMIT ?""",
                 (rs, n) -> new ExecutionSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         utc(rs.getTimestamp(5)), utc(rs.getTimestamp(6)), rs.getLong(7), rs.getLong(8), rs.getLong(9)),
-                limit);
+                BusinessDate.PARAMETER, limit);
     }
 
     /** The execution with this id; {@link UnknownExecutionException} when there is none. */

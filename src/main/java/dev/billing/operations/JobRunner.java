@@ -1,10 +1,16 @@
 package dev.billing.operations;
 
+import dev.billing.batch.JobLauncherService;
+import dev.billing.support.InvalidInputException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.billing.batch.BusinessDate;
+import dev.billing.charging.ChargeOrdersJobConfiguration;
+import dev.billing.reconciliation.ReconcileJobConfiguration;
+import dev.billing.verification.VerifyTokensJobConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -15,9 +21,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class JobRunner {
 
-    public static final String BUSINESS_DATE = "businessDate";
     /** The jobs {@code run} knows, in the order the contract names them. */
-    public static final List<String> RUNNABLE = List.of("verify-tokens", "charge-orders", "reconcile", "nightly");
+    public static final List<String> RUNNABLE = List.of(VerifyTokensJobConfiguration.JOB_NAME, ChargeOrdersJobConfiguration.JOB_NAME,
+            ReconcileJobConfiguration.JOB_NAME, NightlyJobConfiguration.JOB_NAME);
 
     private final Map<String, Job> jobs = new TreeMap<>();
     private final JobLauncherService launcher;
@@ -43,21 +49,21 @@ public class JobRunner {
         Job job = jobs.get(jobName);
         if (job == null || !RUNNABLE.contains(jobName)) {
             List<String> available = RUNNABLE.stream().filter(jobs::containsKey).toList();
-            throw new UsageException("there is no job '" + jobName + "' to run" + (RUNNABLE.contains(jobName) ? " in this version" : "")
+            throw new InvalidInputException("there is no job '" + jobName + "' to run" + (RUNNABLE.contains(jobName) ? " in this version" : "")
                     + "; available: " + String.join(", ", available));
         }
-        JobParametersBuilder parameters = new JobParametersBuilder().addLocalDate(BUSINESS_DATE, businessDate);
-        if (jobName.equals("reconcile")) {
+        JobParametersBuilder parameters = new JobParametersBuilder().addLocalDate(BusinessDate.PARAMETER, businessDate);
+        if (jobName.equals(ReconcileJobConfiguration.JOB_NAME)) {
             // reports are rewritten from the ledger as often as asked: each run is its own instance
             parameters.addString("requestedAt", java.time.Instant.now().toString());
             if (settlement != null) {
                 if (!java.nio.file.Files.isReadable(settlement)) {
-                    throw new UsageException("cannot read settlement file " + settlement + ": no such file");
+                    throw new InvalidInputException("cannot read settlement file " + settlement + ": no such file");
                 }
                 parameters.addString("settlement.file", settlement.toAbsolutePath().normalize().toString(), false);
             }
         } else if (settlement != null) {
-            throw new UsageException("--settlement goes with reconcile only");
+            throw new InvalidInputException("--settlement goes with reconcile only");
         }
         return launcher.start(job, parameters.toJobParameters());
     }

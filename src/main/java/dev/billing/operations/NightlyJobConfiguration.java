@@ -1,17 +1,23 @@
 package dev.billing.operations;
 
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobExclusivity;
 import javax.sql.DataSource;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.job.flow.Flow;
+import dev.billing.charging.ChargeOrdersJobConfiguration;
+import dev.billing.verification.VerifyTokensJobConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code nightly}: the steps of verify-tokens, charge-orders and reconcile, in that order, as one job: a restart
- * resumes it from the step that failed.
+ * {@code nightly}: verify-tokens' flow, charge-orders' flow and the reconcile step, composed (Spring Batch's
+ * "Externalizing Flow Definitions"): one job, so a restart resumes it from the step that failed, and no second list
+ * of the same steps.
  */
 @Configuration(proxyBeanMethods = false)
 public class NightlyJobConfiguration {
@@ -19,22 +25,16 @@ public class NightlyJobConfiguration {
     public static final String JOB_NAME = "nightly";
 
     @Bean
-    Job nightlyJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource,
-                   Step resolveVerificationsStep, Step giveBackStep, Step verifyStep, Step resolveVerificationsAfterStep,
-                   Step giveBackAfterStep, Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep,
-                   Step reconcileStep) {
+    Job nightlyJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource, Flow verifyFlow,
+                   Flow chargeFlow, Step reconcileStep) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener((JobExecutionListener) ownership)
-                .listener((JobExecutionListener) new JobExclusivity(dataSource, "verify-tokens", "charge-orders"))
-                .start(resolveVerificationsStep)
-                .next(giveBackStep)
-                .next(verifyStep)
-                .next(resolveVerificationsAfterStep)
-                .next(giveBackAfterStep)
-                .next(resolveBeforeChargingStep)
-                .next(chargeStep)
-                .next(resolveAfterChargingStep)
+                .listener((JobExecutionListener) new JobExclusivity(dataSource, VerifyTokensJobConfiguration.JOB_NAME,
+                        ChargeOrdersJobConfiguration.JOB_NAME))
+                .start(verifyFlow)
+                .next(chargeFlow)
                 .next(reconcileStep)
+                .end()
                 .build();
     }
 }

@@ -1,4 +1,5 @@
 package dev.billing.operations;
+import dev.billing.support.OperatorException;
 
 /** No job execution has the id an operator gave. */
 public class UnknownExecutionException extends OperatorException {

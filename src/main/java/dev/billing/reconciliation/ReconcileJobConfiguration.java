@@ -1,6 +1,8 @@
 package dev.billing.reconciliation;
 
-import dev.billing.operations.ExecutionOwnership;
+import dev.billing.batch.BusinessDate;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.StepSummary;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -39,13 +41,17 @@ public class ReconcileJobConfiguration {
 
     @Bean
     @StepScope
-    Tasklet reconcileTasklet(ReconciliationReports reports, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+    Tasklet reconcileTasklet(ReconciliationReports reports, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                              @Value("#{jobParameters['settlement.file']}") String settlement) {
         return (contribution, chunkContext) -> {
             List<Path> files = reports.write(businessDate, settlement == null ? null : Path.of(settlement));
+            List<String> summary = new java.util.ArrayList<>();
+            summary.add(files.size() + " reports written for " + businessDate);
             for (Path file : files) {
                 contribution.getStepExecution().getExecutionContext().putString("report." + file.getFileName(), file.toString());
+                summary.add("report: " + file);
             }
+            StepSummary.put(contribution.getStepExecution().getExecutionContext(), summary);
             return RepeatStatus.FINISHED;
         };
     }

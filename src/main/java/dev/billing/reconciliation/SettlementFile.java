@@ -2,7 +2,7 @@ package dev.billing.reconciliation;
 
 import com.opencsv.CSVReader;
 import com.opencsv.exceptions.CsvValidationException;
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ public final class SettlementFile {
         try (CSVReader reader = new CSVReader(Files.newBufferedReader(file))) {
             String[] header = reader.readNext();
             if (header == null) {
-                throw new UsageException("settlement file " + file + " is empty");
+                throw new InvalidInputException("settlement file " + file + " is empty");
             }
             Map<String, Integer> columns = new HashMap<>();
             for (int i = 0; i < header.length; i++) {
@@ -42,7 +42,7 @@ public final class SettlementFile {
             }
             for (String needed : List.of("merchant_reference", "operation", "amount", "currency", "status")) {
                 if (!columns.containsKey(needed)) {
-                    throw new UsageException("settlement file " + file + " has no column '" + needed
+                    throw new InvalidInputException("settlement file " + file + " has no column '" + needed
                             + "'; it needs merchant_reference, operation, amount, currency and status (as APS's reporting API names them)");
                 }
             }
@@ -59,9 +59,9 @@ public final class SettlementFile {
                         SettlementMatcher.succeeded(status), status));
             }
         } catch (IOException e) {
-            throw new UsageException("cannot read settlement file " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read settlement file " + file + ": " + e.getMessage());
         } catch (CsvValidationException e) {
-            throw new UsageException("settlement file " + file + " is not valid CSV: " + e.getMessage());
+            throw new InvalidInputException("settlement file " + file + " is not valid CSV: " + e.getMessage());
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.billing.scheduling;
 
 import dev.billing.operations.JobControl;
-import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
+import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
-import dev.billing.operations.OperatorException;
+import dev.billing.support.OperatorException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import org.quartz.DisallowConcurrentExecution;

@@ -1,6 +1,6 @@
 package dev.billing.scheduling;
 
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ public final class ScheduleFiles {
 
     public static List<Schedule> read(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new UsageException("the schedules directory " + dir.toAbsolutePath() + " does not exist; set billing.schedules.dir");
+            throw new InvalidInputException("the schedules directory " + dir.toAbsolutePath() + " does not exist; set billing.schedules.dir");
         }
         List<Schedule> schedules = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -34,10 +34,10 @@ public final class ScheduleFiles {
                 schedules.add(parse(file));
             }
         } catch (IOException e) {
-            throw new UsageException("cannot read the schedules directory " + dir + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read the schedules directory " + dir + ": " + e.getMessage());
         }
         if (schedules.isEmpty()) {
-            throw new UsageException("there is no schedule (*.yml) in " + dir.toAbsolutePath());
+            throw new InvalidInputException("there is no schedule (*.yml) in " + dir.toAbsolutePath());
         }
         return schedules;
     }
@@ -68,13 +68,13 @@ public final class ScheduleFiles {
             }
             return new Schedule(name, job, required(map, "cron"), ZoneId.of(required(map, "zone")), rule.equals("previous-day"), catchUp);
         } catch (IOException e) {
-            throw new UsageException("schedule " + file + ": cannot read it: " + e.getMessage());
+            throw new InvalidInputException("schedule " + file + ": cannot read it: " + e.getMessage());
         } catch (YAMLException e) {
-            throw new UsageException("schedule " + file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidInputException("schedule " + file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         } catch (DateTimeException e) {
-            throw new UsageException("schedule " + file + ": zone is not a time zone: " + e.getMessage());
+            throw new InvalidInputException("schedule " + file + ": zone is not a time zone: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("schedule " + file + ": " + e.getMessage());
+            throw new InvalidInputException("schedule " + file + ": " + e.getMessage());
         }
     }
 

@@ -4,7 +4,7 @@ import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
-import dev.billing.ledger.PagedResolveTasklet;
+import dev.billing.batch.PagedResolveTasklet;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -67,5 +67,10 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
     @Override
     protected void count(List<Verification.Result> results, ExecutionContext context) {
         VerificationStats.of(results).addTo(context);
+    }
+
+    @Override
+    protected String describe(ExecutionContext context) {
+        return VerificationStats.from(context).toString();
     }
 }

@@ -3,9 +3,10 @@ package dev.billing.verification;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
-import dev.billing.operations.ExecutionOwnership;
-import dev.billing.operations.JobExclusivity;
-import dev.billing.operations.ProgressListener;
+import dev.billing.batch.BusinessDate;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobExclusivity;
+import dev.billing.batch.ProgressListener;
 import java.time.Duration;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,7 +14,10 @@ import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -38,12 +42,20 @@ public class VerifyTokensJobConfiguration {
     public static final String JOB_NAME = "verify-tokens";
 
     @Bean
-    Job verifyTokensJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource,
-                        Step resolveVerificationsStep, Step giveBackStep, Step verifyStep,
-                        Step resolveVerificationsAfterStep, Step giveBackAfterStep) {
+    Job verifyTokensJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource, Flow verifyFlow) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener((JobExecutionListener) ownership)
                 .listener((JobExecutionListener) new JobExclusivity(dataSource))
+                .start(verifyFlow)
+                .end()
+                .build();
+    }
+
+    /** The steps of verify-tokens, as one flow: the job runs it alone, {@code nightly} before charge-orders' flow. */
+    @Bean
+    Flow verifyFlow(Step resolveVerificationsStep, Step giveBackStep, Step verifyStep, Step resolveVerificationsAfterStep,
+                    Step giveBackAfterStep) {
+        return new FlowBuilder<SimpleFlow>("verify-tokens-flow")
                 .start(resolveVerificationsStep)
                 .next(giveBackStep)
                 .next(verifyStep)
@@ -73,7 +85,7 @@ public class VerifyTokensJobConfiguration {
 
     @Bean
     @StepScope
-    ProgressListener verifyProgress(JdbcTemplate jdbc, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+    ProgressListener verifyProgress(JdbcTemplate jdbc, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                     @Value("${billing.progress.enabled:false}") boolean enabled,
                                     @Value("${billing.progress.interval:2s}") Duration interval) {
         long total = enabled ? jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'", Long.class) : 0;
@@ -100,14 +112,14 @@ public class VerifyTokensJobConfiguration {
     @Bean
     @StepScope
     GiveBackTasklet giveBackTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, RunSettings common,
-                                    VerificationProperties settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate) {
+                                    VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
         return new GiveBackTasklet(ledger, client.getObject(), common, settings, businessDate);
     }
 
     @Bean
     @StepScope
     VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings common,
-                                VerificationProperties settings, @Value("#{jobParameters['businessDate']}") LocalDate businessDate,
+                                VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                 PlatformTransactionManager transactionManager) {
         return new VerifyTasklet(ledger, cardAttempts, client.getObject(), common, settings, businessDate, transactionManager);
     }

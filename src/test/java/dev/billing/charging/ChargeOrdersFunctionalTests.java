@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
 import dev.billing.gateway.ApsClient;
-import dev.billing.operations.JobLauncherService.AlreadyCompletedException;
+import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
 import java.time.LocalDate;
 import java.util.Map;

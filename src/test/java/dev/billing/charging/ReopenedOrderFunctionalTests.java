@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billing.EngineTest;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
-import dev.billing.gateway.ApsSimulator;
+import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;

@@ -1,5 +1,9 @@
 package dev.billing.gateway;
 
+import dev.billing.simulator.ApsSimulator;
+import dev.billing.simulator.SimulatorProperties;
+import dev.billing.simulator.SimulatorStore;
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,20 +30,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 @EngineTest
 class GatewayFunctionalTests {
 
-    static final GatewayProperties CREDENTIALS = new GatewayProperties(null, "TestAccess0123456789", "MerchX01",
-            "reqPhrase$2025", "respPhrase#2025", "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
+    static final GatewayProperties CREDENTIALS = Fixtures.TEST_MERCHANT;
     static final Money AED_100 = Money.parse("100.00", CurrencyUnit.require("AED"));
 
     @Autowired
     DataSource dataSource;
 
     private final List<ApsSimulator> simulators = new ArrayList<>();
-    private SimulatorStore store;
+    private Fixtures fixtures;
 
     @BeforeEach
     void clearSimulator() {
-        store = new SimulatorStore(dataSource, false);
-        store.clear();
+        fixtures = new Fixtures(new org.springframework.jdbc.core.JdbcTemplate(dataSource));
+        fixtures.clearSimulator();
     }
 
     @AfterEach
@@ -122,7 +125,7 @@ class GatewayFunctionalTests {
         GatewayReply again = client.purchase("CH-DUP-1", AED_100, "tok-good", "jane@example.com", null);
 
         assertThat(again.outcome()).isEqualTo(OutcomeClass.DUPLICATE_REFERENCE);
-        assertThat(store.orders("MerchX01")).hasSize(1);
+        assertThat(fixtures.simulatorOrders("MerchX01")).hasSize(1);
     }
 
     @Test
@@ -139,7 +142,7 @@ class GatewayFunctionalTests {
         StatusCheck status = healthy.checkStatus("CH-LOST-1", ApsCommand.PURCHASE);
         assertThat(status.transactionOutcome()).isEqualTo(OutcomeClass.SUCCESS);
         assertThat(status.capturedAmount()).isEqualTo(10000);
-        assertThat(store.orders("MerchX01")).singleElement().satisfies(o -> assertThat(o.capturedAmount()).isEqualTo(10000));
+        assertThat(fixtures.simulatorOrders("MerchX01")).singleElement().satisfies(o -> assertThat(o.capturedAmount()).isEqualTo(10000));
     }
 
     @ParameterizedTest(name = "fault {0}: {1}; recorded at the gateway: {2}")
@@ -184,7 +187,7 @@ class GatewayFunctionalTests {
                 .satisfies(r -> assertThat(r.outcome()).isEqualTo(OutcomeClass.CONFIG_ERROR));
         assertThat(client(simulator, wrongPhrase).purchase("CH-C-1", AED_100, "tok", "a@example.com", null).responseCode()).isEqualTo("00008");
         assertThat(client(simulator, wrongMerchant).purchase("CH-C-1", AED_100, "tok", "a@example.com", null).responseCode()).isEqualTo("00009");
-        assertThat(store.orders("MerchX01")).isEmpty();
+        assertThat(fixtures.simulatorOrders("MerchX01")).isEmpty();
     }
 
     @Test

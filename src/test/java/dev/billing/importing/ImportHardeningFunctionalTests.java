@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
 import dev.billing.importing.ImportService.ImportResult;
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class ImportHardeningFunctionalTests {
         Path orders = write("orders.csv", "4111111111111111,customer_id,token_name,amount,currency,status,charge_on",
                 "O-1,C1,tok-1,10.00,AED,SHIPPED,");
 
-        assertThatThrownBy(() -> importService.importFiles(null, orders)).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> importService.importFiles(null, orders)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("411111******1111").hasMessageNotContaining("4111111111111111");
     }
 

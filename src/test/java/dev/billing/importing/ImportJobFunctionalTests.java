@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
 import dev.billing.importing.ImportService.ImportResult;
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -189,11 +189,11 @@ class ImportJobFunctionalTests {
     @Test
     void aMissingFileOrAWrongHeaderIsAUsageError() throws IOException {
         assertThatThrownBy(() -> importService.importFiles(null, dir.resolve("nope.csv")))
-                .isInstanceOf(UsageException.class).hasMessageContaining("no such file");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no such file");
         Path wrong = write(dir, "wrong.csv", "id,amount", "1,2");
         assertThatThrownBy(() -> importService.importFiles(null, wrong))
-                .isInstanceOf(UsageException.class).hasMessageContaining("header");
-        assertThatThrownBy(() -> importService.importFiles(null, null)).isInstanceOf(UsageException.class);
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("header");
+        assertThatThrownBy(() -> importService.importFiles(null, null)).isInstanceOf(InvalidInputException.class);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class)).isZero();
     }
 

@@ -1,5 +1,8 @@
 package dev.billing.operations;
 
+import dev.billing.batch.JobLauncherService;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.support.OperatorException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
 import dev.billing.operations.JobRunner;
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +96,6 @@ class SettlementMatchingFunctionalTests {
         assertThat(reports.directory(D).resolve("matching-" + D + ".csv.sha256")).exists();
 
         Path wrong = Files.writeString(dir.resolve("wrong.csv"), "reference,amount\nX,1\n");
-        assertThatThrownBy(() -> reports.write(D, wrong)).isInstanceOf(UsageException.class).hasMessageContaining("no column 'merchant_reference'");
+        assertThatThrownBy(() -> reports.write(D, wrong)).isInstanceOf(InvalidInputException.class).hasMessageContaining("no column 'merchant_reference'");
     }
 }

@@ -3,7 +3,7 @@ package dev.billing.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.billing.operations.UsageException;
+import dev.billing.support.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -66,7 +66,7 @@ class ScheduleTest {
     @Test
     void aBrokenFileIsOneLineNamingTheFileAndTheProblem(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("bad.yml"), "job: nightly\ncron: \"every night\"\nzone: Asia/Dubai\n");
-        assertThatThrownBy(() -> ScheduleFiles.read(dir)).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> ScheduleFiles.read(dir)).isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("schedule " + dir.resolve("bad.yml")).hasMessageContaining("cron 'every night'");
         Files.writeString(dir.resolve("bad.yml"), "job: nightly\ncron: \"0 0 5 * * ?\"\nzone: Mars/Olympus\n");
         assertThatThrownBy(() -> ScheduleFiles.read(dir)).hasMessageContaining("zone");

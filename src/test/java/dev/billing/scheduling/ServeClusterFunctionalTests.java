@@ -1,5 +1,6 @@
 package dev.billing.scheduling;
 
+import dev.billing.operations.JobControl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package dev.billing.ledger;
+package dev.billing.batch;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.billing.ledger;
+package dev.billing.batch;
 
 import java.util.List;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -36,6 +36,9 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
 
     protected abstract void count(List<R> results, ExecutionContext context);
 
+    /** What the step has done so far, from its execution context, for its {@link StepSummary}. */
+    protected abstract String describe(ExecutionContext context);
+
     private List<R> resolvePage(List<T> page, long jobExecutionId) throws InterruptedException {
         return Concurrently.map(page, concurrency, row -> resolve(row, jobExecutionId)).stream()
                 .filter(java.util.Objects::nonNull).toList();
@@ -68,6 +71,9 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
         List<R> results = resolvePage(page, jobExecutionId);
         record(results, jobExecutionId);
         count(results, context);
+        if (!results.isEmpty()) {
+            StepSummary.put(context, describe(context));
+        }
         for (int i = 0; i < results.size(); i++) {
             contribution.incrementReadCount();
         }

@@ -1,4 +1,4 @@
-package dev.billing.ledger;
+package dev.billing.batch;
 
 import java.time.Duration;
 import java.util.ArrayList;

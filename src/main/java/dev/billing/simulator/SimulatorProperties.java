@@ -1,4 +1,4 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

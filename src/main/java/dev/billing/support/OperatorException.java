@@ -1,4 +1,4 @@
-package dev.billing.operations;
+package dev.billing.support;
 
 /** An operator's request that cannot be carried out; the message says why and what to do instead. */
 public class OperatorException extends RuntimeException {

@@ -1,5 +1,6 @@
-package dev.billing.operations;
+package dev.billing.batch;
 
+import dev.billing.support.OperatorException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

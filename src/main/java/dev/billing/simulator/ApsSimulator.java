@@ -1,5 +1,9 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
+import dev.billing.gateway.ApsJson;
+import dev.billing.gateway.ApsSignature;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.LocalGateway;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.money.CurrencyUnit;
@@ -33,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * signs every reply with the response phrase. Charges are scripted by token name ({@link SimulatorScripts}) and
  * faults are injected per {@link SimulatorProperties}. Records live in {@link SimulatorStore}.
  */
-public class ApsSimulator implements AutoCloseable {
+public class ApsSimulator implements AutoCloseable, LocalGateway {
 
     static {
         // The JDK server otherwise leaves Nagle's algorithm on and each reply waits for a delayed ACK (~40 ms).
@@ -103,6 +107,7 @@ public class ApsSimulator implements AutoCloseable {
         server.start();
     }
 
+    @Override
     public URI url() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + PATH);
     }

@@ -1,4 +1,4 @@
-package dev.billing.operations;
+package dev.billing.batch;
 
 import java.io.PrintStream;
 import java.time.Duration;

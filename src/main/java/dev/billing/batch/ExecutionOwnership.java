@@ -1,5 +1,6 @@
-package dev.billing.operations;
+package dev.billing.batch;
 
+import dev.billing.support.OperatorException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,7 +56,7 @@ public class ExecutionOwnership implements JobExecutionListener {
 
     /** The row of running_jobs that makes a second run of the same job and business date impossible at the same time. */
     private void claimBusinessDate(JobExecution execution) {
-        java.time.LocalDate date = execution.getJobParameters().getLocalDate("businessDate");
+        java.time.LocalDate date = execution.getJobParameters().getLocalDate(BusinessDate.PARAMETER);
         if (date == null) {
             return;
         }

@@ -1,5 +1,6 @@
-package dev.billing.operations;
+package dev.billing.batch;
 
+import dev.billing.support.OperatorException;
 import java.util.Comparator;
 import java.util.List;
 import org.springframework.batch.core.job.Job;

@@ -1,4 +1,4 @@
-package dev.billing.ledger;
+package dev.billing.batch;
 
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +56,11 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
     /** The step's exit description, from its execution context. */
     protected abstract String describe(StepExecution stepExecution);
 
+    /** What the step did, for its {@link StepSummary}: its description, then any lines of the subclass's. */
+    protected List<String> summary(StepExecution stepExecution) {
+        return List.of(describe(stepExecution));
+    }
+
     @Override
     public void beforeStep(StepExecution stepExecution) {
         jobExecutionId = stepExecution.getJobExecutionId();
@@ -109,6 +114,7 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
         } finally {
             pipeline.close();
         }
+        StepSummary.put(stepExecution.getExecutionContext(), summary(stepExecution));
         return stepExecution.getExitStatus().addExitDescription(describe(stepExecution));
     }
 }

@@ -1,4 +1,4 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
@@ -63,9 +65,9 @@ class SimulatorContractFunctionalTests {
                 .as("the independent implementation reproduces the published vector")
                 .isEqualTo("94c38afc7bdae0114fc8c740edf12416f22998241ce4b4ea70d5521233a2c882");
 
-        GatewayProperties credentials = GatewayFunctionalTests.CREDENTIALS;
+        GatewayProperties credentials = Fixtures.TEST_MERCHANT;
         try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(dataSource, false), credentials, SimulatorProperties.none(), 0)) {
-            simulator.store().clear();
+            new Fixtures(new org.springframework.jdbc.core.JdbcTemplate(dataSource)).clearSimulator();
             Map<String, String> request = new TreeMap<>(Map.of("command", "PURCHASE", "access_code", credentials.accessCode(),
                     "merchant_identifier", credentials.merchantIdentifier(), "merchant_reference", "CONTRACT-1", "amount", "15000",
                     "currency", "AED", "language", "en", "customer_email", "jane.doe+billing@example.com", "eci", "RECURRING",

@@ -1,5 +1,9 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

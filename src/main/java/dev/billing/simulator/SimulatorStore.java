@@ -1,4 +1,4 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -238,11 +238,6 @@ public class SimulatorStore implements AutoCloseable {
                 Boolean.class, merchant, maintenanceReference));
     }
 
-    /** Test and report helper: everything the simulator holds for a merchant. */
-    public List<Order> orders(String merchant) {
-        return jdbc.query("SELECT * FROM aps_simulator.orders WHERE merchant_identifier = ? ORDER BY merchant_reference", ORDER, merchant);
-    }
-
     @Override
     public void close() {
         Thread running = writer;
@@ -258,8 +253,4 @@ public class SimulatorStore implements AutoCloseable {
         }
     }
 
-    /** Forgets everything (tests only). */
-    public void clear() {
-        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
-    }
 }

@@ -1,4 +1,4 @@
-package dev.billing.gateway;
+package dev.billing.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,13 @@
+package dev.billing.gateway;
+
+import java.net.URI;
+
+/**
+ * A gateway that runs in this process (the built-in simulator): the client's endpoint when no
+ * {@code billing.gateway.url} is set. The gateway package knows it only by this.
+ */
+public interface LocalGateway {
+
+    /** The server-to-server endpoint, {@code .../FortAPI/paymentApi}. */
+    URI url();
+}

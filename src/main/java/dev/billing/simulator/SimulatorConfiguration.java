@@ -1,0 +1,54 @@
+package dev.billing.simulator;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.billing.gateway.GatewayProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+/** The built-in APS simulator, started in this process on a free loopback port when the client first needs it. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SimulatorProperties.class)
+public class SimulatorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    @Lazy
+    ApsSimulator inProcessSimulator(GatewayProperties gateway, SimulatorProperties simulator, DataSource dataSource) {
+        try {
+            DataSource own = simulatorDataSource(dataSource);
+            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null), simulator, 0);
+            log.warn("No billing.gateway.url is set: using the built-in APS simulator at {} (no real card is charged)", started.url());
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the built-in APS simulator: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A small pool of the simulator's own on the engine's database, committing asynchronously: the simulator
+     * stands in for a remote system and must not slow the engine's own durable commits.
+     */
+    public static DataSource simulatorDataSource(DataSource engine) {
+        if (!(engine instanceof HikariDataSource hikari)) {
+            return engine;
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(hikari.getJdbcUrl());
+        config.setUsername(hikari.getUsername());
+        config.setPassword(hikari.getPassword());
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(1);
+        config.setPoolName("aps-simulator");
+        config.setConnectionInitSql("SET synchronous_commit = off");
+        return new HikariDataSource(config);
+    }
+}

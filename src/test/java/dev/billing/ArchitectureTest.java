@@ -1,0 +1,68 @@
+package dev.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Arrows point one way: a class imports only from its own package or from packages of a lower layer, and packages of
+ * one layer (the capabilities) never import each other. The command line and the jobs' composition sit on top, the
+ * ledger and the gateway at the bottom.
+ */
+class ArchitectureTest {
+
+    /** Package (under dev.billing) to layer, bottom first. */
+    private static final Map<String, Integer> LAYER = Map.ofEntries(
+            Map.entry("money", 0), Map.entry("support", 0),
+            Map.entry("gateway", 1), Map.entry("database", 1),
+            Map.entry("simulator", 2),
+            Map.entry("ledger", 3),
+            Map.entry("batch", 4),
+            Map.entry("verification", 5), Map.entry("charging", 5), Map.entry("importing", 5), Map.entry("reconciliation", 5),
+            Map.entry("operations", 6),
+            Map.entry("scheduling", 7),
+            Map.entry("cli", 8),
+            Map.entry("", 9));
+
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.billing\\.(?:([a-z]+)\\.)?[A-Z]", Pattern.MULTILINE);
+    private static final Pattern QUALIFIED = Pattern.compile("\\bdev\\.billing\\.([a-z]+)\\.[A-Z]");
+
+    @Test
+    void noClassUsesAPackageAboveItsOwnOrBesideIt() throws IOException {
+        Path root = Path.of("src/main/java/dev/billing");
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Path relative = root.relativize(file.getParent() == null ? root : file.getParent());
+                String own = relative.toString().replace('/', '.');
+                assertThat(LAYER).as("every package has a layer: add " + own).containsKey(own);
+                String source = Files.readString(file);
+                for (Pattern pattern : List.of(IMPORT, QUALIFIED)) {
+                    Matcher m = pattern.matcher(source);
+                    while (m.find()) {
+                        String used = m.group(1) == null ? "" : m.group(1);
+                        if (used.equals(own) || !LAYER.containsKey(used)) {
+                            continue;
+                        }
+                        if (used.isEmpty() && own.equals("cli")) {
+                            continue; // the command line starts the application: the one arrow to the composition root
+                        }
+                        if (LAYER.get(used) >= LAYER.get(own)) {
+                            violations.add(root.relativize(file) + " uses dev.billing." + used);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+}
