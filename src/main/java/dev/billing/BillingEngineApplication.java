@@ -3,9 +3,11 @@ package dev.billing;
 import dev.billing.cli.Cli;
 import java.util.TimeZone;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The billing engine: a command-line program; each command starts the Spring context it needs. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class BillingEngineApplication {
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.batch.ProgressProperties;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
@@ -100,10 +101,8 @@ public class ChargeOrdersJobConfiguration {
     @StepScope
     ProgressListener chargeProgress(ChargeLedger ledger, JdbcTemplate jdbc,
                                     @Value(BusinessDate.OF_JOB) LocalDate businessDate,
-                                    @Value("${billing.progress.enabled:false}") boolean enabled,
-                                    @Value("${billing.progress.interval:2s}") Duration interval) {
-        PrintStream out = enabled ? System.out : null;
-        long due = enabled ? ledger.countDue(businessDate) : 0;
-        return new ProgressListener("charge-orders " + businessDate, due, out, interval);
+                                    ProgressProperties progress) {
+        long due = progress.enabled() ? ledger.countDue(businessDate) : 0;
+        return new ProgressListener(JOB_NAME + " " + businessDate, due, progress.out(), progress.interval());
     }
 }

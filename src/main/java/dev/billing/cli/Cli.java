@@ -88,6 +88,16 @@ public final class Cli {
         if (debug) {
             e.printStackTrace(err);
         }
+        org.springframework.boot.context.properties.bind.BindException setting =
+                find(e, org.springframework.boot.context.properties.bind.BindException.class);
+        if (setting != null) {
+            String root = Throwables.rootMessage(e);
+            String property = setting.getProperty() == null ? setting.getName().toString()
+                    : setting.getProperty().getName() + "=" + setting.getProperty().getValue();
+            err.println("error: " + (root.startsWith("billing.") ? root : "the setting " + property + " is not valid: " + root)
+                    + "; the engine did not start");
+            return ExitCodes.USAGE;
+        }
         InvalidInputException usage = find(e, InvalidInputException.class);
         if (usage != null) {
             err.println("error: " + usage.getMessage());

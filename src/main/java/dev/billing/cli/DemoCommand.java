@@ -1,6 +1,5 @@
 package dev.billing.cli;
 
-import com.opencsv.CSVReader;
 import dev.billing.importing.ImportService;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.batch.ExecutionOwnership;
@@ -8,7 +7,8 @@ import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
-import dev.billing.reconciliation.ReconciliationReports;
+import dev.billing.reconciliation.SummaryBuilder;
+import dev.billing.reconciliation.SummaryReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -50,22 +50,21 @@ class DemoCommand implements Callable<Integer> {
             nightly = e.completed();
         }
         int code = RunCommand.report(cli, nightly);
-        Path summary = cli.engine().bean(ReconciliationReports.class).directory(today).resolve("summary-" + today + ".csv");
-        if (Files.exists(summary)) {
-            printPerCurrency(summary);
-        }
+        printPerCurrency(cli.engine().bean(SummaryReport.class).rows(today));
         return code;
     }
 
-    /** The night per currency, from the CONTROL_ORDERS rows of the summary. */
-    private void printPerCurrency(Path summary) throws IOException {
+    /** The night per currency: the CONTROL_ORDERS rows of the summary, the same rows its file holds. */
+    private void printPerCurrency(List<SummaryBuilder.Row> rows) {
         Map<String, Map<String, String>> byCurrency = new LinkedHashMap<>();
-        try (CSVReader reader = new CSVReader(Files.newBufferedReader(summary))) {
-            for (String[] row : reader) {
-                if (row.length == 5 && row[1].equals("CONTROL_ORDERS")) {
-                    byCurrency.computeIfAbsent(row[0], c -> new LinkedHashMap<>()).put(row[2], row[3] + " (" + row[4] + ")");
-                }
+        for (SummaryBuilder.Row row : rows) {
+            if (row.kind().equals("CONTROL_ORDERS")) {
+                String[] csv = row.toCsv();
+                byCurrency.computeIfAbsent(row.currency(), c -> new LinkedHashMap<>()).put(row.outcome(), csv[3] + " (" + csv[4] + ")");
             }
+        }
+        if (byCurrency.isEmpty()) {
+            return;
         }
         cli.out().println();
         cli.out().printf("%-8s %-22s %-22s %-22s %-22s %-22s%n", "currency", "charged", "declined (retry)", "failed", "held", "unknown");

@@ -1,5 +1,6 @@
 package dev.billing.cli;
 
+import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
@@ -32,7 +33,7 @@ class ServeCommand implements Callable<Integer> {
         System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
         cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
                 "spring.main.web-application-type", "servlet"));
-        Path dir = Path.of(cli.engine().context().getEnvironment().getProperty("billing.schedules.dir", "./jobs"));
+        Path dir = cli.engine().bean(EngineProperties.class).schedules().dir();
         List<Schedule> schedules = ScheduleFiles.read(dir);
         SchedulerService service = cli.engine().bean(SchedulerService.class);
         service.apply(schedules);

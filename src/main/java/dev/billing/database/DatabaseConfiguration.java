@@ -1,5 +1,6 @@
 package dev.billing.database;
 
+import dev.billing.support.EngineProperties;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,16 +26,17 @@ public class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
     @Bean
-    EmbeddedPostgresServer embeddedPostgresServer(@Value("${billing.data-dir:./data}") Path dataDir,
-                                                  @Value("${billing.database.startup-wait:60s}") Duration startupWait) {
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.startOrJoin(dataDir, startupWait);
+    EmbeddedPostgresServer embeddedPostgresServer(EngineProperties engine, DatabaseProperties database) {
+        Path dataDir = engine.dataDir();
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.startOrJoin(dataDir, database.startupWait());
         log.info("Embedded PostgreSQL on port {} with its files in {}", server.port(), dataDir.toAbsolutePath().normalize());
         return server;
     }
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(EmbeddedPostgresServer server,
-                          @Value("${billing.database.pool-size:20}") int poolSize) {
+                          DatabaseProperties database) {
+        int poolSize = database.poolSize();
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(server.jdbcUrl());
         dataSource.setUsername(server.username());

@@ -1,7 +1,6 @@
 package dev.billing.gateway;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -12,7 +11,6 @@ import org.springframework.context.annotation.Lazy;
  * starts neither.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")

@@ -1,5 +1,7 @@
 package dev.billing.importing;
 
+import dev.billing.batch.ProgressProperties;
+import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.ProgressListener;
 import java.io.PrintStream;
@@ -44,9 +46,9 @@ public class ImportJobConfiguration {
     @Bean
     Step importTokensStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                           CsvLineReader tokensReader, TokenImportWriter tokenImportWriter, ProgressListener tokensProgress,
-                          @Value("${billing.import.chunk-size:1000}") int chunkSize) {
+                          EngineProperties engine) {
         return new StepBuilder("import-tokens", jobRepository)
-                .<CsvLine, ImportRow<TokenRecord>>chunk(chunkSize)
+                .<CsvLine, ImportRow<TokenRecord>>chunk(engine.imports().chunkSize())
                 .transactionManager(transactionManager)
                 .reader(tokensReader)
                 .processor(new TokenRowValidator())
@@ -59,9 +61,9 @@ public class ImportJobConfiguration {
     @Bean
     Step importOrdersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                           CsvLineReader ordersReader, OrderImportWriter orderImportWriter, ProgressListener ordersProgress,
-                          @Value("${billing.import.chunk-size:1000}") int chunkSize) {
+                          EngineProperties engine) {
         return new StepBuilder("import-orders", jobRepository)
-                .<CsvLine, ImportRow<OrderRecord>>chunk(chunkSize)
+                .<CsvLine, ImportRow<OrderRecord>>chunk(engine.imports().chunkSize())
                 .transactionManager(transactionManager)
                 .reader(ordersReader)
                 .processor(new OrderRowValidator())
@@ -106,21 +108,19 @@ public class ImportJobConfiguration {
     @Bean
     @StepScope
     ProgressListener tokensProgress(CsvLineReader tokensReader, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file,
-                                    @Value("${billing.progress.enabled:false}") boolean enabled,
-                                    @Value("${billing.progress.interval:2s}") Duration interval) {
-        return progress(tokensReader, file, enabled, interval);
+                                    ProgressProperties progress) {
+        return progress(tokensReader, file, progress);
     }
 
     @Bean
     @StepScope
     ProgressListener ordersProgress(CsvLineReader ordersReader, @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file,
-                                    @Value("${billing.progress.enabled:false}") boolean enabled,
-                                    @Value("${billing.progress.interval:2s}") Duration interval) {
-        return progress(ordersReader, file, enabled, interval);
+                                    ProgressProperties progress) {
+        return progress(ordersReader, file, progress);
     }
 
-    private static ProgressListener progress(CsvLineReader reader, String file, boolean enabled, Duration interval) {
-        PrintStream out = enabled ? System.out : null;
-        return new ProgressListener(file == null ? "" : Path.of(file).getFileName().toString(), reader::progress, out, interval);
+    private static ProgressListener progress(CsvLineReader reader, String file, ProgressProperties progress) {
+        return new ProgressListener(file == null ? "" : Path.of(file).getFileName().toString(), reader::progress, progress.out(),
+                progress.interval());
     }
 }

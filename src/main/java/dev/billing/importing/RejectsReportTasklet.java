@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.support.EngineProperties;
 import com.opencsv.ICSVWriter;
 import dev.billing.support.AtomicFiles;
 import dev.billing.support.SafeCsvWriter;
@@ -29,9 +30,9 @@ public class RejectsReportTasklet implements Tasklet {
     private final JdbcTemplate jdbc;
     private final Path reportsDir;
 
-    public RejectsReportTasklet(JdbcTemplate jdbc, @Value("${billing.reports.dir:./reports}") Path reportsDir) {
+    public RejectsReportTasklet(JdbcTemplate jdbc, EngineProperties engine) {
         this.jdbc = jdbc;
-        this.reportsDir = reportsDir;
+        this.reportsDir = engine.reports().dir();
     }
 
     /** Where the rejects of one file of an import requested at {@code requestedAt} are written. */

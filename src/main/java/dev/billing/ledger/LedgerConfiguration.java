@@ -1,13 +1,11 @@
 package dev.billing.ledger;
 
 import dev.billing.gateway.GatewayProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The ledger's settings, bound and checked when the engine starts. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(LedgerProperties.class)
 public class LedgerConfiguration {
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.billing.operations;
 
+import dev.billing.support.EngineProperties;
 import dev.billing.batch.JobLauncherService;
 import dev.billing.support.InvalidInputException;
 import java.time.LocalDate;
@@ -29,10 +30,10 @@ public class JobRunner {
     private final JobLauncherService launcher;
     private final ZoneId zone;
 
-    public JobRunner(List<Job> jobs, JobLauncherService launcher, @Value("${billing.zone:UTC}") String zone) {
+    public JobRunner(List<Job> jobs, JobLauncherService launcher, EngineProperties engine) {
         jobs.forEach(job -> this.jobs.put(job.getName(), job));
         this.launcher = launcher;
-        this.zone = ZoneId.of(zone);
+        this.zone = engine.zone();
     }
 
     /** Today in {@code billing.zone}. */

@@ -8,14 +8,12 @@ import java.io.UncheckedIOException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 
 /** The built-in APS simulator, started in this process on a free loopback port when the client first needs it. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(SimulatorProperties.class)
 public class SimulatorConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatorConfiguration.class);

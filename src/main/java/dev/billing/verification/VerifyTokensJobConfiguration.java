@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.batch.ProgressProperties;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
@@ -25,7 +26,6 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,7 +36,6 @@ import org.springframework.transaction.PlatformTransactionManager;
  * refund owed that it did not try.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(VerificationProperties.class)
 public class VerifyTokensJobConfiguration {
 
     public static final String JOB_NAME = "verify-tokens";
@@ -86,10 +85,9 @@ public class VerifyTokensJobConfiguration {
     @Bean
     @StepScope
     ProgressListener verifyProgress(JdbcTemplate jdbc, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
-                                    @Value("${billing.progress.enabled:false}") boolean enabled,
-                                    @Value("${billing.progress.interval:2s}") Duration interval) {
-        long total = enabled ? jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'", Long.class) : 0;
-        return new ProgressListener("verify-tokens " + businessDate, total, enabled ? System.out : null, interval);
+                                    ProgressProperties progress) {
+        long total = progress.enabled() ? jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'", Long.class) : 0;
+        return new ProgressListener(JOB_NAME + " " + businessDate, total, progress.out(), progress.interval());
     }
 
     @Bean
