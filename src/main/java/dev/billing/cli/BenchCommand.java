@@ -1,5 +1,6 @@
 package dev.billing.cli;
 
+import dev.billing.charging.ChargeOrdersJobConfiguration;
 import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.operations.JobRunner;
 import java.lang.management.ManagementFactory;
@@ -54,7 +55,7 @@ class BenchCommand implements Callable<Integer> {
             JdbcTemplate jdbc = cli.engine().bean(JdbcTemplate.class);
             createDueOrders(jdbc);
             cli.out().printf("created %,d due orders on %,d verified tokens%n", orders, tokens());
-            JobExecution execution = cli.engine().bean(JobRunner.class).run("charge-orders", LocalDate.of(2026, 1, 1));
+            JobExecution execution = cli.engine().bean(JobRunner.class).run(ChargeOrdersJobConfiguration.JOB_NAME, LocalDate.of(2026, 1, 1));
             if (execution.getStatus() != BatchStatus.COMPLETED) {
                 return ExecutionPrinter.printOutcome(cli, execution);
             }

@@ -1,5 +1,6 @@
 package dev.billing.cli;
 
+import dev.billing.operations.NightlyJobConfiguration;
 import dev.billing.importing.ImportService;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.batch.ExecutionOwnership;
@@ -44,7 +45,7 @@ class DemoCommand implements Callable<Integer> {
         JobExecution nightly;
         try {
             cli.out().println("running nightly for " + today + " (verify-tokens, charge-orders, reconcile)");
-            nightly = runner.run("nightly", today);
+            nightly = runner.run(NightlyJobConfiguration.JOB_NAME, today);
         } catch (AlreadyCompletedException e) {
             cli.out().println("nightly for " + today + " already completed (execution " + e.completed().getId() + "); its outcome:");
             nightly = e.completed();

@@ -1,5 +1,6 @@
 package dev.billing.operations;
 
+import dev.billing.ledger.AttemptState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,7 +17,7 @@ public class LedgerGauges {
     public LedgerGauges(ObjectProvider<MeterRegistry> registries, JdbcTemplate jdbc) {
         registries.ifAvailable(registry -> {
             Gauge.builder("billing.outcomes.unknown", () -> count(jdbc,
-                            "SELECT count(*) FROM payment_attempts WHERE state IN ('PREPARED', 'SENT', 'UNKNOWN')"))
+                            "SELECT count(*) FROM payment_attempts WHERE state IN " + AttemptState.OPEN_SQL))
                     .description("ledger rows whose outcome is not resolved with the gateway").register(registry);
             Gauge.builder("billing.verification.refunds.owed", () -> count(jdbc, "SELECT count(*) FROM verification_charges_owed"))
                     .description("verification charges not given back yet").register(registry);

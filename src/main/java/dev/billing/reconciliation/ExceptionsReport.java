@@ -1,5 +1,6 @@
 package dev.billing.reconciliation;
 
+import dev.billing.ledger.AttemptState;
 import dev.billing.support.EngineProperties;
 import static dev.billing.reconciliation.TransactionsReport.amount;
 import static dev.billing.reconciliation.TransactionsReport.nz;
@@ -47,7 +48,7 @@ public class ExceptionsReport {
         jdbc.query("""
                 SELECT attempt_reference, order_id, token_name, amount_minor, currency, kind, state, business_date,
                        COALESCE(detail, response_code || ' ' || response_message, 'never answered')
-                FROM payment_attempts WHERE state IN ('PREPARED', 'SENT', 'UNKNOWN') AND business_date <= ? ORDER BY id""",
+                FROM payment_attempts WHERE state IN\s""" + AttemptState.OPEN_SQL + " AND business_date <= ? ORDER BY id",
                 rs -> {
                     rows.add(new String[] {"UNKNOWN_OUTCOME", rs.getString(1), nz(rs.getString(2)), rs.getString(3),
                         amount(rs.getLong(4), rs.getString(5)), rs.getString(5), rs.getString(6) + " of " + rs.getDate(8)

@@ -36,7 +36,7 @@ public class ReconcileJobConfiguration {
 
     @Bean
     Step reconcileStep(JobRepository jobRepository, PlatformTransactionManager tm, Tasklet reconcileTasklet) {
-        return new StepBuilder("reconcile", jobRepository).tasklet(reconcileTasklet, tm).build();
+        return new StepBuilder(JOB_NAME, jobRepository).tasklet(reconcileTasklet, tm).build();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.billing.scheduling;
 
+import dev.billing.operations.JobRunner;
 import dev.billing.support.InvalidInputException;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,7 +19,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 /** Reads {@code jobs/*.yml}, one schedule a file, named after the file. A file that does not parse is one clear error. */
 public final class ScheduleFiles {
 
-    private static final Set<String> JOBS = Set.of("nightly", "verify-tokens", "charge-orders", "reconcile");
+    private static final java.util.List<String> JOBS = JobRunner.RUNNABLE;
     private static final Set<String> KEYS = Set.of("job", "cron", "zone", "business-date", "catch-up-days");
 
     private ScheduleFiles() {

@@ -25,6 +25,13 @@ class RowValidatorTest {
     }
 
     @Test
+    void acceptsTheLargestAmountApsTakes() {
+        ImportRow<OrderRecord> row = new OrderRowValidator().process(line("ORD-1,CUST-1,tok-1,99999999.99,AED,SHIPPED,"));
+        assertThat(row.isRejected()).as(row.rejectReason()).isFalse();
+        assertThat(row.value().amount().minorUnits()).isEqualTo(9_999_999_999L);
+    }
+
+    @Test
     void acceptsAGoodOrder() {
         ImportRow<OrderRecord> row = new OrderRowValidator().process(line("ORD-1,CUST-1,tok-1,125.50,AED,DEFERRED,2026-12-01"));
         assertThat(row.isRejected()).isFalse();
@@ -50,6 +57,9 @@ class RowValidatorTest {
         "ORD-1,CUST-1,tok-1,10.00,AED,DEFERRED,|status DEFERRED needs a charge_on date",
         "ORD-1,CUST-1,tok-1,10.00,AED,DEFERRED,31/12/2026|is not a date",
         "ORD-1,CUST-1,tok-1,10.00,AED,SOMETIME,|must be SHIPPED, DEFERRED, PENDING or CANCELLED",
+        "ORD-1,CUST-1,tok-1,100000000.00,AED,SHIPPED,|amount 100000000.00 AED is more than APS accepts (at most 99999999.99: 10 digits in minor units)",
+        "ORD-1,CUST-1,tok-1,10000000000,JPY,SHIPPED,|amount 10000000000 JPY is more than APS accepts (at most 9999999999",
+        "ORD-1,CUST-1,tok-1,10.00,AED,DEFERRED,2101-01-01|charge_on 2101-01-01 is outside 2000-01-01 to 2100-12-31",
         "ORD 1,CUST-1,tok-1,10.00,AED,SHIPPED,|order_id 'ORD 1' must be 1 to 30",
         ",CUST-1,tok-1,10.00,AED,SHIPPED,|order_id is empty",
         "ORD-1,,tok-1,10.00,AED,SHIPPED,|customer_id is empty",

@@ -108,4 +108,15 @@ class SummaryBuilderPropertyTest {
         v[0]++;
         v[1] += amount;
     }
+
+    @org.junit.jupiter.api.Test
+    void aTotalBeyondALongFailsLoudlyInsteadOfWrapping() {
+        SummaryBuilder totals = new SummaryBuilder();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            for (int i = 0; i < 3; i++) {
+                totals.add(new Movement(java.time.LocalDate.of(2026, 11, 27), "CH-O" + i + "-1", "CHARGE", "O" + i, "C", "tok",
+                        Long.MAX_VALUE / 2, "AED", "SUCCESS", "14000", "Success", "1", 1, null), false);
+            }
+        }).isInstanceOf(ArithmeticException.class);
+    }
 }
