@@ -1,6 +1,10 @@
 package dev.billing;
 
+import dev.billing.cli.Cli;
 import dev.billing.gateway.GatewayProperties;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import dev.billing.simulator.SimulatorStore;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -28,6 +32,20 @@ public final class Fixtures {
 
     public Fixtures(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** The command line, in this JVM with the test profile, printing into {@code out} and {@code err}. */
+    public static Cli cli(ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of("spring.profiles.active", "test"));
+    }
+
+    /** A command's arguments followed by settings. */
+    public static String[] concat(String[] args, String... settings) {
+        String[] all = new String[args.length + settings.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(settings, 0, all, args.length, settings.length);
+        return all;
     }
 
     /** Empties the engine's tables and the job repository (not the simulator's records). */

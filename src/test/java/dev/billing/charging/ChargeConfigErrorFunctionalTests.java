@@ -4,17 +4,14 @@ import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
-import dev.billing.cli.Cli;
 import dev.billing.gateway.ApsClient;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,7 +44,7 @@ class ChargeConfigErrorFunctionalTests {
                 "--billing.gateway.signature-type=SHA-512"};
 
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int failed = cli(err).execute(concat(new String[] {"run", "charge-orders", "--date", "2026-11-27",
+            int failed = Fixtures.cli(new ByteArrayOutputStream(), err).execute(Fixtures.concat(new String[] {"run", "charge-orders", "--date", "2026-11-27",
                 "--billing.gateway.access-code=WrongAccess"}, settings));
 
             assertThat(failed).isEqualTo(1);
@@ -59,7 +56,7 @@ class ChargeConfigErrorFunctionalTests {
             assertThat(jdbc.queryForList("SELECT DISTINCT outcome_class FROM payment_attempts", String.class)).containsOnly("CONFIG_ERROR");
             long id = jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
 
-            int restarted = cli(new ByteArrayOutputStream()).execute(concat(new String[] {"jobs", "restart", Long.toString(id),
+            int restarted = Fixtures.cli(new ByteArrayOutputStream(), new ByteArrayOutputStream()).execute(Fixtures.concat(new String[] {"jobs", "restart", Long.toString(id),
                 "--billing.gateway.access-code=RealAccess0001"}, settings));
 
             assertThat(restarted).isZero();
@@ -71,17 +68,5 @@ class ChargeConfigErrorFunctionalTests {
                     SELECT count(DISTINCT substring(merchant_reference FROM '^CH-(.*)-[0-9]+$')) FROM aps_simulator.orders
                     WHERE merchant_identifier = 'MERCH42' AND captured_amount > 0""", Long.class)).isEqualTo(300);
         }
-    }
-
-    private static Cli cli(ByteArrayOutputStream err) {
-        return new Cli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("spring.profiles.active", "test"));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = new String[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

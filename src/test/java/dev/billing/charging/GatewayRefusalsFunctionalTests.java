@@ -4,7 +4,6 @@ import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
-import dev.billing.cli.Cli;
 import dev.billing.gateway.ApsClient;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
@@ -12,12 +11,10 @@ import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
 import dev.billing.operations.JobRunner;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -80,7 +77,7 @@ class GatewayRefusalsFunctionalTests {
                 "--billing.gateway.request-phrase=req-phrase", "--billing.gateway.response-phrase=resp-phrase"};
 
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int failed = cli(err).execute(concat(new String[] {"run", "charge-orders", "--date", "2026-11-27",
+            int failed = Fixtures.cli(new ByteArrayOutputStream(), err).execute(Fixtures.concat(new String[] {"run", "charge-orders", "--date", "2026-11-27",
                 "--billing.gateway.url=http://127.0.0.1:" + closedPort + "/FortAPI/paymentApi"}, settings));
 
             String message = err.toString(StandardCharsets.UTF_8);
@@ -92,7 +89,7 @@ class GatewayRefusalsFunctionalTests {
             assertThat(unknown).isGreaterThanOrEqualTo(20);
             long id = jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
 
-            int restarted = cli(new ByteArrayOutputStream()).execute(concat(new String[] {"jobs", "restart", Long.toString(id),
+            int restarted = Fixtures.cli(new ByteArrayOutputStream(), new ByteArrayOutputStream()).execute(Fixtures.concat(new String[] {"jobs", "restart", Long.toString(id),
                 "--billing.gateway.url=" + gateway.url()}, settings));
 
             assertThat(restarted).isZero();
@@ -110,17 +107,5 @@ class GatewayRefusalsFunctionalTests {
                     String.class, restartId)).first().asString().startsWith("charge: ")
                     .endsWith(String.format("; %,d open attempts settled first", unknown));
         }
-    }
-
-    private static Cli cli(ByteArrayOutputStream err) {
-        return new Cli(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("spring.profiles.active", "test"));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = new String[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

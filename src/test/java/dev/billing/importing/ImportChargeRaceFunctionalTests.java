@@ -56,16 +56,8 @@ class ImportChargeRaceFunctionalTests {
     }
 
     private void race(int round) throws Exception {
-        Fixtures.resetEngineTables(jdbc);
-        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
-        jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                SELECT 'good-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED'
-                FROM generate_series(1, ?) AS i""", TOKENS);
-        jdbc.update("""
-                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
-                SELECT 'M-' || i, 'C', 'good-' || (i % ? + 1), 100 + (i * 37) % 9000, (ARRAY['AED', 'KWD', 'JPY'])[i % 3 + 1], 'SHIPPED'
-                FROM generate_series(1, ?) AS i""", TOKENS, ORDERS);
+        new Fixtures(jdbc).reset();
+        new Fixtures(jdbc).manyOrders(ORDERS, TOKENS);
 
         Path log = Path.of("target/engine-logs/race-charge-" + round + ".log");
         Process charge = EngineProcess.start(log, "run", "charge-orders", "--date", "2026-11-27",

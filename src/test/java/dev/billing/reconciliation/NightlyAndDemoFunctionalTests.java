@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
-import dev.billing.cli.Cli;
 import dev.billing.gateway.ApsClient;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,9 +29,8 @@ class NightlyAndDemoFunctionalTests {
     @Autowired
     ApsClient inProcessGateway;
 
-    private int cli(ByteArrayOutputStream out, String... args) {
-        return new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8),
-                Map.of("spring.profiles.active", "test", "billing.progress.enabled", "false")).execute(args);
+    private static int cli(ByteArrayOutputStream out, String... args) {
+        return Fixtures.cli(out, out).execute(args);
     }
 
     @Test
@@ -50,13 +46,13 @@ class NightlyAndDemoFunctionalTests {
             String[] settings = {"--billing.gateway.url=" + gateway.url(), "--billing.gateway.merchant-identifier=M01",
                 "--billing.gateway.request-phrase=rq", "--billing.gateway.response-phrase=rs"};
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int failed = cli(out, concat(new String[] {"run", "nightly", "--date", "2026-11-27", "--billing.gateway.access-code=Wrong"}, settings));
+            int failed = cli(out, Fixtures.concat(new String[] {"run", "nightly", "--date", "2026-11-27", "--billing.gateway.access-code=Wrong"}, settings));
             assertThat(failed).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(1);
             long id = jdbc.queryForObject("SELECT max(job_execution_id) FROM batch_job_execution", Long.class);
             assertThat(jdbc.queryForObject("SELECT status FROM batch_step_execution WHERE job_execution_id = ? AND step_name = 'verify'",
                     String.class, id)).isEqualTo("FAILED");
 
-            int restarted = cli(new ByteArrayOutputStream(), concat(new String[] {"jobs", "restart", Long.toString(id),
+            int restarted = cli(new ByteArrayOutputStream(), Fixtures.concat(new String[] {"jobs", "restart", Long.toString(id),
                 "--billing.gateway.access-code=Access01"}, settings));
 
             assertThat(restarted).isZero();
@@ -83,12 +79,5 @@ class NightlyAndDemoFunctionalTests {
                 .contains("report: ").contains("transactions-").contains("summary-").contains("exceptions-")
                 .containsPattern("(?m)^AED +\\d+ \\(");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isGreaterThan(100);
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = new String[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }
