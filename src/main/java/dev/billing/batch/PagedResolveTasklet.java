@@ -36,6 +36,11 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
 
     protected abstract void count(List<R> results, ExecutionContext context);
 
+    /** Lines that end the step's summary once everything is settled (the flow's totals, for its last step); none by default. */
+    protected List<String> closingLines() {
+        return List.of();
+    }
+
     /** What the step has done so far, from its execution context, for its {@link StepSummary}. */
     protected abstract String describe(ExecutionContext context);
 
@@ -66,6 +71,13 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
         long jobExecutionId = contribution.getStepExecution().getJobExecutionId();
         List<T> page = page(context.getLong(lastIdKey, 0), pageSize);
         if (page.isEmpty()) {
+            List<String> closing = closingLines();
+            if (!closing.isEmpty()) {
+                List<String> summary = new java.util.ArrayList<>();
+                summary.add(context.containsKey(lastIdKey) ? describe(context) : "nothing was left open");
+                summary.addAll(closing);
+                StepSummary.put(context, summary);
+            }
             return RepeatStatus.FINISHED;
         }
         List<R> results = resolvePage(page, jobExecutionId);

@@ -78,8 +78,8 @@ public class ChargeOrdersJobConfiguration {
     }
 
     @Bean
-    Step resolveAfterChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveTasklet) {
-        return new StepBuilder("resolve-unknown-after", jobRepository).tasklet(resolveTasklet, tm).build();
+    Step resolveAfterChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveAfterTasklet) {
+        return new StepBuilder("resolve-unknown-after", jobRepository).tasklet(resolveAfterTasklet, tm).build();
     }
 
     @Bean
@@ -87,6 +87,14 @@ public class ChargeOrdersJobConfiguration {
     ResolveTasklet resolveTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,
                                   @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
         return new ResolveTasklet(ledger, client.getObject(), settings, businessDate);
+    }
+
+    /** The flow's last step: it also reports what the run charged per currency, once everything it can tell is settled. */
+    @Bean
+    @StepScope
+    ResolveTasklet resolveAfterTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,
+                                       @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
+        return new ResolveTasklet(ledger, client.getObject(), settings, businessDate, true);
     }
 
     @Bean

@@ -69,14 +69,6 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     }
 
     @Override
-    protected List<String> summary(StepExecution stepExecution) {
-        List<String> lines = new java.util.ArrayList<>();
-        lines.add(describe(stepExecution));
-        lines.addAll(ledger.chargedPerCurrency(businessDate));
-        return lines;
-    }
-
-    @Override
     protected String describe(StepExecution stepExecution) {
         long settled = stepExecution.getExecutionContext().getLong(SETTLED_FIRST, 0);
         return ChargeStats.from(stepExecution.getExecutionContext())

@@ -23,13 +23,21 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     private final RunSettings settings;
     private final LocalDate businessDate;
 
+    private final boolean reportsTotals;
+
     public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate) {
+        this(ledger, client, settings, businessDate, false);
+    }
+
+    /** @param reportsTotals the last step of the charge flow: its summary ends with what was charged per currency */
+    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals) {
         super("resolve", settings.chunkSize(), settings.concurrency());
         this.ledger = ledger;
         this.client = client;
         this.resolver = new OutcomeResolver(client, settings.resolveTries(), settings.resolveBackoff());
         this.settings = settings;
         this.businessDate = businessDate;
+        this.reportsTotals = reportsTotals;
     }
 
     @Override
@@ -58,6 +66,11 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     @Override
     protected void count(List<ChargeResult> results, ExecutionContext context) {
         ChargeStats.of(results).addTo(context);
+    }
+
+    @Override
+    protected List<String> closingLines() {
+        return reportsTotals ? ledger.chargedPerCurrency(businessDate) : List.of();
     }
 
     @Override

@@ -248,10 +248,12 @@ public final class EmbeddedPostgresServer {
         Files.writeString(file, content + "\n", StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
+    /** The data directory, owner-only (the log file may have made it already, with the default permissions). */
     private static void createPrivateDirectory(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
 
     /** This process stops using the server; the last one to leave stops it. */

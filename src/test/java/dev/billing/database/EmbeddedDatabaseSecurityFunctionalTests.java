@@ -51,6 +51,7 @@ class EmbeddedDatabaseSecurityFunctionalTests {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
         assertThat(Files.readString(secret).trim()).isEqualTo(server.password()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("pgdata")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
         assertThat(jdbc.queryForObject("SHOW unix_socket_permissions", String.class)).isEqualTo("0700");
         assertThat(jdbc.queryForObject("SHOW listen_addresses", String.class)).isEqualTo("127.0.0.1");
     }
