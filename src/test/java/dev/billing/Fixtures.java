@@ -26,7 +26,7 @@ public final class Fixtures {
 
     /** A merchant's APS credentials for simulators started by tests. */
     public static final GatewayProperties TEST_MERCHANT = new GatewayProperties(null, "TestAccess0123456789", "MerchX01",
-            "reqPhrase$2025", "respPhrase#2025", "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
+            "reqPhrase$2025", "respPhrase#2025", "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null, null);
 
     private final JdbcTemplate jdbc;
 
@@ -71,17 +71,23 @@ public final class Fixtures {
         token(name, "NEW");
     }
 
+    /** A token with the customer's agreement ({@code AGR-<name>}), as a merchant-initiated charge needs. */
     public void token(String name, String status) {
+        token(name, status, "AGR-" + name);
+    }
+
+    /** A token with the given agreement; null: the merchant gave none. */
+    public void token(String name, String status, String agreementId) {
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                VALUES (?, 'C-' || ?, 'c@example.com', '400555******0001', '05/29', now(), ?)""", name, name, status);
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                VALUES (?, 'C-' || ?, 'c@example.com', '400555******0001', '05/29', now(), ?, ?)""", name, name, status, agreementId);
     }
 
     /** NEW tokens {@code new-1} to {@code new-<count>}. */
     public void manyTokens(int count) {
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                SELECT 'new-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'NEW'
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                SELECT 'new-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'NEW', 'AGR-new-' || i
                 FROM generate_series(1, ?) AS i""", count);
     }
 
@@ -94,8 +100,8 @@ public final class Fixtures {
     /** Many SHIPPED orders ({@code M-1} ...) on a few VERIFIED tokens ({@code good-1} ...), in three currencies. */
     public void manyOrders(int count, int tokens) {
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                SELECT 'good-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED'
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                SELECT 'good-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-good-' || i
                 FROM generate_series(1, ?) AS i""", tokens);
         jdbc.update("""
                 INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)

@@ -53,7 +53,7 @@ public class ChargeLedger {
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE((SELECT max(a.attempt) FROM payment_attempts a
                                  WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1 AS next_attempt,
-                       o.soft_declines
+                       o.soft_declines, t.agreement_id
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.id > ? AND o.status IN ('SHIPPED', 'DEFERRED')
                   AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
@@ -64,7 +64,7 @@ public class ChargeLedger {
                 ORDER BY o.id
                 LIMIT ?""",
                 (rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9)),
+                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10)),
                 afterId, Date.valueOf(date), Date.valueOf(date), limit);
     }
 
@@ -261,7 +261,7 @@ public class ChargeLedger {
     public List<Unresolved> unresolvedPage(long afterId, int limit) {
         return jdbc.query("""
                 SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt,
-                       a.state, o.soft_declines
+                       a.state, o.soft_declines, t.agreement_id
                 FROM payment_attempts a
                 JOIN orders o ON o.order_id = a.order_id
                 JOIN tokens t ON t.token_name = a.token_name
@@ -269,7 +269,7 @@ public class ChargeLedger {
                 ORDER BY a.id
                 LIMIT ?""",
                 (rs, n) -> new Unresolved(rs.getLong(1), new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11)),
+                        rs.getString(6), Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11), rs.getString(12)),
                         AttemptState.of(rs.getString(10))),
                 afterId, limit);
     }

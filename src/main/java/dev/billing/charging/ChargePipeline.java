@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  */
 final class ChargePipeline {
 
+    /** The hold reason of an order whose token has no agreement, while {@code billing.gateway.agreement-id=required}. */
+    static final String NO_AGREEMENT = "no agreement_id";
+
     private ChargePipeline() {
     }
 
@@ -41,7 +44,7 @@ final class ChargePipeline {
             return ChargeResult.notSent(order, "token " + order.tokenName() + " was hard-declined in this run");
         }
         GatewayReply reply = client.purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(),
-                "Order " + order.orderId());
+                "Order " + order.orderId(), order.agreementId());
         if (reply.outcome() == OutcomeClass.HARD_DECLINE) {
             deadTokens.add(order.tokenName());
         }
@@ -84,6 +87,8 @@ final class ChargePipeline {
                             settings.maxDeclinesPerCard30d(), date);
                     if (!order.tokenStatus().equals("VERIFIED")) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
+                    } else if (order.agreementId() == null && settings.agreementRequired()) {
+                        results.accept(ChargeResult.held(order, NO_AGREEMENT));
                     } else if (deadTokens.contains(order.tokenName())) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " was hard-declined in this run"));
                     } else if (overLimit != null) {

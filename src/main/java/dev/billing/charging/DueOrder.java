@@ -8,7 +8,7 @@ import dev.billing.money.Money;
  * retry schedule counts).
  */
 public record DueOrder(long id, String orderId, String tokenName, String tokenStatus, String customerEmail, Money amount,
-                       int nextAttempt, int softDeclines) {
+                       int nextAttempt, int softDeclines, String agreementId) {
 
     /** The attempt's merchant reference: derived from the order and the attempt number, so a retry of a call reuses it. */
     public String reference() {
@@ -21,6 +21,6 @@ public record DueOrder(long id, String orderId, String tokenName, String tokenSt
 
     /** The same order with the terms read under lock when its ledger row was written. */
     DueOrder withAmount(Money lockedAmount) {
-        return new DueOrder(id, orderId, tokenName, tokenStatus, customerEmail, lockedAmount, nextAttempt, softDeclines);
+        return new DueOrder(id, orderId, tokenName, tokenStatus, customerEmail, lockedAmount, nextAttempt, softDeclines, agreementId);
     }
 }

@@ -54,7 +54,7 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     protected ChargeResult resolve(ChargeLedger.Unresolved row, long jobExecutionId) throws InterruptedException {
         DueOrder order = row.order();
         GatewayReply reply = resolver.resolveOrder(order.reference(), ApsCommand.PURCHASE, order.amount().minorUnits(),
-                () -> client.purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(), "Order " + order.orderId()));
+                () -> client.purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(), "Order " + order.orderId(), order.agreementId()));
         return ChargeResult.sent(order, reply);
     }
 

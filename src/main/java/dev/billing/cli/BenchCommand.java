@@ -82,8 +82,9 @@ class BenchCommand implements Callable<Integer> {
 
     private void createDueOrders(JdbcTemplate jdbc) {
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED'
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED',
+                       'AGR-bench-' || i
                 FROM generate_series(1, ?) AS i""", tokens());
         jdbc.update("""
                 INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)

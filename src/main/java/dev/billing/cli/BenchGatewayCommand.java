@@ -80,7 +80,8 @@ class BenchGatewayCommand implements Callable<Integer> {
         for (int t = 0; t < concurrency; t++) {
             Future<?> unused = callers.submit(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    GatewayReply reply = client.purchase(prefix + "-" + runId + "-" + i, amount, "bench-token", "bench@example.com", null);
+                    GatewayReply reply = client.purchase(prefix + "-" + runId + "-" + i, amount, "bench-token", "bench@example.com", null,
+                            "AGR-bench");
                     if (reply.outcome() != OutcomeClass.SUCCESS) {
                         failures.incrementAndGet();
                     }

@@ -61,9 +61,18 @@ public class ApsClient implements AutoCloseable {
         return settings;
     }
 
-    /** A merchant-initiated charge of a stored token ({@code eci=RECURRING}, no card security code). */
-    public GatewayReply purchase(String merchantReference, Money amount, String tokenName, String customerEmail, String description) {
-        return send(ApsCommand.PURCHASE, chargeFields(merchantReference, amount, tokenName, customerEmail, description, "RECURRING"));
+    /**
+     * A merchant-initiated charge of a stored token ({@code eci=RECURRING}, no card security code), under the customer's
+     * standing agreement: APS requires {@code token_name} and {@code agreement_id} on recurring payments. A null
+     * agreement is left out (only where {@code billing.gateway.agreement-id=optional} lets it be sent).
+     */
+    public GatewayReply purchase(String merchantReference, Money amount, String tokenName, String customerEmail, String description,
+                                 String agreementId) {
+        Map<String, String> fields = chargeFields(merchantReference, amount, tokenName, customerEmail, description, "RECURRING");
+        if (agreementId != null) {
+            fields.put("agreement_id", agreementId);
+        }
+        return send(ApsCommand.PURCHASE, fields);
     }
 
     /** An authorization of a stored token, for verification by authorize-then-void. */

@@ -22,7 +22,8 @@ public record GatewayProperties(
         Duration connectTimeout,
         Integer maxConcurrency,
         Integer maxTps,
-        Integer unreachableAfter) {
+        Integer unreachableAfter,
+        AgreementPolicy agreementId) {
 
     public static final String SIMULATOR_ACCESS_CODE = "SimAccessCode0000001";
     public static final String SIMULATOR_MERCHANT = "SIMMERCHANT";
@@ -37,6 +38,7 @@ public record GatewayProperties(
         maxConcurrency = maxConcurrency == null ? 32 : maxConcurrency;
         maxTps = maxTps == null ? 0 : maxTps;
         unreachableAfter = unreachableAfter == null ? 20 : unreachableAfter;
+        agreementId = agreementId == null ? AgreementPolicy.REQUIRED : agreementId;
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("billing.gateway.max-concurrency must be at least 1, not " + maxConcurrency);
         }
@@ -55,7 +57,7 @@ public record GatewayProperties(
     /** These settings with other limits (benchmarks and tests). */
     public GatewayProperties withLimits(int concurrency, int tps) {
         return new GatewayProperties(url, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signatureType, language,
-                timeout, connectTimeout, concurrency, tps, unreachableAfter);
+                timeout, connectTimeout, concurrency, tps, unreachableAfter, agreementId);
     }
 
     /** These settings pointed at a simulator on {@code url}, with the simulator's credentials where none are set. */
@@ -63,7 +65,7 @@ public record GatewayProperties(
         return new GatewayProperties(simulatorUrl, orElse(accessCode, SIMULATOR_ACCESS_CODE),
                 orElse(merchantIdentifier, SIMULATOR_MERCHANT), orElse(requestPhrase, SIMULATOR_REQUEST_PHRASE),
                 orElse(responsePhrase, SIMULATOR_RESPONSE_PHRASE), signatureType, language, timeout, connectTimeout,
-                maxConcurrency, maxTps, unreachableAfter);
+                maxConcurrency, maxTps, unreachableAfter, agreementId);
     }
 
     public SignatureType signature() {

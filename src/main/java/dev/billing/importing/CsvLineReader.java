@@ -16,7 +16,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
- * Streams an input CSV file line by line, splitting each line with opencsv's RFC 4180 parser.
+ * Streams an input CSV file line by line, splitting each line with opencsv's RFC 4180 parser, and hands on each
+ * line's fields in the contract's column order, whatever the order of the file's header (columns are found by name).
  *
  * <p>Each line is decoded from UTF-8 on its own: a line that is not valid UTF-8 is one rejected row with its line
  * number, and the lines after it load as usual. A header that is not valid UTF-8 refuses the file before anything
@@ -41,6 +42,8 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
             .build();
 
     private InputStream reader;
+    private int[] columnOrder;
+    private int headerWidth;
     private long linesConsumed;
     private long charsRead;
     private long fileSize;
@@ -71,10 +74,13 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
             } catch (CharacterCodingException e) {
                 throw new ItemStreamException(file.getFileName() + ": the header is not UTF-8 text; save the file as UTF-8 and import again");
             }
-            String problem = kind.checkHeader(parser.parseLine(header));
+            String[] names = parser.parseLine(header);
+            String problem = kind.checkHeader(names);
             if (problem != null) {
                 throw new ItemStreamException(file.getFileName() + ": " + problem);
             }
+            columnOrder = kind.columnOrder(names);
+            headerWidth = names.length;
             for (linesConsumed = 0; linesConsumed < resumeAfter; linesConsumed++) {
                 if (nextLine() == null) {
                     throw new ItemStreamException(file.getFileName() + " is shorter than when this import started;"
@@ -108,7 +114,12 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
         } while (text.isBlank());
         long lineNumber = linesConsumed + 1; // the header is line 1
         try {
-            return new CsvLine(lineNumber, text, parser.parseLine(text), null);
+            String[] physical = parser.parseLine(text);
+            if (physical.length != headerWidth) {
+                return new CsvLine(lineNumber, text, physical,
+                        "wrong column count: expected " + headerWidth + " fields (as the header has), found " + physical.length);
+            }
+            return new CsvLine(lineNumber, text, canonical(physical), null);
         } catch (IOException e) {
             return new CsvLine(lineNumber, text, new String[0], "broken quoting: a quoted field is not closed on this line");
         }
@@ -130,6 +141,15 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
                 reader = null;
             }
         }
+    }
+
+    /** The fields in the contract's column order, whatever the file's order; a column the file leaves out is empty. */
+    private String[] canonical(String[] physical) {
+        String[] fields = new String[columnOrder.length];
+        for (int i = 0; i < columnOrder.length; i++) {
+            fields[i] = columnOrder[i] < 0 ? "" : physical[columnOrder[i]];
+        }
+        return fields;
     }
 
     /** The next line's bytes without its line break ({@code \n} or {@code \r\n}), or null at the end of the file. */

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /** Field rules shared by both input files. Each returns null when the value is fine, else the reason. */
 final class FieldRules {
 
+    static final Pattern AGREEMENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9.@_-]{1,100}");
     private static final Pattern CUSTOMER_ID = Pattern.compile("\\S(?:.{0,62}\\S)?");
 
@@ -61,7 +62,7 @@ final class FieldRules {
     static String columnCount(CsvLine line, int min, int max) {
         int n = line.fields().length;
         if (n < min || n > max) {
-            String expected = min == max ? Integer.toString(min) : min + " or " + max;
+            String expected = min == max ? Integer.toString(min) : max == min + 1 ? min + " or " + max : min + " to " + max;
             return "wrong column count: expected " + expected + " fields, found " + n;
         }
         return null;

@@ -44,7 +44,8 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
             if (before != null) {
                 String status = before.status().equals("NEW") && incoming.status().equals("VERIFIED") ? "VERIFIED" : before.status();
                 after = new TokenRecord(incoming.tokenName(), incoming.customerId(), incoming.customerEmail(),
-                        incoming.cardMask(), incoming.cardExpiry(), incoming.createdAt(), status);
+                        incoming.cardMask(), incoming.cardExpiry(), incoming.createdAt(), status,
+                        incoming.agreementId() == null ? before.agreementId() : incoming.agreementId());
             }
             if (before == null) {
                 outcome.inserted++;
@@ -65,11 +66,11 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         String[] names = rows.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new);
         Map<String, TokenRecord> found = new HashMap<>();
         jdbc.query("""
-                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status
+                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id
                 FROM tokens WHERE token_name = ANY (?) FOR NO KEY UPDATE""",
                 rs -> {
                     found.put(rs.getString(1), new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7)));
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8)));
                 }, (Object) names);
         return found;
     }
@@ -79,12 +80,13 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
             return;
         }
         jdbc.batchUpdate("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (token_name) DO UPDATE SET
                     customer_id = excluded.customer_id, customer_email = excluded.customer_email,
                     card_mask = excluded.card_mask, card_expiry = excluded.card_expiry, created_at = excluded.created_at,
                     status = CASE WHEN tokens.status = 'NEW' AND excluded.status = 'VERIFIED' THEN 'VERIFIED' ELSE tokens.status END,
+                    agreement_id = COALESCE(excluded.agreement_id, tokens.agreement_id),
                     updated_at = now()""",
                 tokens, tokens.size(), (ps, t) -> {
                     ps.setString(1, t.tokenName());
@@ -94,6 +96,7 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
                     ps.setString(5, t.cardExpiry());
                     ps.setTimestamp(6, Timestamp.from(t.createdAt()));
                     ps.setString(7, t.status());
+                    ps.setString(8, t.agreementId());
                 });
     }
 }

@@ -22,7 +22,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
             return ImportRow.rejected(line, line.parseError());
         }
         String reason = FieldRules.first(FieldRules.lineChecks(line, ImportFileKind.TOKENS.columns()),
-                FieldRules.columnCount(line, 6, 7));
+                FieldRules.columnCount(line, 6, 8));
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
@@ -34,6 +34,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         String expiry = f[4].trim();
         String createdAtText = f[5].trim();
         String status = f.length > 6 && !f[6].isBlank() ? f[6].trim().toUpperCase(Locale.ROOT) : "NEW";
+        String agreementId = f.length > 7 && !f[7].isBlank() ? f[7].trim() : null;
 
         reason = FieldRules.first(FieldRules.tokenName(tokenName), FieldRules.customerId(customerId),
                 email(email), cardMask(cardMask), expiry(expiry));
@@ -51,7 +52,10 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (!status.equals("NEW") && !status.equals("VERIFIED")) {
             return ImportRow.rejected(line, "status '" + f[6].trim() + "' must be NEW or VERIFIED");
         }
-        return ImportRow.accepted(line, new TokenRecord(tokenName, customerId, email, cardMask, expiry, createdAt, status));
+        if (agreementId != null && !FieldRules.AGREEMENT_ID.matcher(agreementId).matches()) {
+            return ImportRow.rejected(line, "agreement_id '" + agreementId + "' must be 1 to 100 letters, digits, '-', '_' or '.'");
+        }
+        return ImportRow.accepted(line, new TokenRecord(tokenName, customerId, email, cardMask, expiry, createdAt, status, agreementId));
     }
 
     private static String email(String value) {

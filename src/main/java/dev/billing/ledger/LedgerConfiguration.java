@@ -1,5 +1,6 @@
 package dev.billing.ledger;
 
+import dev.billing.gateway.AgreementPolicy;
 import dev.billing.gateway.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,7 @@ public class LedgerConfiguration {
 
     @Bean
     RunSettings runSettings(LedgerProperties ledger, GatewayProperties gateway) {
-        return RunSettings.of(ledger, gateway.maxConcurrency(), gateway.unreachableAfter());
+        return RunSettings.of(ledger, gateway.maxConcurrency(), gateway.unreachableAfter(),
+                gateway.agreementId() == AgreementPolicy.REQUIRED);
     }
 }

@@ -8,12 +8,14 @@ import java.time.Duration;
  *
  * @param concurrency      gateway calls in flight at once ({@code billing.gateway.max-concurrency})
  * @param unreachableAfter calls in a row with no reply at all after which a run stops ({@code billing.gateway.unreachable-after})
+ * @param agreementRequired a token without an agreement is never charged ({@code billing.gateway.agreement-id=required})
  */
 public record RunSettings(int chunkSize, int pageSize, int concurrency, RetrySchedule schedule, int maxDeclinesPerCard30d,
-                          int resolveTries, Duration resolveBackoff, int unreachableAfter) {
+                          int resolveTries, Duration resolveBackoff, int unreachableAfter, boolean agreementRequired) {
 
-    public static RunSettings of(LedgerProperties ledger, int concurrency, int unreachableAfter) {
+    public static RunSettings of(LedgerProperties ledger, int concurrency, int unreachableAfter, boolean agreementRequired) {
         return new RunSettings(ledger.chunkSize(), ledger.charge().pageSize(), concurrency, ledger.retry().retrySchedule(),
-                ledger.retry().maxDeclinesPerCard30d(), ledger.resolve().tries(), ledger.resolve().backoff(), unreachableAfter);
+                ledger.retry().maxDeclinesPerCard30d(), ledger.resolve().tries(), ledger.resolve().backoff(), unreachableAfter,
+                agreementRequired);
     }
 }

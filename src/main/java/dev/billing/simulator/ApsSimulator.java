@@ -287,6 +287,10 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         if (!ECI.contains(f.get("eci")) || (f.get("eci").equals("RECURRING") && !command.equals("PURCHASE"))) {
             return answer(f, "00", "033", null);
         }
+        if (faults.strict() && f.get("eci").equals("RECURRING") && isBlank(f.get("agreement_id"))) {
+            // APS: recurring payments require token_name and agreement_id; a mandatory parameter missing is 00001
+            return answer(f, "00", "001", null);
+        }
         Optional<CurrencyUnit> currency = CurrencyUnit.of(f.get("currency"));
         if (currency.isEmpty()) {
             return answer(f, "00", "013", null);
@@ -314,7 +318,8 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         String authorizationCode = succeeded ? String.format("%06d", Math.floorMod(f.get("merchant_reference").hashCode(), 1_000_000)) : null;
         Optional<String> fortId = store.insertOrder(merchantIdentifier, f.get("merchant_reference"), command, f.get("token_name"),
                 f.get("customer_email"), amount, currency.get().code(), recorded, messageFor(recorded.substring(2)), acquirer,
-                authorizationCode, succeeded ? amount : 0, succeeded && purchase ? amount : 0, recorded, messageFor(recorded.substring(2)));
+                authorizationCode, succeeded ? amount : 0, succeeded && purchase ? amount : 0, recorded, messageFor(recorded.substring(2)),
+                f.get("agreement_id"));
         if (fortId.isEmpty()) {
             return answer(f, "00", "066", null);
         }

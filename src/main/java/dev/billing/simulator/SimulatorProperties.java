@@ -15,16 +15,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param slowReplyRate    the operation is recorded, and the reply comes after {@code slowReplyDelay}
  * @param badSignatureRate the operation is recorded, and the reply is signed with the wrong phrase
  * @param seed             makes the fault draws repeatable; 0 draws a fresh seed
+ * @param strict           as APS: a recurring ({@code eci=RECURRING}) request without {@code agreement_id} is refused as
+ *                         missing a mandatory parameter ({@code 00001}); default on
  */
 @ConfigurationProperties("billing.simulator")
 public record SimulatorProperties(Duration latency, double lostReplyRate, double http500Rate, double technicalErrorRate,
                                   double slowReplyRate, Duration slowReplyDelay, double badSignatureRate,
-                                  boolean faultsOnStatusChecks, long seed, Integer threads) {
+                                  boolean faultsOnStatusChecks, long seed, Integer threads, Boolean strict) {
 
     public SimulatorProperties {
         latency = latency == null ? Duration.ZERO : latency;
         slowReplyDelay = slowReplyDelay == null ? Duration.ofSeconds(40) : slowReplyDelay;
         threads = threads == null ? 8 : threads;
+        strict = strict == null ? Boolean.TRUE : strict;
         for (double rate : new double[] {lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, badSignatureRate}) {
             if (rate < 0 || rate > 1) {
                 throw new IllegalArgumentException("billing.simulator fault rates must be between 0 and 1");
@@ -33,11 +36,11 @@ public record SimulatorProperties(Duration latency, double lostReplyRate, double
     }
 
     public static SimulatorProperties none() {
-        return new SimulatorProperties(Duration.ZERO, 0, 0, 0, 0, null, 0, false, 0, null);
+        return new SimulatorProperties(Duration.ZERO, 0, 0, 0, 0, null, 0, false, 0, null, null);
     }
 
     public SimulatorProperties withLatency(Duration value) {
         return new SimulatorProperties(value, lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, slowReplyDelay,
-                badSignatureRate, faultsOnStatusChecks, seed, threads);
+                badSignatureRate, faultsOnStatusChecks, seed, threads, strict);
     }
 }

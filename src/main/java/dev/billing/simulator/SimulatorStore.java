@@ -75,9 +75,9 @@ public class SimulatorStore implements AutoCloseable {
     public Optional<String> insertOrder(String merchant, String reference, String command, String tokenName, String email,
                                         long amount, String currency, String responseCode, String responseMessage,
                                         String acquirerCode, String authorizationCode, long authorized, long captured,
-                                        String lastCode, String lastMessage) {
+                                        String lastCode, String lastMessage, String agreementId) {
         NewOrder pending = new NewOrder(new Object[] {merchant, reference, command, tokenName, email, amount, currency,
-            responseCode, responseMessage, acquirerCode, authorizationCode, authorized, captured, lastCode, lastMessage},
+            responseCode, responseMessage, acquirerCode, authorizationCode, authorized, captured, lastCode, lastMessage, agreementId},
                 new CompletableFuture<>());
         startWriter();
         if (!queue.offer(pending)) {
@@ -123,7 +123,7 @@ public class SimulatorStore implements AutoCloseable {
     }
 
     private static final String[] COLUMN_TYPES = {"text", "text", "text", "text", "text", "int8", "text", "text", "text", "text",
-        "text", "int8", "int8", "text", "text"};
+        "text", "int8", "int8", "text", "text", "text"};
 
     private void insertBatch(List<NewOrder> batch) {
         Object[][] columns = new Object[COLUMN_TYPES.length][batch.size()];
@@ -141,7 +141,7 @@ public class SimulatorStore implements AutoCloseable {
             try (PreparedStatement ps = connection.prepareStatement("""
                     INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, command, token_name,
                         customer_email, amount, currency, response_code, response_message, acquirer_response_code,
-                        authorization_code, authorized_amount, captured_amount, last_code, last_message, fort_id)
+                        authorization_code, authorized_amount, captured_amount, last_code, last_message, agreement_id, fort_id)
                     SELECT *, (169000000000000000 + nextval('aps_simulator.fort_id_seq'))::text FROM unnest(""" + unnest + """
                     ) ON CONFLICT (merchant_identifier, merchant_reference) DO NOTHING
                     RETURNING merchant_reference, fort_id""")) {

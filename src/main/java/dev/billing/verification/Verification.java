@@ -7,7 +7,8 @@ import dev.billing.money.Money;
  * One verification of a token: its micro-charge (attempt {@code attempt}) and, once that succeeded, the reversal
  * that gives the money back (attempt {@code reversalAttempt} of it).
  */
-public record Verification(long tokenId, String tokenName, String customerEmail, int attempt, VerificationMode mode, Money amount) {
+public record Verification(long tokenId, String tokenName, String customerEmail, int attempt, VerificationMode mode, Money amount,
+                           String agreementId) {
 
     public String chargeReference() {
         return mode.chargeReference(tokenId, attempt);

@@ -18,7 +18,8 @@ final class VerificationCalls {
 
     GatewayReply charge(Verification v) {
         return switch (v.mode()) {
-            case PURCHASE_REFUND -> client.purchase(v.chargeReference(), v.amount(), v.tokenName(), v.customerEmail(), "Card verification");
+            case PURCHASE_REFUND -> client.purchase(v.chargeReference(), v.amount(), v.tokenName(), v.customerEmail(), "Card verification",
+                    v.agreementId());
             case AUTHORIZE_VOID -> client.authorize(v.chargeReference(), v.amount(), v.tokenName(), v.customerEmail(), "Card verification", "MOTO");
         };
     }

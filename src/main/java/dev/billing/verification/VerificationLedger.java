@@ -43,12 +43,20 @@ public class VerificationLedger {
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
+    /** Says why these NEW tokens wait (their verification is not sent); they stay NEW. */
+    public void waiting(List<Verification> verifications, String reason) {
+        if (!verifications.isEmpty()) {
+            jdbc.update("UPDATE tokens SET status_reason = ?, updated_at = now() WHERE token_name = ANY (?) AND status = 'NEW'",
+                    reason, verifications.stream().map(Verification::tokenName).toArray(String[]::new));
+        }
+    }
+
     /** NEW tokens after {@code afterId}, each with its next verification attempt in this mode. */
     public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount) {
         return jdbc.query("""
-                SELECT id, token_name, customer_email, verification_attempts + 1 FROM tokens
+                SELECT id, token_name, customer_email, verification_attempts + 1, agreement_id FROM tokens
                 WHERE id > ? AND status = 'NEW' ORDER BY id LIMIT ?""",
-                (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount),
+                (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount, rs.getString(5)),
                 afterId, limit);
     }
 
@@ -122,7 +130,7 @@ public class VerificationLedger {
                 attempts.add(AttemptOutcomes.row(result.charge(), AttemptState.after(result.charge().outcome()), v.chargeReference()));
                 String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
                 String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + result.charge().describe() : null;
-                tokens.add(new Object[] {status, v.attempt(), reason, v.tokenName()});
+                tokens.add(new Object[] {status, v.attempt(), status, reason, v.tokenName()});
             }
             if (result.reversal() != null) {
                 attempts.add(AttemptOutcomes.row(result.reversal(), AttemptState.after(result.reversal().outcome()),
@@ -135,7 +143,7 @@ public class VerificationLedger {
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("""
                     UPDATE tokens SET status = ?, verification_attempts = GREATEST(verification_attempts, ?),
-                        status_reason = COALESCE(?, status_reason), updated_at = now()
+                        status_reason = CASE WHEN ? = 'VERIFIED' THEN NULL ELSE COALESCE(?, status_reason) END, updated_at = now()
                     WHERE token_name = ? AND status IN ('NEW', 'VERIFYING')""", tokens);
         }
         if (!withdrawn.isEmpty()) {
@@ -152,7 +160,7 @@ public class VerificationLedger {
 
     public List<Open> unresolvedCharges(long afterId, int limit) {
         return jdbc.query("""
-                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency
+                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id
                 FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
                 WHERE a.id > ? AND a.kind IN\s""" + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + " ORDER BY a.id LIMIT ?",
                 (rs, n) -> new Open(rs.getLong(1), verification(rs)), afterId, limit);
@@ -169,7 +177,7 @@ public class VerificationLedger {
     public List<Owed> owedReversals(long afterId, int limit) {
         return jdbc.query("""
                 SELECT c.id, t.id, t.token_name, t.customer_email, c.attempt, c.kind, c.amount_minor, c.currency,
-                       r.attempt, r.state
+                       r.attempt, r.state, t.agreement_id
                 FROM verification_charges_owed c
                 JOIN tokens t ON t.token_name = c.token_name
                 LEFT JOIN LATERAL (SELECT attempt, state FROM payment_attempts r
@@ -181,7 +189,7 @@ public class VerificationLedger {
 
     private static Verification verification(ResultSet rs) throws java.sql.SQLException {
         return new Verification(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), VerificationMode.ofKind(rs.getString(6)),
-                Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))));
+                Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getString("agreement_id"));
     }
 
     static boolean succeeded(GatewayReply reply) {

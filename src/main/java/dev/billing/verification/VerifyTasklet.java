@@ -61,11 +61,18 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                 lastId[0] = page.get(page.size() - 1).tokenId();
                 Map<String, Integer> declines = cardAttempts.declinesInWindow(page.stream().map(Verification::tokenName).toList(),
                         businessDate);
-                List<Verification> allowed = page.stream().filter(v -> CardAttempts.limitReason(v.tokenName(),
+                List<Verification> noAgreement = common.agreementRequired()
+                        ? page.stream().filter(v -> v.agreementId() == null).toList() : List.of();
+                if (!noAgreement.isEmpty()) {
+                    ledger.waiting(noAgreement, "no agreement_id");
+                    log.info("{} tokens not verified: no agreement_id (billing.gateway.agreement-id=required)", noAgreement.size());
+                }
+                List<Verification> allowed = page.stream().filter(v -> v.agreementId() != null || !common.agreementRequired())
+                        .filter(v -> CardAttempts.limitReason(v.tokenName(),
                         declines.getOrDefault(v.tokenName(), 0), common.maxDeclinesPerCard30d(), businessDate) == null).toList();
-                if (allowed.size() < page.size()) {
+                if (allowed.size() + noAgreement.size() < page.size()) {
                     log.info("{} tokens not verified today: card-network limit of {} declines in {} days reached",
-                            page.size() - allowed.size(), common.maxDeclinesPerCard30d(), CardAttempts.WINDOW_DAYS);
+                            page.size() - allowed.size() - noAgreement.size(), common.maxDeclinesPerCard30d(), CardAttempts.WINDOW_DAYS);
                 }
                 List<Verification> prepared = ledger.prepare(allowed, businessDate, jobExecutionId);
                 if (!prepared.isEmpty()) {

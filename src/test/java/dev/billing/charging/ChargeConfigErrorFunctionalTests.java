@@ -37,7 +37,7 @@ class ChargeConfigErrorFunctionalTests {
         fixtures.reset();
         fixtures.manyOrders(300, 30);
         GatewayProperties merchant = new GatewayProperties(null, "RealAccess0001", "MERCH42", "req-phrase", "resp-phrase",
-                "SHA-512", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
+                "SHA-512", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null, null);
         try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, SimulatorProperties.none(), 0)) {
             String[] settings = {"--billing.gateway.url=" + gateway.url(), "--billing.gateway.merchant-identifier=MERCH42",
                 "--billing.gateway.request-phrase=req-phrase", "--billing.gateway.response-phrase=resp-phrase",

@@ -67,7 +67,7 @@ class GatewayRefusalsFunctionalTests {
         fixtures.reset();
         fixtures.manyOrders(300, 30);
         GatewayProperties merchant = new GatewayProperties(null, "RealAccess0001", "MERCH42", "req-phrase", "resp-phrase",
-                "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null);
+                "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null, null);
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();

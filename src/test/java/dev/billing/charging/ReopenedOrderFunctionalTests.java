@@ -45,12 +45,13 @@ class ReopenedOrderFunctionalTests {
         }
 
         @Override
-        public GatewayReply purchase(String reference, Money amount, String token, String email, String description) {
+        public GatewayReply purchase(String reference, Money amount, String token, String email, String description,
+                                     String agreementId) {
             if (declining.get()) {
                 return new GatewayReply(ApsCommand.PURCHASE, reference, OutcomeClass.SOFT_DECLINE, "13666", "Transaction declined",
                         null, "51", null, null, Map.of());
             }
-            return super.purchase(reference, amount, token, email, description);
+            return super.purchase(reference, amount, token, email, description, agreementId);
         }
     }
 

@@ -41,13 +41,14 @@ class ResolveWithinTheRunFunctionalTests {
         }
 
         @Override
-        public GatewayReply purchase(String reference, Money amount, String token, String email, String description) {
+        public GatewayReply purchase(String reference, Money amount, String token, String email, String description,
+                                     String agreementId) {
             int n = purchases.incrementAndGet();
             if (n == 1) {
                 return new GatewayReply(ApsCommand.PURCHASE, reference, OutcomeClass.UNKNOWN, null, null, null, null, null,
                         "connection failed: refused before anything was sent (test)", Map.of());
             }
-            GatewayReply reply = super.purchase(reference, amount, token, email, description);
+            GatewayReply reply = super.purchase(reference, amount, token, email, description, agreementId);
             if (n == 2) {
                 return new GatewayReply(ApsCommand.PURCHASE, reference, OutcomeClass.UNKNOWN, null, null, null, null, null,
                         "connection failed: the reply was lost (test)", Map.of());

@@ -70,20 +70,20 @@ class GatewayFunctionalTests {
 
     private static GatewayProperties with(GatewayProperties p, ApsSimulator simulator) {
         return new GatewayProperties(simulator.url(), p.accessCode(), p.merchantIdentifier(), p.requestPhrase(), p.responsePhrase(),
-                p.signatureType(), p.language(), p.timeout(), p.connectTimeout(), p.maxConcurrency(), p.maxTps(), null);
+                p.signatureType(), p.language(), p.timeout(), p.connectTimeout(), p.maxConcurrency(), p.maxTps(), null, null);
     }
 
     private static SimulatorProperties fault(String name) {
         return new SimulatorProperties(Duration.ZERO, name.equals("lost") ? 1 : 0, name.equals("500") ? 1 : 0,
                 name.equals("technical") ? 1 : 0, name.equals("slow") ? 1 : 0, Duration.ofSeconds(2),
-                name.equals("signature") ? 1 : 0, false, 1, null);
+                name.equals("signature") ? 1 : 0, false, 1, null, null);
     }
 
     @Test
     void aPurchaseSucceedsAndCheckStatusReportsIt() throws IOException {
         ApsClient client = client(simulator(SimulatorProperties.none()));
 
-        GatewayReply reply = client.purchase("CH-ORD-1-1", AED_100, "tok-good", "jane@example.com", "Order ORD-1");
+        GatewayReply reply = client.purchase("CH-ORD-1-1", AED_100, "tok-good", "jane@example.com", "Order ORD-1", "AGR-TEST-1");
 
         assertThat(reply.outcome()).isEqualTo(OutcomeClass.SUCCESS);
         assertThat(reply.responseCode()).isEqualTo("14000");
@@ -113,16 +113,16 @@ class GatewayFunctionalTests {
     void scriptedOutcomes(String token, OutcomeClass reply, OutcomeClass afterwards) throws IOException {
         ApsClient client = client(simulator(SimulatorProperties.none()));
 
-        assertThat(client.purchase("CH-S-1", AED_100, token, "jane@example.com", null).outcome()).isEqualTo(reply);
+        assertThat(client.purchase("CH-S-1", AED_100, token, "jane@example.com", null, "AGR-TEST-1").outcome()).isEqualTo(reply);
         assertThat(client.checkStatus("CH-S-1", ApsCommand.PURCHASE).transactionOutcome()).isEqualTo(afterwards);
     }
 
     @Test
     void aReusedReferenceIsADuplicateAndNeverChargedAgain() throws IOException {
         ApsClient client = client(simulator(SimulatorProperties.none()));
-        client.purchase("CH-DUP-1", AED_100, "tok-good", "jane@example.com", null);
+        client.purchase("CH-DUP-1", AED_100, "tok-good", "jane@example.com", null, "AGR-TEST-1");
 
-        GatewayReply again = client.purchase("CH-DUP-1", AED_100, "tok-good", "jane@example.com", null);
+        GatewayReply again = client.purchase("CH-DUP-1", AED_100, "tok-good", "jane@example.com", null, "AGR-TEST-1");
 
         assertThat(again.outcome()).isEqualTo(OutcomeClass.DUPLICATE_REFERENCE);
         assertThat(fixtures.simulatorOrders("MerchX01")).hasSize(1);
@@ -132,12 +132,12 @@ class GatewayFunctionalTests {
     void afterALostReplyTheSameReferenceIsADuplicateAndCheckStatusShowsTheOriginalSuccess() throws IOException {
         ApsSimulator lossy = simulator(fault("lost"));
 
-        GatewayReply lost = client(lossy).purchase("CH-LOST-1", AED_100, "tok-good", "jane@example.com", null);
+        GatewayReply lost = client(lossy).purchase("CH-LOST-1", AED_100, "tok-good", "jane@example.com", null, "AGR-TEST-1");
 
         assertThat(lost.outcome()).isEqualTo(OutcomeClass.UNKNOWN);
         assertThat(lost.problem()).startsWith("connection failed");
         ApsClient healthy = client(simulator(SimulatorProperties.none()));
-        assertThat(healthy.purchase("CH-LOST-1", AED_100, "tok-good", "jane@example.com", null).outcome())
+        assertThat(healthy.purchase("CH-LOST-1", AED_100, "tok-good", "jane@example.com", null, "AGR-TEST-1").outcome())
                 .isEqualTo(OutcomeClass.DUPLICATE_REFERENCE);
         StatusCheck status = healthy.checkStatus("CH-LOST-1", ApsCommand.PURCHASE);
         assertThat(status.transactionOutcome()).isEqualTo(OutcomeClass.SUCCESS);
@@ -156,10 +156,10 @@ class GatewayFunctionalTests {
     void everyFaultIsAnUnknownOutcome(String fault, String problem, boolean recorded) throws IOException {
         GatewayProperties shortTimeout = new GatewayProperties(null, CREDENTIALS.accessCode(), CREDENTIALS.merchantIdentifier(),
                 CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", Duration.ofMillis(500),
-                Duration.ofSeconds(2), 32, 0, null);
+                Duration.ofSeconds(2), 32, 0, null, null);
         ApsClient client = client(simulator(fault(fault)), shortTimeout);
 
-        GatewayReply reply = client.purchase("CH-F-1", AED_100, "tok-good", "jane@example.com", null);
+        GatewayReply reply = client.purchase("CH-F-1", AED_100, "tok-good", "jane@example.com", null, "AGR-TEST-1");
 
         assertThat(reply.outcome()).isEqualTo(OutcomeClass.UNKNOWN);
         if (problem == null) {
@@ -176,17 +176,17 @@ class GatewayFunctionalTests {
     void wrongCredentialsAreConfigErrors() throws IOException {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         GatewayProperties wrongAccess = new GatewayProperties(null, "WrongAccess", "MerchX01", "reqPhrase$2025", "respPhrase#2025",
-                "SHA-256", "en", null, null, null, null, null);
+                "SHA-256", "en", null, null, null, null, null, null);
         GatewayProperties wrongPhrase = new GatewayProperties(null, "TestAccess0123456789", "MerchX01", "wrong", "respPhrase#2025",
-                "SHA-256", "en", null, null, null, null, null);
+                "SHA-256", "en", null, null, null, null, null, null);
         GatewayProperties wrongMerchant = new GatewayProperties(null, "TestAccess0123456789", "Other", "reqPhrase$2025",
-                "respPhrase#2025", "SHA-256", "en", null, null, null, null, null);
+                "respPhrase#2025", "SHA-256", "en", null, null, null, null, null, null);
 
-        assertThat(client(simulator, wrongAccess).purchase("CH-C-1", AED_100, "tok", "a@example.com", null))
+        assertThat(client(simulator, wrongAccess).purchase("CH-C-1", AED_100, "tok", "a@example.com", null, "AGR-TEST-1"))
                 .satisfies(r -> assertThat(r.responseCode()).isEqualTo("00010"))
                 .satisfies(r -> assertThat(r.outcome()).isEqualTo(OutcomeClass.CONFIG_ERROR));
-        assertThat(client(simulator, wrongPhrase).purchase("CH-C-1", AED_100, "tok", "a@example.com", null).responseCode()).isEqualTo("00008");
-        assertThat(client(simulator, wrongMerchant).purchase("CH-C-1", AED_100, "tok", "a@example.com", null).responseCode()).isEqualTo("00009");
+        assertThat(client(simulator, wrongPhrase).purchase("CH-C-1", AED_100, "tok", "a@example.com", null, "AGR-TEST-1").responseCode()).isEqualTo("00008");
+        assertThat(client(simulator, wrongMerchant).purchase("CH-C-1", AED_100, "tok", "a@example.com", null, "AGR-TEST-1").responseCode()).isEqualTo("00009");
         assertThat(fixtures.simulatorOrders("MerchX01")).isEmpty();
     }
 
@@ -194,9 +194,9 @@ class GatewayFunctionalTests {
     void aReplySignedWithAnotherPhraseIsNeverTrusted() throws IOException {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         GatewayProperties wrongResponsePhrase = new GatewayProperties(null, "TestAccess0123456789", "MerchX01", "reqPhrase$2025",
-                "not-the-response-phrase", "SHA-256", "en", null, null, null, null, null);
+                "not-the-response-phrase", "SHA-256", "en", null, null, null, null, null, null);
 
-        GatewayReply reply = client(simulator, wrongResponsePhrase).purchase("CH-V-1", AED_100, "tok", "a@example.com", null);
+        GatewayReply reply = client(simulator, wrongResponsePhrase).purchase("CH-V-1", AED_100, "tok", "a@example.com", null, "AGR-TEST-1");
 
         assertThat(reply.outcome()).isEqualTo(OutcomeClass.UNKNOWN);
         assertThat(reply.problem()).isEqualTo("reply signature does not verify");
@@ -206,10 +206,10 @@ class GatewayFunctionalTests {
     @EnumSource(SignatureType.class)
     void everySignatureTypeWorksEndToEnd(SignatureType type) throws IOException {
         GatewayProperties credentials = new GatewayProperties(null, "TestAccess0123456789", "MerchX01", "reqPhrase$2025",
-                "respPhrase#2025", type.label(), "ar", null, null, null, null, null);
+                "respPhrase#2025", type.label(), "ar", null, null, null, null, null, null);
         ApsClient client = client(simulator(credentials, SimulatorProperties.none()), credentials);
 
-        GatewayReply reply = client.purchase("CH-T-1", AED_100, "tok", "a@example.com", null);
+        GatewayReply reply = client.purchase("CH-T-1", AED_100, "tok", "a@example.com", null, "AGR-TEST-1");
 
         assertThat(reply.outcome()).isEqualTo(OutcomeClass.SUCCESS);
         assertThat(reply.responseMessage()).isEqualTo("عملية ناجحة");
@@ -218,7 +218,7 @@ class GatewayFunctionalTests {
     @Test
     void refundsNeverExceedWhatWasCapturedAndAreNeverDoubled() throws IOException {
         ApsClient client = client(simulator(SimulatorProperties.none()));
-        client.purchase("VER-1", AED_100, "tok", "a@example.com", null);
+        client.purchase("VER-1", AED_100, "tok", "a@example.com", null, "AGR-TEST-1");
 
         assertThat(client.refund("VER-1", "VER-1-R1", AED_100).outcome()).isEqualTo(OutcomeClass.SUCCESS);
         assertThat(client.refund("VER-1", "VER-1-R1", AED_100).outcome()).isEqualTo(OutcomeClass.DUPLICATE_REFERENCE);
@@ -245,9 +245,9 @@ class GatewayFunctionalTests {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         ApsClient client = client(simulator);
 
-        assertThatThrownBy(() -> client.purchase("X".repeat(41), AED_100, "tok", "a@example.com", null))
+        assertThatThrownBy(() -> client.purchase("X".repeat(41), AED_100, "tok", "a@example.com", null, "AGR-TEST-1"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> client.purchase("has space", AED_100, "tok", "a@example.com", null))
+        assertThatThrownBy(() -> client.purchase("has space", AED_100, "tok", "a@example.com", null, "AGR-TEST-1"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(simulator.requestCount()).isZero();
     }
@@ -256,14 +256,14 @@ class GatewayFunctionalTests {
     void neverMoreCallsInFlightThanAllowed() throws Exception {
         ApsSimulator simulator = simulator(SimulatorProperties.none().withLatency(Duration.ofMillis(100)));
         GatewayProperties four = new GatewayProperties(null, CREDENTIALS.accessCode(), CREDENTIALS.merchantIdentifier(),
-                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 4, 0, null);
+                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 4, 0, null, null);
         ApsClient client = client(simulator, four);
         ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
             List<Future<GatewayReply>> replies = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 String reference = "CH-C-" + i;
-                replies.add(callers.submit(() -> client.purchase(reference, AED_100, "tok", "a@example.com", null)));
+                replies.add(callers.submit(() -> client.purchase(reference, AED_100, "tok", "a@example.com", null, "AGR-TEST-1")));
             }
             for (Future<GatewayReply> reply : replies) {
                 assertThat(reply.get().outcome()).isEqualTo(OutcomeClass.SUCCESS);
@@ -278,7 +278,7 @@ class GatewayFunctionalTests {
     void neverMoreCallsPerSecondThanAllowed() throws Exception {
         ApsSimulator simulator = simulator(SimulatorProperties.none());
         GatewayProperties tenPerSecond = new GatewayProperties(null, CREDENTIALS.accessCode(), CREDENTIALS.merchantIdentifier(),
-                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 32, 10, null);
+                CREDENTIALS.requestPhrase(), CREDENTIALS.responsePhrase(), "SHA-256", "en", null, null, 32, 10, null, null);
         ApsClient client = client(simulator, tenPerSecond);
         ExecutorService callers = Executors.newFixedThreadPool(8);
         long start = System.nanoTime();
@@ -286,7 +286,7 @@ class GatewayFunctionalTests {
             List<Future<GatewayReply>> replies = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 String reference = "CH-R-" + i;
-                replies.add(callers.submit(() -> client.purchase(reference, AED_100, "tok", "a@example.com", null)));
+                replies.add(callers.submit(() -> client.purchase(reference, AED_100, "tok", "a@example.com", null, "AGR-TEST-1")));
             }
             for (Future<GatewayReply> reply : replies) {
                 assertThat(reply.get().outcome()).isEqualTo(OutcomeClass.SUCCESS);

@@ -197,6 +197,32 @@ class ImportJobFunctionalTests {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_execution", Long.class)).isZero();
     }
 
+    @Test
+    void tokenColumnsAreFoundByNameTheAgreementIsCheckedAndAnOldFileKeepsIt() throws IOException {
+        Path reordered = write(dir, "tokens-new.csv", "agreement_id,token_name,status,customer_id,customer_email,card_mask,card_expiry,created_at",
+                "AGR-1,tok-1,VERIFIED,C1,a@example.com,400555******0001,05/29,2026-01-01T00:00:00Z",
+                "bad agreement!,tok-2,NEW,C2,b@example.com,400555******0001,05/29,2026-01-01T00:00:00Z",
+                ",tok-3,NEW,C3,c@example.com,400555******0001,05/29,2026-01-01T00:00:00Z");
+
+        ImportResult result = importService.importFiles(reordered, null);
+
+        assertThat(result.perFile().get("tokens-new.csv")).isEqualTo(new ImportCounters(2, 0, 0, 1));
+        assertThat(jdbc.queryForList("SELECT token_name || ' ' || status || ' ' || coalesce(agreement_id, '-') FROM tokens ORDER BY 1",
+                String.class)).containsExactly("tok-1 VERIFIED AGR-1", "tok-3 NEW -");
+        assertThat(jdbc.queryForObject("SELECT reason FROM import_rejects", String.class))
+                .isEqualTo("agreement_id 'bad agreement!' must be 1 to 100 letters, digits, '-', '_' or '.'");
+
+        // a file of before, without the column, still loads and keeps the stored agreement
+        importService.importFiles(tokens("tok-1,C1,new@example.com,400555******0001,05/29,2026-01-01T00:00:00Z,VERIFIED"), null);
+        assertThat(jdbc.queryForObject("SELECT customer_email || ' ' || agreement_id FROM tokens WHERE token_name = 'tok-1'", String.class))
+                .isEqualTo("new@example.com AGR-1");
+
+        Path unknownColumn = write(dir, "tokens-typo.csv", "token_name,customer_id,customer_email,card_mask,card_expiry,created_at,agrement_id",
+                "tok-9,C9,a@example.com,400555******0001,05/29,2026-01-01T00:00:00Z,AGR-9");
+        assertThatThrownBy(() -> importService.importFiles(unknownColumn, null)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("header column 7 'agrement_id' is not a column of tokens.csv");
+    }
+
     private String snapshot() {
         return jdbc.queryForObject("""
                 SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY token_name)) FROM tokens t) || '/' ||

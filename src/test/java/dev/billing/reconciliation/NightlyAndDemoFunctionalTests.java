@@ -37,11 +37,11 @@ class NightlyAndDemoFunctionalTests {
     void aFailedNightIsRestartedFromTheStepThatFailed() throws Exception {
         Fixtures.resetEngineTables(jdbc);
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                VALUES ('n-1', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'NEW')""");
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                VALUES ('n-1', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'NEW', 'AGR-n-1')""");
         jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES ('NO-1', 'C', 'n-1', 700, 'AED', 'SHIPPED')");
         GatewayProperties merchant = new GatewayProperties(null, "Access01", "M01", "rq", "rs", "SHA-256", "en",
-                Duration.ofSeconds(5), Duration.ofSeconds(2), 8, 0, null);
+                Duration.ofSeconds(5), Duration.ofSeconds(2), 8, 0, null, null);
         try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, SimulatorProperties.none(), 0)) {
             String[] settings = {"--billing.gateway.url=" + gateway.url(), "--billing.gateway.merchant-identifier=M01",
                 "--billing.gateway.request-phrase=rq", "--billing.gateway.response-phrase=rs"};

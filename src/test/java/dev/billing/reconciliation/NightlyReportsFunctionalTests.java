@@ -74,9 +74,9 @@ class NightlyReportsFunctionalTests {
         Fixtures.resetEngineTables(jdbc);
         jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
                 SELECT CASE WHEN i % 10 = 0 THEN 'tok-insufficient-funds-' || i ELSE 'tok-' || i END, 'C' || i, 'c@example.com',
-                       '400555******0001', '05/29', now(), CASE WHEN i % 2 = 0 THEN 'NEW' ELSE 'VERIFIED' END
+                       '400555******0001', '05/29', now(), CASE WHEN i % 2 = 0 THEN 'NEW' ELSE 'VERIFIED' END, 'AGR-' || i
                 FROM generate_series(1, 60) AS i""");
         jdbc.update("""
                 INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)

@@ -49,8 +49,8 @@ class SettlementMatchingFunctionalTests {
     void everyMovementIsClassedAndCountedInTheSummary() throws Exception {
         Fixtures.resetEngineTables(jdbc);
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                VALUES ('tok', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED')""");
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                VALUES ('tok', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-tok')""");
         for (String order : new String[] {"A", "B", "C", "D", "E"}) {
             jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES (?, 'C', 'tok', 1, 'AED', 'SHIPPED')", order);
         }

@@ -42,8 +42,9 @@ class ServeClusterFunctionalTests {
         jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
         jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status)
-                SELECT 'sv-' || i, 'C' || i, 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED' FROM generate_series(1, 300) AS i""");
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                SELECT 'sv-' || i, 'C' || i, 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-sv-' || i
+                FROM generate_series(1, 300) AS i""");
         jdbc.update("""
                 INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
                 SELECT 'SV-' || i, 'C', 'sv-' || (i % 300 + 1), 100 + i, 'AED', 'SHIPPED' FROM generate_series(1, 3000) AS i""");

@@ -30,7 +30,7 @@ class InProcessSimulatorFunctionalTests {
         assertThat(client.url().getPath()).isEqualTo("/FortAPI/paymentApi");
         String reference = "INPROC-" + System.nanoTime();
 
-        GatewayReply reply = client.purchase(reference, Money.parse("12.345", CurrencyUnit.require("KWD")), "tok-1", "a@example.com", null);
+        GatewayReply reply = client.purchase(reference, Money.parse("12.345", CurrencyUnit.require("KWD")), "tok-1", "a@example.com", null, "AGR-TEST-1");
 
         assertThat(reply.outcome()).isEqualTo(OutcomeClass.SUCCESS);
         assertThat(jdbc.queryForObject("SELECT amount FROM aps_simulator.orders WHERE merchant_identifier = ? AND merchant_reference = ?",
@@ -42,7 +42,7 @@ class InProcessSimulatorFunctionalTests {
     @Test
     void aRealGatewayNeedsItsCredentials() {
         GatewayProperties incomplete = new GatewayProperties(URI.create("https://sbpaymentservices.payfort.com/FortAPI/paymentApi"),
-                "AccessSecret42", null, "PhraseSecret42", null, null, null, null, null, null, null, null);
+                "AccessSecret42", null, "PhraseSecret42", null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(incomplete::requireComplete)
                 .hasMessageContaining("billing.gateway.merchant-identifier")
                 .hasMessageContaining("billing.gateway.response-phrase")

@@ -72,6 +72,7 @@ class SimulatorContractFunctionalTests {
                     "merchant_identifier", credentials.merchantIdentifier(), "merchant_reference", "CONTRACT-1", "amount", "15000",
                     "currency", "AED", "language", "en", "customer_email", "jane.doe+billing@example.com", "eci", "RECURRING",
                     "token_name", "tok_9f8e7d6c"));
+            request.put("agreement_id", "AGR-CONTRACT-1");
             request.put("signature", independentSha256(request, credentials.requestPhrase()));
 
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(simulator.url())
