@@ -33,6 +33,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ChargeLedger {
 
+    /** Due on a business date (bound twice, to the date): shipped, or deferred to it; and not waiting for a retry date. */
+    private static final String DUE_ON = """
+            o.status IN ('SHIPPED', 'DEFERRED') AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
+              AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)""";
+
     private final JdbcTemplate jdbc;
     private final LedgerExceptions exceptions;
     private final TransactionTemplate newTransaction;
@@ -55,9 +60,7 @@ public class ChargeLedger {
                                  WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1 AS next_attempt,
                        o.soft_declines, t.agreement_id
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
-                WHERE o.id > ? AND o.status IN ('SHIPPED', 'DEFERRED')
-                  AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
-                  AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)
+                WHERE o.id > ? AND\s""" + DUE_ON + """
                   AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
                                   AND a.state IN\s""" + AttemptState.OPEN_SQL + """
                 )
@@ -79,9 +82,7 @@ public class ChargeLedger {
     /** How many orders are due on {@code date} (for progress output). */
     public long countDue(LocalDate date) {
         Long count = jdbc.queryForObject("""
-                SELECT count(*) FROM orders o
-                WHERE o.status IN ('SHIPPED', 'DEFERRED') AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
-                  AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)""", Long.class, Date.valueOf(date), Date.valueOf(date));
+                SELECT count(*) FROM orders o WHERE\s""" + DUE_ON, Long.class, Date.valueOf(date), Date.valueOf(date));
         return count == null ? 0 : count;
     }
 
@@ -105,8 +106,7 @@ public class ChargeLedger {
                     WITH wanted AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS x(r, o, t, n)),
                     locked AS (
                         SELECT o.order_id, o.token_name, o.amount_minor, o.currency FROM orders o
-                        WHERE o.order_id IN (SELECT w.o FROM wanted w) AND o.status IN ('SHIPPED', 'DEFERRED')
-                          AND (o.status = 'SHIPPED' OR o.charge_on <= ?) AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)
+                        WHERE o.order_id IN (SELECT w.o FROM wanted w) AND\s""" + DUE_ON + """
                         ORDER BY o.id
                         FOR NO KEY UPDATE OF o)
                     INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt,
@@ -257,7 +257,7 @@ public class ChargeLedger {
     public record Unresolved(long id, DueOrder order, AttemptState state) {
     }
 
-    /** CHARGE attempts in PREPARED, SENT or UNKNOWN, after {@code afterId} in id order. */
+    /** CHARGE attempts still open (PREPARED or UNKNOWN), after {@code afterId} in id order. */
     public List<Unresolved> unresolvedPage(long afterId, int limit) {
         return jdbc.query("""
                 SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt,

@@ -22,9 +22,6 @@ import java.util.function.Consumer;
  */
 final class ChargePipeline {
 
-    /** The hold reason of an order whose token has no agreement, while {@code billing.gateway.agreement-id=required}. */
-    static final String NO_AGREEMENT = "no agreement_id";
-
     private ChargePipeline() {
     }
 
@@ -87,8 +84,8 @@ final class ChargePipeline {
                             settings.maxDeclinesPerCard30d(), date);
                     if (!order.tokenStatus().equals("VERIFIED")) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
-                    } else if (order.agreementId() == null && settings.agreementRequired()) {
-                        results.accept(ChargeResult.held(order, NO_AGREEMENT));
+                    } else if (settings.agreementHold(order.agreementId()) != null) {
+                        results.accept(ChargeResult.held(order, settings.agreementHold(order.agreementId())));
                     } else if (deadTokens.contains(order.tokenName())) {
                         results.accept(ChargeResult.held(order, "token " + order.tokenName() + " was hard-declined in this run"));
                     } else if (overLimit != null) {

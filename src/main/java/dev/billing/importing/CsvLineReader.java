@@ -172,7 +172,8 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
         return bytes;
     }
 
-    private static String decode(byte[] bytes) throws CharacterCodingException {
+    /** Strict UTF-8: a byte that is not UTF-8 is an exception, never a replacement character. */
+    static String decode(byte[] bytes) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

@@ -7,11 +7,8 @@ import dev.billing.support.InvalidInputException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -108,8 +105,7 @@ public class ImportService {
             if (line.size() == 0) {
                 throw new InvalidInputException(kind.label() + " file " + file + " is empty; it needs the header " + kind.expectedHeader());
             }
-            String header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(line.toByteArray())).toString().replaceAll("\r$", "");
+            String header = CsvLineReader.decode(line.toByteArray()).replaceAll("\r$", "");
             String problem = kind.checkHeader(parser.parseLine(header));
             if (problem != null) {
                 throw new InvalidInputException(kind.label() + " file " + file + ": " + problem);

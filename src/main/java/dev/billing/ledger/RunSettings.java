@@ -13,6 +13,15 @@ import java.time.Duration;
 public record RunSettings(int chunkSize, int pageSize, int concurrency, RetrySchedule schedule, int maxDeclinesPerCard30d,
                           int resolveTries, Duration resolveBackoff, int unreachableAfter, boolean agreementRequired) {
 
+    /**
+     * Why a token may not be charged for want of an agreement, or null when it may: under
+     * {@code billing.gateway.agreement-id=required} a token without one is never sent (its orders held, its
+     * verification waiting).
+     */
+    public String agreementHold(String agreementId) {
+        return agreementId == null && agreementRequired ? "no agreement_id" : null;
+    }
+
     public static RunSettings of(LedgerProperties ledger, int concurrency, int unreachableAfter, boolean agreementRequired) {
         return new RunSettings(ledger.chunkSize(), ledger.charge().pageSize(), concurrency, ledger.retry().retrySchedule(),
                 ledger.retry().maxDeclinesPerCard30d(), ledger.resolve().tries(), ledger.resolve().backoff(), unreachableAfter,

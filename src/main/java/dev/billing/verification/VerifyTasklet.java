@@ -10,6 +10,7 @@ import dev.billing.ledger.CardAttempts;
 import java.util.Map;
 import dev.billing.batch.PipelineTasklet;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
@@ -61,18 +62,26 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                 lastId[0] = page.get(page.size() - 1).tokenId();
                 Map<String, Integer> declines = cardAttempts.declinesInWindow(page.stream().map(Verification::tokenName).toList(),
                         businessDate);
-                List<Verification> noAgreement = common.agreementRequired()
-                        ? page.stream().filter(v -> v.agreementId() == null).toList() : List.of();
+                List<Verification> allowed = new ArrayList<>(page.size());
+                List<Verification> noAgreement = new ArrayList<>();
+                int overLimit = 0;
+                for (Verification v : page) {
+                    if (common.agreementHold(v.agreementId()) != null) {
+                        noAgreement.add(v);
+                    } else if (CardAttempts.limitReason(v.tokenName(), declines.getOrDefault(v.tokenName(), 0),
+                            common.maxDeclinesPerCard30d(), businessDate) != null) {
+                        overLimit++;
+                    } else {
+                        allowed.add(v);
+                    }
+                }
                 if (!noAgreement.isEmpty()) {
-                    ledger.waiting(noAgreement, "no agreement_id");
+                    ledger.waiting(noAgreement, common.agreementHold(null));
                     log.info("{} tokens not verified: no agreement_id (billing.gateway.agreement-id=required)", noAgreement.size());
                 }
-                List<Verification> allowed = page.stream().filter(v -> v.agreementId() != null || !common.agreementRequired())
-                        .filter(v -> CardAttempts.limitReason(v.tokenName(),
-                        declines.getOrDefault(v.tokenName(), 0), common.maxDeclinesPerCard30d(), businessDate) == null).toList();
-                if (allowed.size() + noAgreement.size() < page.size()) {
+                if (overLimit > 0) {
                     log.info("{} tokens not verified today: card-network limit of {} declines in {} days reached",
-                            page.size() - allowed.size() - noAgreement.size(), common.maxDeclinesPerCard30d(), CardAttempts.WINDOW_DAYS);
+                            overLimit, common.maxDeclinesPerCard30d(), CardAttempts.WINDOW_DAYS);
                 }
                 List<Verification> prepared = ledger.prepare(allowed, businessDate, jobExecutionId);
                 if (!prepared.isEmpty()) {
