@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -37,15 +39,40 @@ public class SchedulerService {
     private final Scheduler scheduler;
     private final JobRunner runner;
     private final DataSource dataSource;
+    private final TransactionTemplate transaction;
 
-    public SchedulerService(Scheduler scheduler, JobRunner runner, DataSource dataSource) {
+    public SchedulerService(Scheduler scheduler, JobRunner runner, DataSource dataSource, PlatformTransactionManager transactionManager) {
         this.scheduler = scheduler;
         this.runner = runner;
         this.dataSource = dataSource;
+        this.transaction = new TransactionTemplate(transactionManager);
     }
 
-    /** Replaces the stored schedules with these: a changed file changes its trigger, a removed file removes it. */
+    /**
+     * Replaces the stored schedules with these: a changed file changes its trigger, a removed file removes it.
+     *
+     * <p>In one Spring transaction: Spring's Quartz job store ({@code LocalDataSourceJobStore}, a JobStoreCMT) takes
+     * its cluster-wide row lock in the caller's transaction, so without one the lock ended with each statement and two
+     * nodes starting together both inserted the same schedule (a duplicate key killed one of them).
+     */
     public void apply(List<Schedule> schedules) throws SchedulerException {
+        try {
+            transaction.executeWithoutResult(status -> {
+                try {
+                    store(schedules);
+                } catch (SchedulerException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SchedulerException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void store(List<Schedule> schedules) throws SchedulerException {
         Set<JobKey> wanted = new HashSet<>();
         for (Schedule s : schedules) {
             JobDetail job = JobBuilder.newJob(BillingQuartzJob.class)

@@ -45,6 +45,35 @@ class SchedulerServiceFunctionalTests {
         assertThat(scheduler.getJobDetail(JobKey.jobKey("nightly", "billing")).requestsRecovery()).isTrue();
     }
 
+    /** Two nodes starting together store the same schedule at the same moment: neither may fail (it did, once). */
+    @Test
+    void nodesStoringTheSameScheduleAtOnceBothSucceed() throws Exception {
+        Schedule nightly = new Schedule("together", "nightly", "0 30 4 * * ?", ZoneId.of("UTC"), true, 0);
+        java.util.concurrent.ExecutorService nodes = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 30; round++) {
+                scheduler.deleteJob(JobKey.jobKey("together", SchedulerService.GROUP));
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<java.util.concurrent.Future<?>> starts = new java.util.ArrayList<>();
+                for (int node = 0; node < 2; node++) {
+                    starts.add(nodes.submit(() -> {
+                        together.await();
+                        service.apply(List.of(nightly));
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> start : starts) {
+                    start.get(); // throws if that node's apply failed
+                }
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM qrtz_triggers WHERE trigger_name = 'together'", Long.class))
+                        .isEqualTo(1);
+            }
+        } finally {
+            nodes.shutdownNow();
+            scheduler.deleteJob(JobKey.jobKey("together", SchedulerService.GROUP));
+        }
+    }
+
     @Test
     void missedNightsAreCaughtUpOnceOldestFirst() {
         Fixtures.resetEngineTables(jdbc);
