@@ -133,7 +133,7 @@ public final class Fixtures {
 
     /** Forgets everything the simulator holds. */
     public void clearSimulator() {
-        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance, aps_simulator.token_status, aps_simulator.token_updates");
     }
 
     /** Everything the simulator holds for a merchant, by merchant reference. */
@@ -190,6 +190,19 @@ public final class Fixtures {
                 SELECT count(*) FROM aps_simulator.orders o WHERE merchant_reference LIKE 'V%' AND (refunded_amount > captured_amount
                    OR (SELECT count(*) FROM aps_simulator.maintenance m WHERE m.merchant_reference = o.merchant_reference
                        AND m.response_code = '06000') > 1)""", Long.class);
+    }
+
+    /** The UPDATE_TOKEN requests the gateway carried out that set this token INACTIVE (a repeated reference is one). */
+    public long gatewayDeactivations(String token) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM aps_simulator.token_updates WHERE token_name = ? AND token_status = 'INACTIVE'
+                  AND response_code = '58000'""", Long.class, token);
+    }
+
+    /** The token's status at the gateway: ACTIVE unless an UPDATE_TOKEN set it otherwise. */
+    public String gatewayTokenStatus(String token) {
+        return jdbc.queryForList("SELECT token_status FROM aps_simulator.token_status WHERE token_name = ?", String.class, token)
+                .stream().findFirst().orElse("ACTIVE");
     }
 
     /** Successful micro-charges (or authorizations) at the gateway per token. */

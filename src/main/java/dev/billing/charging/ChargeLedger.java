@@ -148,6 +148,8 @@ public class ChargeLedger {
         List<Object[]> holds = new ArrayList<>();
         List<Object[]> unsent = new ArrayList<>();
         List<ChargeResult> counted = new ArrayList<>();
+        List<ChargeResult> sent = new ArrayList<>();
+        List<ChargeOutcome> outcomes = new ArrayList<>();
         for (ChargeResult result : results) {
             DueOrder order = result.order();
             switch (result.kind()) {
@@ -161,20 +163,31 @@ public class ChargeLedger {
                     GatewayReply reply = result.reply();
                     ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.softDeclines(), date, schedule, reply.describe());
                     attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
-                    counted.add(result);
-                    if (reply.outcome().isFinal()) {
-                        orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
-                            outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),
-                            outcome.failureReason(), outcome.softDeclines(), order.orderId()});
-                        successes.add(reply.outcome() == OutcomeClass.SUCCESS ? order : null);
-                    }
-                    if (outcome.invalidateToken()) {
-                        tokens.add(new Object[] {"hard decline on order " + order.orderId() + ": " + reply.describe(), order.tokenName()});
-                    }
+                    sent.add(result);
+                    outcomes.add(outcome);
                 }
             }
         }
-        AttemptOutcomes.write(jdbc, attempts);
+        boolean[] moved = AttemptOutcomes.write(jdbc, attempts);
+        for (int i = 0; i < sent.size(); i++) {
+            if (!moved[i]) {
+                continue; // settled already, by a notification, a status check or another run: its effects were applied then
+            }
+            ChargeResult result = sent.get(i);
+            DueOrder order = result.order();
+            GatewayReply reply = result.reply();
+            ChargeOutcome outcome = outcomes.get(i);
+            counted.add(result);
+            if (reply.outcome().isFinal()) {
+                orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
+                    outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),
+                    outcome.failureReason(), outcome.softDeclines(), order.orderId()});
+                successes.add(reply.outcome() == OutcomeClass.SUCCESS ? order : null);
+            }
+            if (outcome.invalidateToken()) {
+                tokens.add(new Object[] {"hard decline on order " + order.orderId() + ": " + reply.describe(), order.tokenName()});
+            }
+        }
         AfterCommit.run(() -> count(counted));
         if (!orders.isEmpty()) {
             int[][] updated = jdbc.batchUpdate("""
@@ -204,7 +217,7 @@ public class ChargeLedger {
             recordChargedWhileNotDue(notDue, date);
         }
         if (!tokens.isEmpty()) {
-            jdbc.batchUpdate("UPDATE tokens SET status = 'INVALID', status_reason = ?, updated_at = now() WHERE token_name = ? AND status <> 'INVALID'", tokens);
+            jdbc.batchUpdate("UPDATE tokens SET status = 'INVALID', status_reason = ?, updated_at = now() WHERE token_name = ? AND status NOT IN ('INVALID', 'DELETED')", tokens);
         }
         if (!unsent.isEmpty()) {
             jdbc.batchUpdate("DELETE FROM payment_attempts WHERE attempt_reference = ? AND state = 'PREPARED'", unsent);

@@ -83,7 +83,9 @@ final class ChargePipeline {
                     String overLimit = CardAttempts.limitReason(order.tokenName(), declines.getOrDefault(order.tokenName(), 0),
                             settings.maxDeclinesPerCard30d(), date);
                     if (!order.tokenStatus().equals("VERIFIED")) {
-                        results.accept(ChargeResult.held(order, "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
+                        results.accept(ChargeResult.held(order, order.tokenStatus().equals("DELETED")
+                                ? "token " + order.tokenName() + " is DELETED: the customer removed the card"
+                                : "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
                     } else if (settings.agreementHold(order.agreementId()) != null) {
                         results.accept(ChargeResult.held(order, settings.agreementHold(order.agreementId())));
                     } else if (deadTokens.contains(order.tokenName())) {

@@ -99,6 +99,22 @@ public class ApsClient implements AutoCloseable {
     }
 
     /**
+     * Sets a stored token's status at the gateway ({@code UPDATE_TOKEN} with {@code token_status}): INACTIVE when the
+     * card is dead or the customer removed it. The request sets a state, so sending it again with the same
+     * {@code merchant_reference} after an unknown outcome cannot do anything twice.
+     */
+    public GatewayReply updateTokenStatus(String merchantReference, String tokenName, String tokenStatus) {
+        if (!tokenStatus.equals("ACTIVE") && !tokenStatus.equals("INACTIVE")) {
+            throw new IllegalArgumentException("token_status must be ACTIVE or INACTIVE");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("merchant_reference", merchantReference);
+        fields.put("token_name", tokenName);
+        fields.put("token_status", tokenStatus);
+        return send(ApsCommand.UPDATE_TOKEN, fields);
+    }
+
+    /**
      * Asks what became of an order. {@code originalCommand} says how to read its last operation's code.
      */
     public StatusCheck checkStatus(String merchantReference, ApsCommand originalCommand) {

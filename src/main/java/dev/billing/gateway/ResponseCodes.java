@@ -36,6 +36,8 @@ public final class ResponseCodes {
             row(ApsCommand.REFUND, Set.of("06"), Set.of("000"), null, OutcomeClass.SUCCESS, "refund success"),
             row(ApsCommand.VOID_AUTHORIZATION, Set.of("08"), Set.of("000"), null, OutcomeClass.SUCCESS, "void success"),
             row(ApsCommand.CHECK_STATUS, Set.of("12"), Set.of("000"), null, OutcomeClass.SUCCESS, "check status success"),
+            // aps-protocol.md 3.6 and section 4 (58 token updated / 59 token update failed; SEV PayfortStatusEnum)
+            row(ApsCommand.UPDATE_TOKEN, Set.of("58"), Set.of("000"), null, OutcomeClass.SUCCESS, "token updated"),
             row(null, null, Set.of("007", "066"), null, OutcomeClass.DUPLICATE_REFERENCE, "duplicate order number / merchant reference already exists"),
             row(null, Set.of("20"), Set.of("064"), null, OutcomeClass.HARD_DECLINE, "3-D Secure requested: an off-session charge needs the customer"),
             row(null, Set.of("15"), null, null, OutcomeClass.UNKNOWN, "uncertain transaction"),
@@ -62,6 +64,8 @@ public final class ResponseCodes {
             row(null, null, Set.of("666"), null, OutcomeClass.SOFT_DECLINE, "declined by the issuer (do not honour, funds, limit, issuer down)"),
             row(null, null, Set.of("029", "054", "079"), null, OutcomeClass.SOFT_DECLINE, "insufficient funds / cannot be processed now / fraud challenged"),
             row(ApsCommand.CHECK_STATUS, null, null, null, OutcomeClass.UNKNOWN, "the status query failed"),
+            // A token update that failed for a reason not singled out above: final for this request, tried again another night.
+            row(ApsCommand.UPDATE_TOKEN, Set.of("59"), null, null, OutcomeClass.REJECTED, "token update failed"),
             row(null, ANY_FAILURE_STATUS, null, null, OutcomeClass.SOFT_DECLINE, "failed for a reason the table does not single out"),
             row(null, Set.of("00"), null, null, OutcomeClass.CONFIG_ERROR, "invalid request"));
 

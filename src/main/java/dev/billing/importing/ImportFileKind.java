@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.support.CardNumbers;
 import java.util.List;
 import java.util.Locale;
 

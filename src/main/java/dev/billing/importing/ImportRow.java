@@ -1,5 +1,7 @@
 package dev.billing.importing;
 
+import dev.billing.support.CardNumbers;
+
 /** A validated input line: the record it holds, or the reason it is rejected. */
 public record ImportRow<T>(long lineNumber, String maskedText, T value, String rejectReason) {
 

@@ -42,7 +42,7 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
             TokenRecord before = current.get(incoming.tokenName());
             TokenRecord after = incoming;
             if (before != null) {
-                String status = before.status().equals("NEW") && incoming.status().equals("VERIFIED") ? "VERIFIED" : before.status();
+                String status = statusAfter(before.status(), incoming.status());
                 after = new TokenRecord(incoming.tokenName(), incoming.customerId(), incoming.customerEmail(),
                         incoming.cardMask(), incoming.cardExpiry(), incoming.createdAt(), status,
                         incoming.agreementId() == null ? before.agreementId() : incoming.agreementId());
@@ -60,6 +60,17 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         }
         upsert(List.copyOf(toWrite.values()));
         return outcome;
+    }
+
+    /**
+     * A token's status after a row of the file: DELETED whatever it was (the customer removed the card, and nothing
+     * brings it back); NEW becomes VERIFIED when the merchant says the card was checked; otherwise the engine's own.
+     */
+    static String statusAfter(String stored, String incoming) {
+        if (incoming.equals("DELETED") || (stored.equals("NEW") && incoming.equals("VERIFIED"))) {
+            return incoming;
+        }
+        return stored;
     }
 
     private Map<String, TokenRecord> existing(List<ImportRow<TokenRecord>> rows) {
@@ -85,7 +96,8 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
                 ON CONFLICT (token_name) DO UPDATE SET
                     customer_id = excluded.customer_id, customer_email = excluded.customer_email,
                     card_mask = excluded.card_mask, card_expiry = excluded.card_expiry, created_at = excluded.created_at,
-                    status = CASE WHEN tokens.status = 'NEW' AND excluded.status = 'VERIFIED' THEN 'VERIFIED' ELSE tokens.status END,
+                    status = CASE WHEN excluded.status = 'DELETED' OR (tokens.status = 'NEW' AND excluded.status = 'VERIFIED')
+                                  THEN excluded.status ELSE tokens.status END,
                     agreement_id = COALESCE(excluded.agreement_id, tokens.agreement_id),
                     updated_at = now()""",
                 tokens, tokens.size(), (ps, t) -> {

@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.support.CardNumbers;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -49,8 +50,8 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
-        if (!status.equals("NEW") && !status.equals("VERIFIED")) {
-            return ImportRow.rejected(line, "status '" + f[6].trim() + "' must be NEW or VERIFIED");
+        if (!status.equals("NEW") && !status.equals("VERIFIED") && !status.equals("DELETED")) {
+            return ImportRow.rejected(line, "status '" + f[6].trim() + "' must be NEW, VERIFIED or DELETED (the customer removed the card)");
         }
         if (agreementId != null && !FieldRules.AGREEMENT_ID.matcher(agreementId).matches()) {
             return ImportRow.rejected(line, "agreement_id '" + agreementId + "' must be 1 to 100 letters, digits, '-', '_' or '.'");

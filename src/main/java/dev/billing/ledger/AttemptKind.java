@@ -13,7 +13,9 @@ public enum AttemptKind {
     VERIFICATION_CHARGE(ApsCommand.PURCHASE, false),
     VERIFICATION_REFUND(ApsCommand.REFUND, true),
     VERIFICATION_AUTHORIZATION(ApsCommand.AUTHORIZATION, false),
-    VERIFICATION_VOID(ApsCommand.VOID_AUTHORIZATION, true);
+    VERIFICATION_VOID(ApsCommand.VOID_AUTHORIZATION, true),
+    /** A token set INACTIVE at the gateway: no money moves (amount 0, currency {@code XXX}). */
+    TOKEN_DEACTIVATION(ApsCommand.UPDATE_TOKEN, false);
 
     /** Movements that take money from a card: what card networks count as attempts. */
     public static final Set<AttemptKind> CARD_CHARGES = EnumSet.of(CHARGE, VERIFICATION_CHARGE, VERIFICATION_AUTHORIZATION);
@@ -44,12 +46,17 @@ public enum AttemptKind {
 
     /** True when the movement is a verification's (charge or reversal). */
     public boolean isVerification() {
-        return this != CHARGE;
+        return VERIFICATION_CHARGES.contains(this) || VERIFICATION_REVERSALS.contains(this);
+    }
+
+    /** True when the row moves money at all (everything but a token deactivation). */
+    public boolean movesMoney() {
+        return this != TOKEN_DEACTIVATION;
     }
 
     /** The amount this movement adds to the money taken from customers: a refund subtracts, a void moved none. */
     public long netAmount(long amountMinor) {
-        if (this == VERIFICATION_VOID) {
+        if (this == VERIFICATION_VOID || this == TOKEN_DEACTIVATION) {
             return 0;
         }
         return reversal ? -amountMinor : amountMinor;

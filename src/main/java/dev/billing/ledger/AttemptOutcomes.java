@@ -18,15 +18,27 @@ public final class AttemptOutcomes {
             reply.fortId(), reply.authorizationCode(), reply.problem(), reply.outcome().isFinal(), attemptReference};
     }
 
-    /** Applies the updates in the caller's transaction; a row already settled is left as it is. */
-    public static void write(JdbcTemplate jdbc, List<Object[]> rows) {
+    /**
+     * Applies the updates in the caller's transaction; a row already settled is left as it is. Returns, per row, whether
+     * this call moved it (it was open): what an outcome does to an order or a token follows only that move, so a reply,
+     * a status check and a notification of one outcome, in any order and at once, act on it exactly once.
+     */
+    public static boolean[] write(JdbcTemplate jdbc, List<Object[]> rows) {
         if (rows.isEmpty()) {
-            return;
+            return new boolean[0];
         }
-        jdbc.batchUpdate("""
+        int[] counts = jdbc.batchUpdate("""
                 UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
                     acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
                     sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
                 WHERE attempt_reference = ? AND state IN\s""" + AttemptState.OPEN_SQL, rows);
+        boolean[] moved = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                throw new IllegalStateException("the driver did not say which ledger rows an update moved");
+            }
+            moved[i] = counts[i] > 0;
+        }
+        return moved;
     }
 }

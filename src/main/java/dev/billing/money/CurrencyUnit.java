@@ -13,6 +13,12 @@ import java.util.Optional;
  */
 public record CurrencyUnit(String code, int exponent) {
 
+    /**
+     * ISO 4217's {@code XXX}, "no currency involved": the unit of a ledger row that moves no money (a token
+     * deactivation, amount 0). Never chargeable: {@link #of(String)} refuses it; {@link #require(String)} reads it back.
+     */
+    public static final CurrencyUnit NONE = new CurrencyUnit("XXX", 0);
+
     public CurrencyUnit {
         if (code == null || !code.matches("[A-Z]{3}")) {
             throw new IllegalArgumentException("currency code must be three capital letters");
@@ -42,6 +48,9 @@ public record CurrencyUnit(String code, int exponent) {
 
     /** Like {@link #of(String)}, for codes that were validated before (read back from the database). */
     public static CurrencyUnit require(String code) {
+        if (NONE.code().equals(code)) {
+            return NONE;
+        }
         return of(code).orElseThrow(() -> new IllegalArgumentException("not an ISO 4217 currency: " + code));
     }
 

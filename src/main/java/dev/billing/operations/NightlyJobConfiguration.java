@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code nightly}: verify-tokens' flow, charge-orders' flow and the reconcile step, composed (Spring Batch's
+ * {@code nightly}: verify-tokens' flow, charge-orders' flow, the deactivate-tokens step and the reconcile step, composed (Spring Batch's
  * "Externalizing Flow Definitions"): one job, so a restart resumes it from the step that failed, and no second list
  * of the same steps.
  */
@@ -26,13 +26,14 @@ public class NightlyJobConfiguration {
 
     @Bean
     Job nightlyJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource, Flow verifyFlow,
-                   Flow chargeFlow, Step reconcileStep) {
+                   Flow chargeFlow, Step deactivateTokensStep, Step reconcileStep) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener((JobExecutionListener) ownership)
                 .listener((JobExecutionListener) new JobExclusivity(dataSource, VerifyTokensJobConfiguration.JOB_NAME,
                         ChargeOrdersJobConfiguration.JOB_NAME))
                 .start(verifyFlow)
                 .next(chargeFlow)
+                .next(deactivateTokensStep)
                 .next(reconcileStep)
                 .end()
                 .build();

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code exceptions-<date>.csv}: everything a person must look at: outcomes not settled with the gateway, refunds
- * owed, orders held or out of retries, what the ledger found for a person to decide ({@code ledger_exceptions}), and
- * the day's import rejects.
+ * owed, orders held or out of retries, what the ledger found for a person to decide ({@code ledger_exceptions}), tokens
+ * still active at the gateway that should not be (INVALID or DELETED, not deactivated yet), and the day's import rejects.
  */
 @Component
 public class ExceptionsReport {
@@ -89,6 +89,20 @@ public class ExceptionsReport {
                     rows.add(new String[] {rs.getString(1), nz(rs.getString(2)), nz(rs.getString(3)), nz(rs.getString(4)),
                         currency == null ? "" : amount(rs.getLong(5), currency), nz(currency), rs.getString(7)});
                 }, d);
+        jdbc.query("""
+                SELECT t.token_name, t.status, d.attempt_reference, d.state, d.business_date,
+                       COALESCE(d.response_code || ' ' || d.response_message, d.detail, '')
+                FROM tokens t
+                LEFT JOIN LATERAL (SELECT a.attempt_reference, a.state, a.business_date, a.response_code, a.response_message, a.detail
+                                   FROM payment_attempts a WHERE a.token_name = t.token_name AND a.kind = 'TOKEN_DEACTIVATION'
+                                   ORDER BY a.attempt DESC LIMIT 1) d ON TRUE
+                WHERE t.status IN ('INVALID', 'DELETED') AND t.deactivated_at IS NULL ORDER BY t.id""",
+                rs -> {
+                    String last = rs.getString(3) == null ? "not sent yet (the next nightly sends it)"
+                            : rs.getString(4) + " on " + rs.getDate(5) + (rs.getString(6).isBlank() ? "" : ": " + rs.getString(6).trim());
+                    rows.add(new String[] {"TOKEN_DEACTIVATION_PENDING", nz(rs.getString(3)), "", rs.getString(1), "", "",
+                        "token " + rs.getString(2) + " is still active at the gateway; last deactivation: " + last});
+                });
         jdbc.query("""
                 SELECT file_name, line_number, reason FROM import_rejects
                 WHERE (rejected_at AT TIME ZONE ?)::date = ? ORDER BY file_name, line_number, id""",

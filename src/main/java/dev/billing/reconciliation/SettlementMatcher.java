@@ -81,6 +81,9 @@ public final class SettlementMatcher {
         }
         List<Match> matches = new ArrayList<>();
         for (Movement m : ledger) {
+            if (!m.attemptKind().movesMoney()) {
+                continue; // a token deactivation is in no settlement file
+            }
             String operation = operationOf(m.kind());
             matches.add(classify(new LedgerSide(m.merchantReference(), operation, m.fortId(), m.amountMinor(), m.currency(), m.outcome()),
                     byKey.remove(m.merchantReference() + " " + operation)));

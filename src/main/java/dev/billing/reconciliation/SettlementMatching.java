@@ -88,6 +88,9 @@ public class SettlementMatching {
         }
 
         public void add(Movement m) {
+            if (!m.attemptKind().movesMoney()) {
+                return; // a token deactivation is in no settlement file
+            }
             ledger.add(new Object[] {id, ++seq, m.merchantReference(), SettlementMatcher.operationOf(m.kind()), m.fortId(),
                 m.amountMinor(), m.currency(), m.outcome()});
             if (ledger.size() == BATCH) {

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  *   <li>{@code CONTROL_VERIFICATION}: CHARGED = GIVEN_BACK + OWED (verification charges that succeeded that night);</li>
  *   <li>{@code CONTROL_LEDGER}: NET = successful charges + successful verification charges - successful refunds.</li>
  * </ul>
+ * A token deactivation moves no money: it has its own rows (currency {@code XXX}, amount 0) and is in no control row.
  * Pure: fed the night's movements, the orders held, and which verification charges were given back.
  */
 public final class SummaryBuilder {
@@ -54,7 +55,7 @@ public final class SummaryBuilder {
             add(v, "CHARGED", m.amountMinor());
             add(v, verificationGivenBack ? "GIVEN_BACK" : "OWED", m.amountMinor());
         }
-        if (m.outcome().equals("SUCCESS")) {
+        if (m.outcome().equals("SUCCESS") && m.attemptKind().movesMoney()) {
             add(net, m.currency(), m.attemptKind().netAmount(m.amountMinor()));
         }
     }

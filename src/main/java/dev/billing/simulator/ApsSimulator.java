@@ -231,7 +231,8 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         if (problem != null) {
             return answer(fields, "00", problem, null);
         }
-        String command = fields.containsKey("query_command") ? fields.get("query_command") : fields.get("command");
+        String command = fields.containsKey("query_command") ? fields.get("query_command")
+                : fields.containsKey("service_command") ? fields.get("service_command") : fields.get("command");
         if (command == null) {
             return answer(fields, "00", "001", null);
         }
@@ -240,6 +241,7 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
             case "REFUND" -> refund(fields);
             case "VOID_AUTHORIZATION" -> voidAuthorization(fields);
             case "CHECK_STATUS" -> checkStatus(fields);
+            case "UPDATE_TOKEN" -> updateToken(fields);
             default -> answer(fields, "00", "004", null);
         };
     }
@@ -316,14 +318,17 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         }
         boolean succeeded = recorded.equals(successStatus + "000");
         String authorizationCode = succeeded ? String.format("%06d", Math.floorMod(f.get("merchant_reference").hashCode(), 1_000_000)) : null;
-        Optional<String> fortId = store.insertOrder(merchantIdentifier, f.get("merchant_reference"), command, f.get("token_name"),
+        SimulatorStore.Inserted inserted = store.insertOrder(merchantIdentifier, f.get("merchant_reference"), command, f.get("token_name"),
                 f.get("customer_email"), amount, currency.get().code(), recorded, messageFor(recorded.substring(2)), acquirer,
                 authorizationCode, succeeded ? amount : 0, succeeded && purchase ? amount : 0, recorded, messageFor(recorded.substring(2)),
                 f.get("agreement_id"));
-        if (fortId.isEmpty()) {
+        if (inserted.fortId().isEmpty()) {
             return answer(f, "00", "066", null);
         }
-        Map<String, String> reply = answer(f, status, message, fortId.get());
+        if (inserted.tokenInactive()) {
+            return answer(f, failureStatus, SimulatorStore.INACTIVE_TOKEN_MESSAGE, inserted.fortId().get());
+        }
+        Map<String, String> reply = answer(f, status, message, inserted.fortId().get());
         if (acquirer != null) {
             reply.put("acquirer_response_code", acquirer);
         }
@@ -357,6 +362,36 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         SimulatorStore.Maintenance result = store.voidAuthorization(merchantIdentifier, f.get("merchant_reference"));
         String code = result.responseCode();
         return answer(f, code.substring(0, 2), code.substring(2), result.order() == null ? null : result.order().fortId());
+    }
+
+    /**
+     * {@code UPDATE_TOKEN} with {@code token_status} ACTIVE or INACTIVE: {@code 58000}, or {@code 59044} for a token
+     * scripted as unknown. A charge on an INACTIVE token is then refused. A reference used before gets its first answer.
+     */
+    private Map<String, String> updateToken(Map<String, String> f) {
+        if (isBlank(f.get("token_name"))) {
+            return answer(f, "00", "001", null);
+        }
+        if (f.get("token_name").length() > 100) {
+            return answer(f, "00", "032", null);
+        }
+        if (!TOKEN.matcher(f.get("token_name")).matches()) {
+            return answer(f, "00", "002", null);
+        }
+        String wanted = f.get("token_status");
+        if (wanted != null && !wanted.equals("ACTIVE") && !wanted.equals("INACTIVE")) {
+            return answer(f, "00", "033", null);
+        }
+        SimulatorScripts.Script script = SimulatorScripts.forToken(f.get("token_name"));
+        boolean unknownToken = script != null && script.message().equals("044");
+        String tokenStatus = wanted == null ? store.tokenStatus(merchantIdentifier, f.get("token_name")) : wanted;
+        String code = store.updateToken(merchantIdentifier, f.get("merchant_reference"), f.get("token_name"), tokenStatus,
+                unknownToken ? "59044" : "58000");
+        Map<String, String> reply = answer(f, code.substring(0, 2), code.substring(2), null);
+        if (code.startsWith("58")) {
+            reply.put("token_status", store.tokenStatus(merchantIdentifier, f.get("token_name")));
+        }
+        return reply;
     }
 
     private Map<String, String> checkStatus(Map<String, String> f) {

@@ -4,6 +4,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -60,19 +62,34 @@ public class SimulatorStore implements AutoCloseable {
 
     /** A new order waiting for the writer. */
     @SuppressWarnings("ArrayRecordComponent") // never compared: a row of values on its way to one batch insert
-    private record NewOrder(Object[] values, CompletableFuture<Optional<String>> fortId) {
+    private record NewOrder(Object[] values, CompletableFuture<Inserted> result) {
         String reference() {
             return (String) values[1];
+        }
+
+        String tokenName() {
+            return (String) values[3];
         }
     }
 
     /**
-     * Records a new order; empty when the merchant reference exists already (nothing is changed then).
+     * What became of a new order: its {@code fort_id} (empty when the merchant reference existed already, and nothing
+     * was changed), and whether it was refused because its token is INACTIVE (recorded as a failure, nothing taken).
+     */
+    public record Inserted(Optional<String> fortId, boolean tokenInactive) {
+    }
+
+    /** The code an order on an INACTIVE token is refused with: APS documents none of its own, 044 is the nearest. */
+    public static final String INACTIVE_TOKEN_MESSAGE = "044";
+
+    /**
+     * Records a new order. A charge on a token set INACTIVE is recorded as refused ({@link #INACTIVE_TOKEN_MESSAGE},
+     * nothing authorized or captured) whatever the caller meant to record.
      *
      * <p>New orders from all request threads go through one writer that inserts whatever has queued up as one
      * statement: a gateway's group commit. The caller gets its answer once that statement has committed.
      */
-    public Optional<String> insertOrder(String merchant, String reference, String command, String tokenName, String email,
+    public Inserted insertOrder(String merchant, String reference, String command, String tokenName, String email,
                                         long amount, String currency, String responseCode, String responseMessage,
                                         String acquirerCode, String authorizationCode, long authorized, long captured,
                                         String lastCode, String lastMessage, String agreementId) {
@@ -84,7 +101,7 @@ public class SimulatorStore implements AutoCloseable {
             throw new IllegalStateException("the simulator's writer is overloaded");
         }
         try {
-            return pending.fortId().get(1, TimeUnit.MINUTES);
+            return pending.result().get(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording an order", e);
@@ -116,7 +133,7 @@ public class SimulatorStore implements AutoCloseable {
             try {
                 insertBatch(batch);
             } catch (RuntimeException e) {
-                batch.forEach(p -> p.fortId().completeExceptionally(e));
+                batch.forEach(p -> p.result().completeExceptionally(e));
             }
             batch.clear();
         }
@@ -126,6 +143,13 @@ public class SimulatorStore implements AutoCloseable {
         "text", "int8", "int8", "text", "text", "text"};
 
     private void insertBatch(List<NewOrder> batch) {
+        Set<String> inactive = inactiveTokens((String) batch.get(0).values()[0],
+                batch.stream().map(NewOrder::tokenName).distinct().toArray(String[]::new));
+        for (NewOrder order : batch) {
+            if (inactive.contains(order.tokenName())) {
+                refuseForInactiveToken(order.values());
+            }
+        }
         Object[][] columns = new Object[COLUMN_TYPES.length][batch.size()];
         for (int row = 0; row < batch.size(); row++) {
             for (int col = 0; col < COLUMN_TYPES.length; col++) {
@@ -160,8 +184,60 @@ public class SimulatorStore implements AutoCloseable {
         });
         for (NewOrder pending : batch) {
             // Of two new orders with one reference in a batch, only the first is inserted; the second is a duplicate.
-            pending.fortId().complete(Optional.ofNullable(inserted.remove(pending.reference())));
+            pending.result().complete(new Inserted(Optional.ofNullable(inserted.remove(pending.reference())),
+                    inactive.contains(pending.tokenName())));
         }
+    }
+
+    /** Rewrites a new order's values as a refusal: failure status, the inactive-token code, nothing taken. */
+    private static void refuseForInactiveToken(Object[] values) {
+        String code = (values[2].equals("PURCHASE") ? "13" : "03") + INACTIVE_TOKEN_MESSAGE;
+        values[7] = code;
+        values[8] = "Token name does not exist";
+        values[9] = null;
+        values[10] = null;
+        values[11] = 0L;
+        values[12] = 0L;
+        values[13] = code;
+        values[14] = values[8];
+    }
+
+    /** Of these tokens, the ones set INACTIVE (all merchants' orders in a batch are one simulator's: one merchant). */
+    private Set<String> inactiveTokens(String merchant, String[] tokens) {
+        return new HashSet<>(jdbc.queryForList("""
+                SELECT token_name FROM aps_simulator.token_status
+                WHERE merchant_identifier = ? AND token_name = ANY (?) AND token_status = 'INACTIVE'""", String.class, merchant, tokens));
+    }
+
+    /**
+     * An {@code UPDATE_TOKEN}: sets the token's status and records the request. A merchant reference used before is
+     * answered with what it was answered then, and changes nothing. Returns the response code.
+     */
+    public String updateToken(String merchant, String reference, String tokenName, String tokenStatus, String responseCode) {
+        return tx.execute(status -> {
+            List<String> earlier = jdbc.queryForList("""
+                    INSERT INTO aps_simulator.token_updates (merchant_identifier, merchant_reference, token_name, token_status, response_code)
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING response_code""", String.class,
+                    merchant, reference, tokenName, tokenStatus, responseCode);
+            if (earlier.isEmpty()) {
+                return jdbc.queryForObject("""
+                        SELECT response_code FROM aps_simulator.token_updates WHERE merchant_identifier = ? AND merchant_reference = ?""",
+                        String.class, merchant, reference);
+            }
+            if (responseCode.startsWith("58")) {
+                jdbc.update("""
+                        INSERT INTO aps_simulator.token_status (merchant_identifier, token_name, token_status) VALUES (?, ?, ?)
+                        ON CONFLICT (merchant_identifier, token_name) DO UPDATE SET token_status = excluded.token_status, updated_at = now()""",
+                        merchant, tokenName, tokenStatus);
+            }
+            return responseCode;
+        });
+    }
+
+    /** The token's status at the gateway: ACTIVE unless an UPDATE_TOKEN set it INACTIVE. */
+    public String tokenStatus(String merchant, String tokenName) {
+        return jdbc.queryForList("SELECT token_status FROM aps_simulator.token_status WHERE merchant_identifier = ? AND token_name = ?",
+                String.class, merchant, tokenName).stream().findFirst().orElse("ACTIVE");
     }
 
     public Optional<Order> find(String merchant, String reference) {

@@ -120,6 +120,7 @@ public class VerificationLedger {
         List<Object[]> attempts = new ArrayList<>();
         List<Object[]> tokens = new ArrayList<>();
         List<Object[]> withdrawn = new ArrayList<>();
+        List<Verification.Result> charged = new ArrayList<>();
         for (Verification.Result result : results) {
             Verification v = result.verification();
             if (result.withdrawn()) {
@@ -128,17 +129,30 @@ public class VerificationLedger {
             }
             if (result.charge() != null) {
                 attempts.add(AttemptOutcomes.row(result.charge(), AttemptState.after(result.charge().outcome()), v.chargeReference()));
-                String status = TokenVerification.tokenStatusAfter(result.charge().outcome(), v.attempt(), maxAttempts);
-                String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + result.charge().describe() : null;
-                tokens.add(new Object[] {status, v.attempt(), status, reason, v.tokenName()});
-            }
-            if (result.reversal() != null) {
-                attempts.add(AttemptOutcomes.row(result.reversal(), AttemptState.after(result.reversal().outcome()),
-                        v.reversalReference(result.reversalAttempt())));
+                charged.add(result);
             }
         }
-        AttemptOutcomes.write(jdbc, attempts);
-        List<GatewayReply> charges = results.stream().filter(r -> !r.withdrawn() && r.charge() != null).map(Verification.Result::charge).toList();
+        boolean[] moved = AttemptOutcomes.write(jdbc, attempts);
+        List<GatewayReply> charges = new ArrayList<>();
+        for (int i = 0; i < charged.size(); i++) {
+            if (!moved[i]) {
+                continue; // settled already (a notification, another run): the token was updated then
+            }
+            Verification v = charged.get(i).verification();
+            GatewayReply charge = charged.get(i).charge();
+            charges.add(charge);
+            String status = TokenVerification.tokenStatusAfter(charge.outcome(), v.attempt(), maxAttempts);
+            String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + charge.describe() : null;
+            tokens.add(new Object[] {status, v.attempt(), status, reason, v.tokenName()});
+        }
+        List<Object[]> reversals = new ArrayList<>();
+        for (Verification.Result result : results) {
+            if (!result.withdrawn() && result.reversal() != null) {
+                reversals.add(AttemptOutcomes.row(result.reversal(), AttemptState.after(result.reversal().outcome()),
+                        result.verification().reversalReference(result.reversalAttempt())));
+            }
+        }
+        AttemptOutcomes.write(jdbc, reversals);
         AfterCommit.run(() -> charges.forEach(c -> Metrics.counter("billing.verifications", "outcome", c.outcome().name()).increment()));
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("""

@@ -82,6 +82,18 @@ class RowValidatorTest {
         ImportRow<TokenRecord> verified = new TokenRowValidator().process(
                 line("tok-2,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,VERIFIED"));
         assertThat(verified.value().status()).isEqualTo("VERIFIED");
+        ImportRow<TokenRecord> deleted = new TokenRowValidator().process(
+                line("tok-3,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,deleted"));
+        assertThat(deleted.value().status()).isEqualTo("DELETED");
+    }
+
+    @ParameterizedTest(name = "stored {0} + file {1} -> {2}")
+    @CsvSource({
+        "NEW,VERIFIED,VERIFIED", "NEW,NEW,NEW", "VERIFYING,VERIFIED,VERIFYING", "VERIFIED,NEW,VERIFIED", "INVALID,VERIFIED,INVALID",
+        "NEW,DELETED,DELETED", "VERIFIED,DELETED,DELETED", "INVALID,DELETED,DELETED", "DELETED,NEW,DELETED", "DELETED,VERIFIED,DELETED"
+    })
+    void aDeletedTokenStaysDeletedAndTheEngineKeepsItsOwnStatusOtherwise(String stored, String incoming, String expected) {
+        assertThat(TokenImportWriter.statusAfter(stored, incoming)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{1}")
@@ -92,7 +104,7 @@ class RowValidatorTest {
         "tok-1,CUST-1,a@example.com,4005*0001,05/29,2026-01-31T09:15:00Z|must be the first six and last four digits",
         "tok-1,CUST-1,not-an-email,400555******0001,05/29,2026-01-31T09:15:00Z|is not an e-mail address",
         "tok-1,CUST-1,a@example.com,400555******0001,05/29,yesterday|created_at 'yesterday' is not an ISO-8601 timestamp",
-        "tok-1,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,OK|status 'OK' must be NEW or VERIFIED"
+        "tok-1,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,OK|status 'OK' must be NEW, VERIFIED or DELETED"
     })
     void rejectsABadTokenWithAReason(String text, String reason) {
         ImportRow<TokenRecord> row = new TokenRowValidator().process(line(text));

@@ -1,4 +1,4 @@
-package dev.billing.importing;
+package dev.billing.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.billing.importing;
+package dev.billing.support;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,124 @@
+package dev.billing.tokens;
+
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptKind;
+import dev.billing.ledger.AttemptOutcomes;
+import dev.billing.ledger.AttemptState;
+import dev.billing.money.CurrencyUnit;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The token-deactivation side of the payment ledger. Each {@code UPDATE_TOKEN} is a row of kind
+ * {@code TOKEN_DEACTIVATION} (amount 0, currency {@code XXX}: no money moves) committed before it is sent; its reply
+ * settles it through the ledger's one write path; a success stamps the token's {@code deactivated_at} in the same
+ * transaction, so it is never sent again. The database holds the rules too: one open and one successful
+ * deactivation per token.
+ */
+@Component
+public class TokenDeactivations {
+
+    static final String KIND = AttemptKind.TOKEN_DEACTIVATION.name();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate newTransaction;
+
+    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        this.jdbc = jdbc;
+        this.newTransaction = new TransactionTemplate(transactionManager);
+        this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** A token waiting for deactivation, with its latest attempt (attempt 0 and a null state when none). */
+    public record Pending(long tokenId, String tokenName, int lastAttempt, AttemptState lastState, LocalDate lastDate) {
+
+        /**
+         * What to do with it on {@code date}: send the open row again; or a new attempt when there was none, or the
+         * last one failed on an earlier night; null when it failed tonight already (tried again the next night).
+         */
+        public Deactivation next(LocalDate date) {
+            if (lastState == null) {
+                return new Deactivation(tokenId, tokenName, 1, false);
+            }
+            if (lastState.isOpen()) {
+                return new Deactivation(tokenId, tokenName, lastAttempt, true);
+            }
+            if (lastState != AttemptState.SUCCEEDED && lastDate.isBefore(date)) {
+                return new Deactivation(tokenId, tokenName, lastAttempt + 1, false);
+            }
+            return null;
+        }
+    }
+
+    /** INVALID and DELETED tokens not deactivated yet, after {@code afterId} in id order. */
+    public List<Pending> page(long afterId, int limit) {
+        return jdbc.query("""
+                SELECT t.id, t.token_name, COALESCE(d.attempt, 0), d.state, d.business_date
+                FROM tokens t
+                LEFT JOIN LATERAL (SELECT a.attempt, a.state, a.business_date FROM payment_attempts a
+                                   WHERE a.token_name = t.token_name AND a.kind = ?
+                                   ORDER BY a.attempt DESC LIMIT 1) d ON TRUE
+                WHERE t.id > ? AND t.status IN ('INVALID', 'DELETED') AND t.deactivated_at IS NULL
+                ORDER BY t.id LIMIT ?""",
+                (rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getInt(3), AttemptState.of(rs.getString(4)),
+                        rs.getDate(5) == null ? null : rs.getDate(5).toLocalDate()),
+                KIND, afterId, limit);
+    }
+
+    /**
+     * Commits, in a transaction of its own, a PREPARED row for each new attempt; a resend's row exists already.
+     * Returns what may be sent: the resends, and the new attempts whose row was written (a token another run is
+     * deactivating at this moment is left out by the database's unique indexes).
+     */
+    public List<Deactivation> prepare(List<Deactivation> deactivations, LocalDate date, long jobExecutionId) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Deactivation d : deactivations) {
+            if (!d.resend()) {
+                rows.add(new Object[] {d.reference(), d.reference(), KIND, d.tokenName(), d.attempt(), CurrencyUnit.NONE.code(),
+                    Date.valueOf(date), jobExecutionId});
+            }
+        }
+        Set<String> written = new HashSet<>();
+        newTransaction.executeWithoutResult(status -> {
+            for (Object[] row : rows) {
+                written.addAll(jdbc.queryForList("""
+                        INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor,
+                                                      currency, business_date, state, job_execution_id)
+                        VALUES (?, ?, ?, ?, ?, 0, ?, ?, 'PREPARED', ?)
+                        ON CONFLICT DO NOTHING RETURNING attempt_reference""", String.class, row));
+            }
+        });
+        return deactivations.stream().filter(d -> d.resend() || written.contains(d.reference())).toList();
+    }
+
+    /** What the gateway answered to one deactivation. */
+    public record Result(Deactivation deactivation, GatewayReply reply) {
+    }
+
+    /** Records the replies in the caller's transaction; a success marks the token deactivated. */
+    public void record(List<Result> results) {
+        List<Object[]> attempts = new ArrayList<>();
+        List<Object[]> deactivated = new ArrayList<>();
+        for (Result result : results) {
+            attempts.add(AttemptOutcomes.row(result.reply(), AttemptState.after(result.reply().outcome()), result.deactivation().reference()));
+            if (result.reply().outcome() == OutcomeClass.SUCCESS) {
+                deactivated.add(new Object[] {result.deactivation().tokenName()});
+            }
+        }
+        AttemptOutcomes.write(jdbc, attempts);
+        if (!deactivated.isEmpty()) {
+            jdbc.batchUpdate("UPDATE tokens SET deactivated_at = now(), updated_at = now() WHERE token_name = ? AND deactivated_at IS NULL",
+                    deactivated);
+        }
+    }
+}
