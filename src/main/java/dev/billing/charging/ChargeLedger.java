@@ -270,20 +270,26 @@ public class ChargeLedger {
     public record Unresolved(long id, DueOrder order, AttemptState state) {
     }
 
+    private static final String UNRESOLVED = """
+            SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt,
+                   a.state, o.soft_declines, t.agreement_id
+            FROM payment_attempts a
+            JOIN orders o ON o.order_id = a.order_id
+            JOIN tokens t ON t.token_name = a.token_name
+            WHERE a.kind = 'CHARGE' AND a.state IN\s""" + AttemptState.OPEN_SQL;
+
+    private static final org.springframework.jdbc.core.RowMapper<Unresolved> UNRESOLVED_ROW = (rs, n) -> new Unresolved(rs.getLong(1),
+            new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                    Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11), rs.getString(12)),
+            AttemptState.of(rs.getString(10)));
+
     /** CHARGE attempts still open (PREPARED or UNKNOWN), after {@code afterId} in id order. */
     public List<Unresolved> unresolvedPage(long afterId, int limit) {
-        return jdbc.query("""
-                SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt,
-                       a.state, o.soft_declines, t.agreement_id
-                FROM payment_attempts a
-                JOIN orders o ON o.order_id = a.order_id
-                JOIN tokens t ON t.token_name = a.token_name
-                WHERE a.id > ? AND a.kind = 'CHARGE' AND a.state IN\s""" + AttemptState.OPEN_SQL + """
-                ORDER BY a.id
-                LIMIT ?""",
-                (rs, n) -> new Unresolved(rs.getLong(1), new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11), rs.getString(12)),
-                        AttemptState.of(rs.getString(10))),
-                afterId, limit);
+        return jdbc.query(UNRESOLVED + " AND a.id > ? ORDER BY a.id LIMIT ?", UNRESOLVED_ROW, afterId, limit);
+    }
+
+    /** The open CHARGE attempt with this reference, if it is open. */
+    public java.util.Optional<Unresolved> unresolved(String attemptReference) {
+        return jdbc.query(UNRESOLVED + " AND a.attempt_reference = ?", UNRESOLVED_ROW, attemptReference).stream().findFirst();
     }
 }

@@ -4,6 +4,7 @@ import dev.billing.simulator.SimulatorConfiguration;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayConfiguration;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.simulator.SimulatorNotificationProperties;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
 import java.util.HashMap;
@@ -49,6 +50,10 @@ class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the fault draws, for repeatable runs.")
     Long seed;
 
+    @Option(names = "--notification-url", description = "Post a signed notification of each operation here, as APS does"
+            + " (e.g. http://127.0.0.1:8081/aps/notifications).")
+    String notificationUrl;
+
     SimulatorCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -64,16 +69,19 @@ class SimulatorCommand implements Callable<Integer> {
         putIfSet(overrides, "billing.simulator.slow-reply-delay", slowReplyMs == null ? null : slowReplyMs + "ms");
         putIfSet(overrides, "billing.simulator.bad-signature-rate", badSignatureRate);
         putIfSet(overrides, "billing.simulator.seed", seed);
+        putIfSet(overrides, "billing.simulator.notification-url", notificationUrl);
         cli.engine().override(overrides);
         GatewayProperties credentials = cli.engine().bean(GatewayProperties.class).forSimulator(null);
         SimulatorProperties faults = cli.engine().bean(SimulatorProperties.class);
+        SimulatorNotificationProperties notifications = cli.engine().bean(SimulatorNotificationProperties.class);
         DataSource engineData = cli.engine().bean(DataSource.class);
         DataSource own = SimulatorConfiguration.simulatorDataSource(engineData);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials, faults, port)) {
+        try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials, faults, notifications, port)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
             cli.out().printf("APS simulator listening on %s (merchant %s, %s); %s%n", simulator.url(),
-                    credentials.merchantIdentifier(), credentials.signature().label(), describe(faults));
+                    credentials.merchantIdentifier(), credentials.signature().label(), describe(faults)
+                    + (notifications.enabled() ? "; notifications to " + notifications.notificationUrl() : ""));
             stopped.await();
         }
         return ExitCodes.OK;

@@ -68,6 +68,14 @@ public record GatewayProperties(
                 maxConcurrency, maxTps, unreachableAfter, agreementId);
     }
 
+    /**
+     * The credentials the engine's calls are made with, and its notifications checked with: these, or where no
+     * {@code billing.gateway.url} is set, the built-in simulator's defaults for what is not set.
+     */
+    public GatewayProperties effective() {
+        return url == null ? forSimulator(null) : this;
+    }
+
     public SignatureType signature() {
         return SignatureType.parse(signatureType);
     }

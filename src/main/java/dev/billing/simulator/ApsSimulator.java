@@ -76,12 +76,20 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final SimulatorNotifier notifier;
+    private final Map<String, AtomicInteger> statusChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Starts a simulator on {@code port} (0: a free port) of the loopback interface. {@code credentials} holds the
      * merchant's access code, identifier, phrases and signature type; its url is ignored.
      */
     public ApsSimulator(SimulatorStore store, GatewayProperties credentials, SimulatorProperties faults, int port) throws IOException {
+        this(store, credentials, faults, SimulatorNotificationProperties.off(), port);
+    }
+
+    /** A simulator that also posts a signed notification of each operation, when {@code notifications} names a URL. */
+    public ApsSimulator(SimulatorStore store, GatewayProperties credentials, SimulatorProperties faults,
+                        SimulatorNotificationProperties notifications, int port) throws IOException {
         this.store = store;
         this.faults = faults;
         this.accessCode = credentials.accessCode();
@@ -90,6 +98,10 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         this.responsePhrase = credentials.responsePhrase();
         this.signature = new ApsSignature(credentials.signature());
         this.random = faults.seed() == 0 ? new Random() : new Random(faults.seed());
+        if (SimulatorNotificationProperties.SELF.equals(notifications.notificationUrl())) {
+            throw new IllegalArgumentException("resolve billing.simulator.notification-url=self before starting the simulator");
+        }
+        this.notifier = notifications.enabled() ? new SimulatorNotifier(notifications, signature, responsePhrase, faults.seed()) : null;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(faults.threads(), r -> {
@@ -129,8 +141,32 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         return maxInFlight.get();
     }
 
+    /** The CHECK_STATUS requests this simulator answered about a merchant reference. */
+    public int statusChecksOf(String merchantReference) {
+        AtomicInteger n = statusChecks.get(merchantReference);
+        return n == null ? 0 : n.get();
+    }
+
+    /** All the CHECK_STATUS requests this simulator answered. */
+    public int statusChecks() {
+        return statusChecks.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Notifications still to be sent or retried; 0 when notifications are off. */
+    public int notificationsPending() {
+        return notifier == null ? 0 : notifier.pending();
+    }
+
+    /** Notifications the merchant's endpoint took (answered 2xx); 0 when notifications are off. */
+    public int notificationsDelivered() {
+        return notifier == null ? 0 : notifier.delivered();
+    }
+
     @Override
     public void close() {
+        if (notifier != null) {
+            notifier.close();
+        }
         server.stop(0);
         scheduler.shutdownNow();
         executor.shutdownNow();
@@ -326,19 +362,40 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
             return answer(f, "00", "066", null);
         }
         if (inserted.tokenInactive()) {
-            return answer(f, failureStatus, SimulatorStore.INACTIVE_TOKEN_MESSAGE, inserted.fortId().get());
+            return notified(answer(f, failureStatus, SimulatorStore.INACTIVE_TOKEN_MESSAGE, inserted.fortId().get()), null);
         }
         Map<String, String> reply = answer(f, status, message, inserted.fortId().get());
         if (acquirer != null) {
             reply.put("acquirer_response_code", acquirer);
         }
-        if (succeeded && status.equals(successStatus)) {
+        if (succeeded) {
             reply.put("authorization_code", authorizationCode);
             reply.put("payment_option", "VISA");
             reply.put("card_number", "400555******0001");
             reply.put("expiry_date", "2912");
         }
-        return reply;
+        Map<String, String> finalAnswer = null;
+        if (!recorded.equals(status + message)) {
+            finalAnswer = new LinkedHashMap<>(reply);
+            finalAnswer.put("status", recorded.substring(0, 2));
+            finalAnswer.put("response_code", recorded);
+            finalAnswer.put("response_message", messageFor(recorded.substring(2)));
+        }
+        if (!(succeeded && status.equals(successStatus))) {
+            reply.remove("authorization_code");
+            reply.remove("payment_option");
+            reply.remove("card_number");
+            reply.remove("expiry_date");
+        }
+        return notified(reply, finalAnswer);
+    }
+
+    /** Posts the notification of an operation carried out (when notifications are on); returns the answer. */
+    private Map<String, String> notified(Map<String, String> answer, Map<String, String> finalAnswer) {
+        if (notifier != null) {
+            notifier.operation(Map.copyOf(answer), finalAnswer == null ? null : Map.copyOf(finalAnswer));
+        }
+        return answer;
     }
 
     private Map<String, String> refund(Map<String, String> f) {
@@ -355,13 +412,15 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         }
         SimulatorStore.Maintenance result = store.refund(merchantIdentifier, f.get("merchant_reference"), maintenance, amount, f.get("currency"));
         String code = result.responseCode();
-        return answer(f, code.substring(0, 2), code.substring(2), result.order() == null ? null : result.order().fortId());
+        Map<String, String> reply = answer(f, code.substring(0, 2), code.substring(2), result.order() == null ? null : result.order().fortId());
+        return result.order() == null ? reply : notified(reply, null);
     }
 
     private Map<String, String> voidAuthorization(Map<String, String> f) {
         SimulatorStore.Maintenance result = store.voidAuthorization(merchantIdentifier, f.get("merchant_reference"));
         String code = result.responseCode();
-        return answer(f, code.substring(0, 2), code.substring(2), result.order() == null ? null : result.order().fortId());
+        Map<String, String> reply = answer(f, code.substring(0, 2), code.substring(2), result.order() == null ? null : result.order().fortId());
+        return result.order() == null ? reply : notified(reply, null);
     }
 
     /**
@@ -391,10 +450,11 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         if (code.startsWith("58")) {
             reply.put("token_status", store.tokenStatus(merchantIdentifier, f.get("token_name")));
         }
-        return reply;
+        return notified(reply, null);
     }
 
     private Map<String, String> checkStatus(Map<String, String> f) {
+        statusChecks.computeIfAbsent(f.get("merchant_reference"), r -> new AtomicInteger()).incrementAndGet();
         Optional<SimulatorStore.Order> found = store.find(merchantIdentifier, f.get("merchant_reference"));
         if (found.isEmpty()) {
             return answer(f, "12", "036", null);

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
 
 /** The built-in APS simulator, started in this process on a free loopback port when the client first needs it. */
 @Configuration(proxyBeanMethods = false)
@@ -20,11 +21,27 @@ public class SimulatorConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy
-    ApsSimulator inProcessSimulator(GatewayProperties gateway, SimulatorProperties simulator, DataSource dataSource) {
+    ApsSimulator inProcessSimulator(GatewayProperties gateway, SimulatorProperties simulator, SimulatorNotificationProperties configured,
+                                    DataSource dataSource, Environment environment) {
+        SimulatorNotificationProperties notifications = configured;
+        if (SimulatorNotificationProperties.SELF.equals(configured.notificationUrl())) {
+            // created when the client first needs it, after the web server (if any) is up and its port known
+            String port = environment.getProperty("local.server.port");
+            if (port == null) {
+                log.warn("billing.simulator.notification-url=self needs this process's web server (serve): no notifications");
+                notifications = configured.withUrl(null);
+            } else {
+                String address = environment.getProperty("server.address", "127.0.0.1");
+                String host = address.equals("0.0.0.0") || address.equals("::") ? "127.0.0.1" : address.contains(":") ? "[" + address + "]" : address;
+                notifications = configured.withUrl("http://" + host + ":" + port + "/aps/notifications");
+            }
+        }
         try {
             DataSource own = simulatorDataSource(dataSource);
-            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null), simulator, 0);
-            log.warn("No billing.gateway.url is set: using the built-in APS simulator at {} (no real card is charged)", started.url());
+            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null), simulator,
+                    notifications, 0);
+            log.warn("No billing.gateway.url is set: using the built-in APS simulator at {} (no real card is charged){}", started.url(),
+                    notifications.enabled() ? "; it posts notifications to " + notifications.notificationUrl() : "");
             return started;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the built-in APS simulator: " + e.getMessage(), e);

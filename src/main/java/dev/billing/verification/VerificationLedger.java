@@ -180,6 +180,15 @@ public class VerificationLedger {
                 (rs, n) -> new Open(rs.getLong(1), verification(rs)), afterId, limit);
     }
 
+    /** The verification whose micro-charge has this reference (whatever the state of its rows). */
+    public java.util.Optional<Verification> ofCharge(String chargeReference) {
+        return jdbc.query("""
+                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id
+                FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
+                WHERE a.attempt_reference = ? AND a.kind IN\s""" + CHARGE_KINDS,
+                (rs, n) -> verification(rs), chargeReference).stream().findFirst();
+    }
+
     /** A micro-charge that succeeded and is not given back yet, with its latest reversal attempt, if any. */
     public record Owed(long id, Verification verification, int lastReversalAttempt, AttemptState lastReversalState) {
 

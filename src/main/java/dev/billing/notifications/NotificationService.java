@@ -1,0 +1,131 @@
+package dev.billing.notifications;
+
+import dev.billing.gateway.ApsJson;
+import dev.billing.gateway.ApsSignature;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.support.CardNumbers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Takes a notification's fields: checks its signature (the response phrase) before anything is stored, stores it
+ * once (keyed by a hash of its content: APS repeats notifications), and lets it settle the ledger, all in one
+ * transaction, so that a notification that was not stored changed nothing and APS's own retry brings it again.
+ */
+@Component
+public class NotificationService {
+
+    /** What a notification came to. */
+    public enum Outcome {
+        /** It settled an open ledger row. */
+        SETTLED,
+        /** The row was settled already, the same way. */
+        AGREES,
+        /** A status that is not final (pending, on hold): stored, nothing settled; status checks stay the guarantee. */
+        NOT_FINAL,
+        /** It contradicts a settled row: an exception for a person, the row unchanged. */
+        CONFLICT,
+        /** No movement the engine sent has its reference: an exception for a person. */
+        UNKNOWN_REFERENCE,
+        /** Received before (same content): nothing done again. */
+        DUPLICATE
+    }
+
+    /** The signature does not verify: nothing was stored. */
+    public static final class BadSignature extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadSignature() {
+            super("the notification's signature does not verify with the response phrase");
+        }
+    }
+
+    private static final Logger security = LoggerFactory.getLogger("dev.billing.security");
+    private static final List<String> NEVER_STORED = List.of("access_code");
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final NotificationSettlement settlement;
+    private final GatewayProperties gateway;
+    private final ApsSignature signature;
+
+    public NotificationService(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, NotificationSettlement settlement,
+                               GatewayProperties gateway) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactionManager);
+        this.settlement = settlement;
+        this.gateway = gateway.effective();
+        this.signature = new ApsSignature(this.gateway.signature());
+    }
+
+    /**
+     * Verifies, stores and applies one notification. {@code from} and {@code size} only describe it in the security
+     * log when its signature fails (the body itself is never logged).
+     *
+     * @throws BadSignature when the signature does not verify: nothing is stored
+     */
+    public Outcome receive(Map<String, String> fields, String from, int size) {
+        if (!signature.verify(fields, gateway.responsePhrase())) {
+            security.warn("Refused a notification from {} ({} bytes): its signature does not verify with the response phrase", from, size);
+            throw new BadSignature();
+        }
+        String hash = contentHash(fields);
+        return transaction.execute(status -> {
+            List<Long> stored = jdbc.queryForList("""
+                    INSERT INTO aps_notifications (content_sha256, command, merchant_reference, response_code, fields, outcome)
+                    VALUES (?, ?, ?, ?, ?::jsonb, 'NOT_FINAL') ON CONFLICT (content_sha256) DO NOTHING RETURNING id""", Long.class,
+                    hash, clip(NotificationSettlement.commandOf(fields), 32), clip(fields.get("merchant_reference"), 100),
+                    clip(fields.get("response_code"), 16), storable(fields));
+            if (stored.isEmpty()) {
+                return Outcome.DUPLICATE;
+            }
+            NotificationSettlement.Applied applied = settlement.apply(fields);
+            jdbc.update("UPDATE aps_notifications SET outcome = ?, attempt_reference = ? WHERE id = ?",
+                    applied.outcome().name(), applied.attemptReference(), stored.get(0));
+            return applied.outcome();
+        });
+    }
+
+    /** The fields as JSON, without the access code and with anything that looks like a full card number masked. */
+    static String storable(Map<String, String> fields) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            if (!NEVER_STORED.contains(name)) {
+                kept.put(name, CardNumbers.contains(value) ? CardNumbers.mask(value) : value);
+            }
+        });
+        return new String(ApsJson.write(kept), StandardCharsets.UTF_8);
+    }
+
+    /** A SHA-256 of the fields, in name order: the same notification as JSON or as a form has the same hash. */
+    static String contentHash(Map<String, String> fields) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(fields).forEach((name, value) -> {
+                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(value.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String clip(String value, int length) {
+        return value == null || value.length() <= length ? value : value.substring(0, length);
+    }
+}
