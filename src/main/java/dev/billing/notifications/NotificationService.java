@@ -83,17 +83,18 @@ public class NotificationService {
         }
         String hash = contentHash(fields);
         return transaction.execute(status -> {
-            List<Long> stored = jdbc.queryForList("""
-                    INSERT INTO aps_notifications (content_sha256, command, merchant_reference, response_code, fields, outcome)
-                    VALUES (?, ?, ?, ?, ?::jsonb, 'NOT_FINAL') ON CONFLICT (content_sha256) DO NOTHING RETURNING id""", Long.class,
+            // applied first, stored with what it did; when the same content was stored before, all of it is undone
+            NotificationSettlement.Applied applied = settlement.apply(fields);
+            int stored = jdbc.update("""
+                    INSERT INTO aps_notifications (content_sha256, command, merchant_reference, response_code, fields, outcome,
+                                                   attempt_reference)
+                    VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (content_sha256) DO NOTHING""",
                     hash, clip(NotificationSettlement.commandOf(fields), 32), clip(fields.get("merchant_reference"), 100),
-                    clip(fields.get("response_code"), 16), storable(fields));
-            if (stored.isEmpty()) {
+                    clip(fields.get("response_code"), 16), storable(fields), applied.outcome().name(), applied.attemptReference());
+            if (stored == 0) {
+                status.setRollbackOnly();
                 return Outcome.DUPLICATE;
             }
-            NotificationSettlement.Applied applied = settlement.apply(fields);
-            jdbc.update("UPDATE aps_notifications SET outcome = ?, attempt_reference = ? WHERE id = ?",
-                    applied.outcome().name(), applied.attemptReference(), stored.get(0));
             return applied.outcome();
         });
     }

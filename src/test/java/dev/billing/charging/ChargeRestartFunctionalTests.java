@@ -28,6 +28,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @EngineTest
 class ChargeRestartFunctionalTests {
 
+    /** Settings added to the engine JVMs this test starts (none here; a subclass may have them notify this JVM). */
+    protected String[] childSettings() {
+        return new String[0];
+    }
+
     private static final int ORDERS = 4000;
     private static final LocalDate D = LocalDate.of(2026, 11, 27);
 
@@ -53,8 +58,8 @@ class ChargeRestartFunctionalTests {
 
     private Process startCharging(String logName, int latencyMs) throws Exception {
         Path log = Path.of("target/engine-logs", logName);
-        Process engine = EngineProcess.start(log, "run", "charge-orders", "--date", D.toString(),
-                "--billing.simulator.latency=" + latencyMs + "ms");
+        Process engine = EngineProcess.start(log, Fixtures.concat(new String[] {"run", "charge-orders", "--date", D.toString(),
+            "--billing.simulator.latency=" + latencyMs + "ms"}, childSettings()));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                 .failFast("the engine ended before it could be stopped:\n" + EngineProcess.output(log), () -> !engine.isAlive())
                 .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 500);
@@ -110,8 +115,10 @@ class ChargeRestartFunctionalTests {
         Process first = startCharging("charge-first.log", 250);
         Path sameDateLog = Path.of("target/engine-logs/charge-same-date.log");
         Path otherDateLog = Path.of("target/engine-logs/charge-other-date.log");
-        Process sameDate = EngineProcess.start(sameDateLog, "run", "charge-orders", "--date", D.toString());
-        Process otherDate = EngineProcess.start(otherDateLog, "run", "charge-orders", "--date", D.plusDays(1).toString());
+        Process sameDate = EngineProcess.start(sameDateLog, Fixtures.concat(new String[] {"run", "charge-orders", "--date", D.toString()},
+                childSettings()));
+        Process otherDate = EngineProcess.start(otherDateLog, Fixtures.concat(new String[] {"run", "charge-orders", "--date",
+            D.plusDays(1).toString()}, childSettings()));
 
         assertThat(sameDate.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(otherDate.waitFor(2, TimeUnit.MINUTES)).isTrue();

@@ -26,6 +26,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @EngineTest
 class TokenDeactivationRestartFunctionalTests {
 
+    /** Settings added to the engine JVMs this test starts (none here; a subclass may have them notify this JVM). */
+    protected String[] childSettings() {
+        return new String[0];
+    }
+
     private static final LocalDate NIGHT = LocalDate.of(2026, 11, 27);
 
     @Autowired
@@ -46,8 +51,8 @@ class TokenDeactivationRestartFunctionalTests {
 
     private Process killedWhen(String logName, int latencyMs, Callable<Boolean> moment) throws Exception {
         Path log = Path.of("target/engine-logs", logName);
-        Process engine = EngineProcess.start(log, "run", "nightly", "--date", NIGHT.toString(),
-                "--billing.simulator.latency=" + latencyMs + "ms");
+        Process engine = EngineProcess.start(log, Fixtures.concat(new String[] {"run", "nightly", "--date", NIGHT.toString(),
+            "--billing.simulator.latency=" + latencyMs + "ms"}, childSettings()));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                 .failFast("the engine ended before it could be killed:\n" + EngineProcess.output(log), () -> !engine.isAlive())
                 .until(moment);

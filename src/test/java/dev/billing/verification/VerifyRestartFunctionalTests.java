@@ -24,6 +24,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @EngineTest
 class VerifyRestartFunctionalTests {
 
+    /** Settings added to the engine JVMs this test starts (none here; a subclass may have them notify this JVM). */
+    protected String[] childSettings() {
+        return new String[0];
+    }
+
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
@@ -38,7 +43,8 @@ class VerifyRestartFunctionalTests {
         fixtures.manyTokens(2000);
         Path log = Path.of("target/engine-logs/verify-sigkill.log");
 
-        Process engine = EngineProcess.start(log, "run", "verify-tokens", "--date", "2026-11-27", "--billing.simulator.latency=150ms");
+        Process engine = EngineProcess.start(log, Fixtures.concat(new String[] {"run", "verify-tokens", "--date", "2026-11-27",
+            "--billing.simulator.latency=150ms"}, childSettings()));
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .failFast("the engine ended before it could be killed:\n" + EngineProcess.output(log), () -> !engine.isAlive())
