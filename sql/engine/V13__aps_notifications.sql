@@ -12,5 +12,4 @@ CREATE TABLE aps_notifications (
     outcome             VARCHAR(32)  NOT NULL CHECK (outcome IN ('SETTLED', 'AGREES', 'NOT_FINAL', 'CONFLICT', 'UNKNOWN_REFERENCE')),
     attempt_reference   VARCHAR(40)
 );
-CREATE INDEX aps_notifications_merchant_reference ON aps_notifications (merchant_reference);
 CREATE INDEX aps_notifications_attempt_reference ON aps_notifications (attempt_reference);

@@ -46,14 +46,18 @@ class BenchNotificationsCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "16", description = "Senders posting at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--warm-up", defaultValue = "2000",
+            description = "Notifications posted first, on charges of their own, and not measured: the JIT compiles the path (default ${DEFAULT-VALUE}).")
+    int warmUp;
+
     BenchNotificationsCommand(CliContext cli) {
         this.cli = cli;
     }
 
     @Override
     public Integer call() throws Exception {
-        if (count < 1 || concurrency < 1) {
-            cli.err().println("--notifications and --concurrency must be at least 1");
+        if (count < 1 || concurrency < 1 || warmUp < 0) {
+            cli.err().println("--notifications and --concurrency must be at least 1, --warm-up at least 0");
             return ExitCodes.USAGE;
         }
         Path work = Files.createTempDirectory("billing-bench-notifications");
@@ -63,58 +67,80 @@ class BenchNotificationsCommand implements Callable<Integer> {
                     "spring.main.web-application-type", "servlet",
                     "server.port", 0));
             JdbcTemplate jdbc = cli.engine().bean(JdbcTemplate.class);
-            createUnknownCharges(jdbc);
+            createUnknownCharges(jdbc, "BW", warmUp);
+            createUnknownCharges(jdbc, "BN", count);
+            jdbc.execute("ANALYZE orders, tokens, payment_attempts");
             String port = cli.engine().context().getEnvironment().getProperty("local.server.port");
             URI endpoint = URI.create("http://127.0.0.1:" + port + "/aps/notifications");
             GatewayProperties gateway = cli.engine().bean(GatewayProperties.class).effective();
-            cli.out().printf("%,d charges left unknown; posting %,d signed notifications to %s from %d senders%n",
-                    count, count, endpoint, concurrency);
-            byte[][] bodies = new byte[count][];
+            cli.out().printf("%,d charges left unknown; posting %,d signed notifications to %s from %d senders, after %,d not measured%n",
+                    count, count, endpoint, concurrency, warmUp);
             ApsSignature signature = new ApsSignature(gateway.signature());
-            for (int i = 0; i < count; i++) {
-                bodies[i] = body(gateway, signature, i + 1);
+            if (warmUp > 0) {
+                send(endpoint, bodies(gateway, signature, "BW", warmUp));
             }
-            long[] latencies = new long[count];
-            AtomicInteger next = new AtomicInteger();
-            AtomicInteger refused = new AtomicInteger();
-            ExecutorService senders = Executors.newFixedThreadPool(concurrency);
+            byte[][] bodies = bodies(gateway, signature, "BN", count);
             long started = System.nanoTime();
-            try {
-                Future<?>[] running = new Future<?>[concurrency];
-                for (int s = 0; s < concurrency; s++) {
-                    running[s] = senders.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                            long t0 = System.nanoTime();
-                            boolean settled = post(endpoint, bodies[i]);
-                            latencies[i] = System.nanoTime() - t0;
-                            if (!settled) {
-                                refused.incrementAndGet();
-                            }
-                        }
-                        return null;
-                    });
-                }
-                for (Future<?> f : running) {
-                    f.get();
-                }
-            } finally {
-                senders.shutdown();
-                senders.awaitTermination(1, TimeUnit.MINUTES);
-            }
+            long[] latencies = new long[count];
+            int refused = send(endpoint, bodies, latencies);
             double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
             Arrays.sort(latencies);
-            long paid = jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class);
-            long settled = jdbc.queryForObject("SELECT count(*) FROM aps_notifications WHERE outcome = 'SETTLED'", Long.class);
+            long paid = jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID' AND order_id LIKE 'BN-%'", Long.class);
+            long settled = jdbc.queryForObject(
+                    "SELECT count(*) FROM aps_notifications WHERE outcome = 'SETTLED' AND merchant_reference LIKE 'CH-BN-%'", Long.class);
             cli.out().printf("posted %,d notifications in %.1f s: %,.0f per second; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
                             + " %,d stored and settled, %,d orders PAID, %,d not settled%n",
                     count, seconds, count / seconds, millis(latencies, 0.50), millis(latencies, 0.99), latencies[count - 1] / 1e6,
-                    settled, paid, refused.get());
-            return paid == count && settled == count && refused.get() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+                    settled, paid, refused);
+            return paid == count && settled == count && refused == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {
             cli.engine().close();
             EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
             BenchImportCommand.deleteTree(work);
         }
+    }
+
+    private static byte[][] bodies(GatewayProperties gateway, ApsSignature signature, String prefix, int n) {
+        byte[][] bodies = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            bodies[i] = body(gateway, signature, prefix, i + 1);
+        }
+        return bodies;
+    }
+
+    private int send(URI endpoint, byte[][] bodies) throws Exception {
+        return send(endpoint, bodies, new long[bodies.length]);
+    }
+
+    /** Posts the bodies from the senders at once; each one's latency into {@code latencies}; returns how many were not settled. */
+    private int send(URI endpoint, byte[][] bodies, long[] latencies) throws Exception {
+        int total = bodies.length;
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(concurrency);
+        try {
+            Future<?>[] running = new Future<?>[concurrency];
+            for (int s = 0; s < concurrency; s++) {
+                running[s] = senders.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                        long t0 = System.nanoTime();
+                        boolean settled = post(endpoint, bodies[i]);
+                        latencies[i] = System.nanoTime() - t0;
+                        if (!settled) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            senders.shutdown();
+            senders.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        return refused.get();
     }
 
     /**
@@ -141,12 +167,12 @@ class BenchNotificationsCommand implements Callable<Integer> {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
     }
 
-    private static byte[] body(GatewayProperties gateway, ApsSignature signature, int i) {
+    private static byte[] body(GatewayProperties gateway, ApsSignature signature, String prefix, int i) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("command", "PURCHASE");
         fields.put("access_code", gateway.accessCode());
         fields.put("merchant_identifier", gateway.merchantIdentifier());
-        fields.put("merchant_reference", "CH-BN-" + i + "-1");
+        fields.put("merchant_reference", "CH-" + prefix + "-" + i + "-1");
         fields.put("amount", Long.toString(100 + i % 10_000));
         fields.put("currency", "AED");
         fields.put("customer_email", "c@example.com");
@@ -163,22 +189,21 @@ class BenchNotificationsCommand implements Callable<Integer> {
                 .collect(Collectors.joining("&")).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** N due orders, each with a charge sent and its outcome unknown (as after lost replies). */
-    private void createUnknownCharges(JdbcTemplate jdbc) {
+    /** N due orders ({@code <prefix>-i}), each with a charge sent and its outcome unknown (as after lost replies). */
+    private static void createUnknownCharges(JdbcTemplate jdbc, String prefix, int n) {
         jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
                 SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-' || i
-                FROM generate_series(1, 1000) AS i""");
+                FROM generate_series(1, 1000) AS i ON CONFLICT DO NOTHING""");
         jdbc.update("""
                 INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
-                SELECT 'BN-' || i, 'C', 'bench-tok-' || (i % 1000 + 1), 100 + i % 10000, 'AED', 'SHIPPED'
-                FROM generate_series(1, ?) AS i""", count);
+                SELECT ? || '-' || i, 'C', 'bench-tok-' || (i % 1000 + 1), 100 + i % 10000, 'AED', 'SHIPPED'
+                FROM generate_series(1, ?) AS i""", prefix, n);
         jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
                                               currency, business_date, state, sent_at)
-                SELECT 'CH-BN-' || i || '-1', 'CH-BN-' || i || '-1', 'CHARGE', 'BN-' || i, 'bench-tok-' || (i % 1000 + 1), 1,
-                       100 + i % 10000, 'AED', ?, 'UNKNOWN', now()
-                FROM generate_series(1, ?) AS i""", Date.valueOf(NIGHT), count);
-        jdbc.execute("ANALYZE orders, tokens, payment_attempts");
+                SELECT 'CH-' || ? || '-' || i || '-1', 'CH-' || ? || '-' || i || '-1', 'CHARGE', ? || '-' || i,
+                       'bench-tok-' || (i % 1000 + 1), 1, 100 + i % 10000, 'AED', ?, 'UNKNOWN', now()
+                FROM generate_series(1, ?) AS i""", prefix, prefix, prefix, Date.valueOf(NIGHT), n);
     }
 }
