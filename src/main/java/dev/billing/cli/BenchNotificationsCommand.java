@@ -1,10 +1,10 @@
 package dev.billing.cli;
 
 import dev.billing.database.EmbeddedPostgresServer;
+import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -184,9 +183,7 @@ class BenchNotificationsCommand implements Callable<Integer> {
         fields.put("fort_id", Long.toString(169_000_000_000_000_000L + i));
         fields.put("authorization_code", String.format("%06d", i % 1_000_000));
         fields.put("signature", signature.sign(fields, gateway.responsePhrase()));
-        return fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")).getBytes(StandardCharsets.UTF_8);
+        return ApsForm.encode(fields);
     }
 
     /** N due orders ({@code <prefix>-i}), each with a charge sent and its outcome unknown (as after lost replies). */

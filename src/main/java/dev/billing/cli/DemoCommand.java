@@ -44,7 +44,7 @@ class DemoCommand implements Callable<Integer> {
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
         JobExecution nightly;
         try {
-            cli.out().println("running nightly for " + today + " (verify-tokens, charge-orders, reconcile)");
+            cli.out().println("running nightly for " + today + " (verify-tokens, charge-orders, deactivate-tokens, reconcile)");
             nightly = runner.run(NightlyJobConfiguration.JOB_NAME, today);
         } catch (AlreadyCompletedException e) {
             cli.out().println("nightly for " + today + " already completed (execution " + e.completed().getId() + "); its outcome:");

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs one job now for a business date (default: today in billing.zone).",
-            "JOB: verify-tokens, charge-orders, reconcile, or nightly (the three in that order).",
+            "JOB: verify-tokens, charge-orders, reconcile, or nightly (the three in that order, with the dead tokens deactivated before reconcile).",
             "Exit codes: 0 completed (also when it had completed before); 1 failed or stopped; 2 usage error."})
 class RunCommand implements Callable<Integer> {
 

@@ -1,12 +1,11 @@
 package dev.billing.simulator;
 
+import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsJson;
 import dev.billing.gateway.ApsSignature;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +97,7 @@ final class SimulatorNotifier implements AutoCloseable {
     /** Sends without holding a thread while the endpoint works: many notifications are in flight at once, as from APS. */
     private void send(Map<String, String> signed, int sendNumber) {
         boolean json = settings.notificationFormat().equals("json");
-        byte[] body = json ? ApsJson.write(signed) : form(signed).getBytes(StandardCharsets.UTF_8);
+        byte[] body = json ? ApsJson.write(signed) : ApsForm.encode(signed);
         HttpRequest request = HttpRequest.newBuilder(settings.uri())
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", json ? "application/json;charset=UTF-8" : "application/x-www-form-urlencoded")
@@ -121,11 +119,6 @@ final class SimulatorNotifier implements AutoCloseable {
         });
     }
 
-    private static String form(Map<String, String> fields) {
-        return fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-    }
 
     private double draw() {
         synchronized (random) {

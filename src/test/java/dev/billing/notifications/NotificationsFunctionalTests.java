@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineWithNotifications;
 import dev.billing.Fixtures;
+import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsJson;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.operations.JobRunner;
 import dev.billing.simulator.ApsSimulator;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -136,9 +135,7 @@ class NotificationsFunctionalTests {
     }
 
     private HttpResponse<String> postForm(Map<String, String> fields) throws Exception {
-        return post("application/x-www-form-urlencoded", fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")).getBytes(StandardCharsets.UTF_8));
+        return post("application/x-www-form-urlencoded", ApsForm.encode(fields));
     }
 
     @Test

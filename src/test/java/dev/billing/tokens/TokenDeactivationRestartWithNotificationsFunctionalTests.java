@@ -16,6 +16,6 @@ class TokenDeactivationRestartWithNotificationsFunctionalTests extends TokenDeac
 
     @Override
     protected String[] childSettings() {
-        return new String[] {"--billing.simulator.notification-url=http://127.0.0.1:" + port + "/aps/notifications"};
+        return NotificationsDrained.notifying(port);
     }
 }
