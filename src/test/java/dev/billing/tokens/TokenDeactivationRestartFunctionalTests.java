@@ -10,6 +10,7 @@ import dev.billing.operations.JobControl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,8 +93,9 @@ class TokenDeactivationRestartFunctionalTests {
         // the simulator records the request at once and answers after 600 ms: the kill falls in between
         killedWhen("deactivate-in-flight.log", 600, () -> jdbc.queryForObject(
                 "SELECT count(*) FROM payment_attempts WHERE kind = 'TOKEN_DEACTIVATION'", Long.class) > 0);
-        assertThat(jdbc.queryForList("SELECT state FROM payment_attempts WHERE kind = 'TOKEN_DEACTIVATION'", String.class))
-                .containsExactly("PREPARED");
+        // open: its reply never came; with notifications on, the gateway's notification may have settled it meanwhile
+        assertThat(jdbc.queryForObject("SELECT state FROM payment_attempts WHERE kind = 'TOKEN_DEACTIVATION'", String.class))
+                .isIn(childSettings().length == 0 ? List.of("PREPARED") : List.of("PREPARED", "SUCCEEDED"));
 
         recoverAndRestart();
 
