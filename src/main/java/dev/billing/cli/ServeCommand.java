@@ -50,6 +50,10 @@ class ServeCommand implements Callable<Integer> {
         catchUp.setDaemon(true);
         catchUp.start();
         String port = cli.engine().context().getEnvironment().getProperty("local.server.port", "?");
+        dev.billing.enrolment.EnrolmentProperties enrolment = cli.engine().bean(dev.billing.enrolment.EnrolmentProperties.class);
+        cli.out().println(enrolment.enabled() ? "card enrolment on at /enrol (links from enrol-link or the merchant's site);"
+                + " APS notifications at /aps/notifications"
+                : "card enrolment off: billing.enrolment.secret is not set; APS notifications at /aps/notifications");
         cli.out().println("serving; health and Prometheus metrics on http://127.0.0.1:" + port + "/actuator/prometheus;"
                 + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();

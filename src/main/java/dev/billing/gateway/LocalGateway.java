@@ -10,4 +10,7 @@ public interface LocalGateway {
 
     /** The server-to-server endpoint, {@code .../FortAPI/paymentApi}. */
     URI url();
+
+    /** The browser endpoint of hosted pages ({@code TOKENIZATION}), {@code .../FortAPI/paymentPage}. */
+    URI pageUrl();
 }

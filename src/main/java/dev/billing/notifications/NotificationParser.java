@@ -1,7 +1,7 @@
 package dev.billing.notifications;
 
+import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsJson;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -77,26 +77,9 @@ public final class NotificationParser {
         } catch (CharacterCodingException e) {
             throw new Refused(400, "the body is not UTF-8");
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : text.strip().split("&", -1)) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new Refused(400, "the form body has a part that is not name=value");
-            }
-            String name;
-            String value;
-            try {
-                name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-                value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new Refused(400, "the form body is not correctly percent-encoded");
-            }
-            if (fields.put(name, value) != null) {
-                throw new Refused(400, "the form body names a field twice");
-            }
+        Map<String, String> fields = ApsForm.decode(text);
+        if (fields == null) {
+            throw new Refused(400, "the form body is not name=value pairs, correctly percent-encoded, each name once");
         }
         return fields;
     }

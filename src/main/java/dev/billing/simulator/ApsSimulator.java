@@ -116,12 +116,20 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         });
         server.setExecutor(executor);
         server.createContext(PATH, this::handle);
+        SimulatorPaymentPage page = new SimulatorPaymentPage(accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature);
+        server.createContext(SimulatorPaymentPage.PATH, page::handle);
         server.start();
     }
 
     @Override
     public URI url() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + PATH);
+    }
+
+    /** The hosted page ({@code TOKENIZATION}), as APS's {@code /FortAPI/paymentPage}. */
+    @Override
+    public URI pageUrl() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + SimulatorPaymentPage.PATH);
     }
 
     public int port() {

@@ -1,0 +1,66 @@
+package dev.billing.enrolment;
+
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The enrolments the engine issued (table {@code enrolments}), and the tokens their returns store. */
+@Component
+public class Enrolments {
+
+    /** One issued enrolment. */
+    public record Enrolment(String merchantReference, String customerId, String email, String returnTo, String linkQuery,
+                            Instant linkExpiresAt) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final SecureRandom random = new SecureRandom();
+
+    public Enrolments(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a new enrolment before its page is shown; returns its merchant reference. */
+    public String issue(EnrolLinks.Link link, String linkQuery) {
+        String reference = "EN-" + HexFormat.of().formatHex(random.generateSeed(12));
+        jdbc.update("""
+                INSERT INTO enrolments (merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, 'ISSUED')""", reference, link.customerId(), link.email(), link.returnTo(), linkQuery,
+                Timestamp.from(Instant.ofEpochSecond(link.expires())));
+        return reference;
+    }
+
+    /**
+     * Takes the enrolment for its return, once: ISSUED becomes USED in one statement, so of two returns at once only one
+     * gets it. Empty for a reference the engine never issued, or one used before. In the caller's transaction.
+     */
+    public Optional<Enrolment> use(String reference, String responseCode) {
+        List<Enrolment> used = jdbc.query("""
+                UPDATE enrolments SET state = 'USED', used_at = now(), response_code = ?
+                WHERE merchant_reference = ? AND state = 'ISSUED'
+                RETURNING merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at""",
+                (rs, n) -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getTimestamp(6).toInstant()), responseCode == null || responseCode.length() > 16 ? null : responseCode, reference);
+        return used.stream().findFirst();
+    }
+
+    /**
+     * Stores the token NEW: the customer, the masked card, the expiry ({@code MM/YY}) and the agreement the engine keeps
+     * for merchant-initiated charges. False when a token of that name exists already (nothing is changed then).
+     */
+    public boolean storeToken(Enrolment enrolment, String tokenName, String cardMask, String cardExpiry, String agreementId) {
+        int stored = jdbc.update("""
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                VALUES (?, ?, ?, ?, ?, now(), 'NEW', ?) ON CONFLICT (token_name) DO NOTHING""",
+                tokenName, enrolment.customerId(), enrolment.email(), cardMask, cardExpiry, agreementId);
+        if (stored == 1) {
+            jdbc.update("UPDATE enrolments SET token_name = ? WHERE merchant_reference = ?", tokenName, enrolment.merchantReference());
+        }
+        return stored == 1;
+    }
+}
