@@ -33,14 +33,14 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * {@code POST /aps/notifications} with the ledger behind it. The simulator loses a fifth of its replies, answers
- * after 80 ms, and notifies each operation at once (duplicated half the time, delayed up to 30 ms, a pending status
+ * after 200 ms, and notifies each operation at once (duplicated half the time, delayed up to 30 ms, a pending status
  * always after the final one): every lost reply is settled by its notification before the resolve step could ask.
  * Then what a hostile or confused sender can post: bad signatures, bodies that cannot be read, contradictions.
  */
 @EngineWithNotifications
 @TestPropertySource(properties = {
     "billing.simulator.lost-reply-rate=0.2",
-    "billing.simulator.latency=80ms",
+    "billing.simulator.latency=200ms",
     "billing.simulator.seed=11",
     "billing.simulator.notification-duplicate-rate=0.5",
     "billing.simulator.notification-max-delay=30ms",
