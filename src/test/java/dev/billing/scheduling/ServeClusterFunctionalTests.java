@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
+import dev.billing.console.ConsoleUsers;
+import dev.billing.console.Role;
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
@@ -30,6 +32,8 @@ class ServeClusterFunctionalTests {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ConsoleUsers users;
     @Autowired
     ApsClient inProcessGateway;
     @TempDir
@@ -129,7 +133,11 @@ class ServeClusterFunctionalTests {
                             && "COMPLETED".equals(lastStatus()));
 
             assertThat(survivor.isAlive()).isTrue();
-            String metrics = get("http://127.0.0.1:" + (survivor == a ? portA : portB) + "/actuator/prometheus");
+            String prometheus = "http://127.0.0.1:" + (survivor == a ? portA : portB) + "/actuator/prometheus";
+            assertThat(status(prometheus, null)).as("metrics need a user").isEqualTo(401);
+            users.remove("scraper");
+            users.add("scraper", Role.VIEWER, "scraper-password-1");
+            String metrics = get(prometheus, "scraper:scraper-password-1");
             assertThat(metrics).contains("billing_charges_total{currency=\"AED\",outcome=\"SUCCESS\"}")
                     .contains("billing_gateway_calls_seconds_count{command=\"PURCHASE\"").contains("billing_outcomes_unknown 0.0")
                     .contains("billing_verification_refunds_owed").contains("spring_batch_job_seconds_count");
@@ -167,8 +175,25 @@ class ServeClusterFunctionalTests {
     }
 
     private static String get(String url) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return get(url, null);
+    }
+
+    /** A GET, with HTTP basic credentials {@code name:password} when given. */
+    private static String get(String url, String credentials) throws Exception {
+        return send(url, credentials).body();
+    }
+
+    private static int status(String url, String credentials) throws Exception {
+        return send(url, credentials).statusCode();
+    }
+
+    private static java.net.http.HttpResponse<String> send(String url, String credentials) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url));
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private String lastStatus() {

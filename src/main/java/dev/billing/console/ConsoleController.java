@@ -1,0 +1,209 @@
+package dev.billing.console;
+
+import dev.billing.batch.StepSummary;
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import dev.billing.operations.JobControl;
+import dev.billing.support.OperatorException;
+import java.security.Principal;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The console's pages: sign-in, the nights, the executions (with restart, stop and abandon for OPERATOR, each confirmed
+ * on a page of its own), and the audit trail. Actions call {@link JobControl}, as {@code jobs} does; each is audited.
+ */
+@Controller
+class ConsoleController implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleController.class);
+    private static final List<String> ACTIONS = List.of("restart", "stop", "abandon");
+
+    private final JobControl jobs;
+    private final ConsoleUsers users;
+    private final AuditLog audit;
+    private final JdbcTemplate jdbc;
+    /** Restarts run here, not in the request: a night takes minutes. */
+    private final ExecutorService restarts = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "console-restart");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, JdbcTemplate jdbc) {
+        this.jobs = jobs;
+        this.users = users;
+        this.audit = audit;
+        this.jdbc = jdbc;
+    }
+
+    @GetMapping("/login")
+    String login(Model model) {
+        model.addAttribute("noUsers", !users.any());
+        return "console/login";
+    }
+
+    /** One night's figures in one currency, formatted with the currency's digits. */
+    record NightRow(String date, String currency, String charged, String declined, String failed, String unknown, String held) {
+    }
+
+    @GetMapping("/console")
+    String nights(Model model) {
+        Map<String, String[]> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
+        LocalDate since = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30);
+        jdbc.query("""
+                SELECT business_date, currency,
+                       count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
+                       count(*) FILTER (WHERE state = 'DECLINED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'DECLINED'), 0),
+                       count(*) FILTER (WHERE state = 'FAILED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'FAILED'), 0),
+                       count(*) FILTER (WHERE state IN ('PREPARED', 'UNKNOWN')),
+                       COALESCE(sum(amount_minor) FILTER (WHERE state IN ('PREPARED', 'UNKNOWN')), 0)
+                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2""", rs -> {
+                    CurrencyUnit unit = CurrencyUnit.require(rs.getString(2));
+                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
+                    for (int i = 0; i < 4; i++) {
+                        row[i] = rs.getLong(3 + 2 * i) + " (" + Money.ofMinor(rs.getLong(4 + 2 * i), unit).toPlainString() + ")";
+                    }
+                }, Date.valueOf(since));
+        jdbc.query("""
+                SELECT h.business_date, o.currency, count(*), sum(o.amount_minor) FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
+                WHERE h.business_date >= ? GROUP BY 1, 2""", rs -> {
+                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
+                    row[4] = rs.getLong(3) + " (" + Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(2))).toPlainString() + ")";
+                }, Date.valueOf(since));
+        List<NightRow> nights = new ArrayList<>();
+        rows.forEach((key, v) -> nights.add(new NightRow(key.substring(0, 10), key.substring(11), v[0], v[1], v[2], v[3], v[4])));
+        model.addAttribute("nights", nights);
+        model.addAttribute("executions", jobs.list(30));
+        return "console/nights";
+    }
+
+    @GetMapping("/console/executions")
+    String executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
+                      @RequestParam(required = false) String date, Model model) {
+        List<JobControl.ExecutionSummary> all = jobs.list(500).stream()
+                .filter(e -> job == null || job.isBlank() || e.jobName().equals(job))
+                .filter(e -> status == null || status.isBlank() || e.status().equals(status))
+                .filter(e -> date == null || date.isBlank() || date.equals(e.businessDate()))
+                .toList();
+        model.addAttribute("executions", all);
+        model.addAttribute("job", job);
+        model.addAttribute("status", status);
+        model.addAttribute("date", date);
+        return "console/executions";
+    }
+
+    /** One step as the detail page shows it. */
+    record StepRow(String name, String status, long read, long written, String summary) {
+    }
+
+    @GetMapping("/console/executions/{id}")
+    String execution(@PathVariable long id, Model model) {
+        JobExecution execution;
+        try {
+            execution = jobs.get(id);
+        } catch (RuntimeException e) {
+            model.addAttribute("message", "There is no job execution " + id + ".");
+            return "console/missing";
+        }
+        List<StepRow> steps = new ArrayList<>();
+        for (StepExecution step : execution.getStepExecutions()) {
+            steps.add(new StepRow(step.getStepName(), step.getStatus().name(), step.getReadCount(), step.getWriteCount(),
+                    String.join("; ", StepSummary.of(step))));
+        }
+        model.addAttribute("execution", execution);
+        model.addAttribute("steps", steps);
+        model.addAttribute("parameters", execution.getJobParameters().toString());
+        model.addAttribute("next", next(execution));
+        return "console/execution";
+    }
+
+    private static String next(JobExecution execution) {
+        return switch (execution.getStatus()) {
+            case FAILED, STOPPED -> "Restart it: it resumes from its last committed chunk; nothing done is done again.";
+            case STARTED, STARTING -> "It is running. Stop it to end it after the current chunk; a dead process's execution is"
+                    + " recovered by 'jobs recover'.";
+            case STOPPING -> "It stops after its current chunk.";
+            default -> "Nothing to do.";
+        };
+    }
+
+    @GetMapping("/console/executions/{id}/confirm")
+    String confirm(@PathVariable long id, @RequestParam String action, Model model) {
+        if (!ACTIONS.contains(action)) {
+            model.addAttribute("message", "There is no such action.");
+            return "console/missing";
+        }
+        model.addAttribute("id", id);
+        model.addAttribute("action", action);
+        return "console/confirm";
+    }
+
+    @PostMapping("/console/executions/{id}/{action}")
+    String act(@PathVariable long id, @PathVariable String action, Principal who, RedirectAttributes flash) {
+        String target = "execution " + id;
+        String result;
+        try {
+            result = switch (action) {
+                case "restart" -> {
+                    jobs.get(id);
+                    restarts.execute(() -> {
+                        try {
+                            JobExecution restarted = jobs.restart(id);
+                            audit.append(who.getName(), "RESTART_ENDED", target, "execution " + restarted.getId() + " ended "
+                                    + restarted.getStatus());
+                        } catch (RuntimeException e) {
+                            audit.append(who.getName(), "RESTART_ENDED", target, "refused: " + e.getMessage());
+                            log.warn("Restart of {} from the console: {}", target, e.getMessage());
+                        }
+                    });
+                    yield "restart started";
+                }
+                case "stop" -> jobs.stop(id) ? "asked to stop after its current chunk" : "was not running";
+                case "abandon" -> "abandoned (" + jobs.abandon(id).getStatus() + ")";
+                default -> throw new OperatorException("there is no action '" + action + "'");
+            };
+        } catch (OperatorException e) {
+            result = "refused: " + e.getMessage();
+        } catch (RuntimeException e) {
+            result = "refused: " + e.getMessage();
+        }
+        audit.append(who.getName(), action.toUpperCase(java.util.Locale.ROOT), target, result);
+        flash.addFlashAttribute("notice", capitalized(action) + " of execution " + id + ": " + result);
+        return "redirect:/console/executions/" + id;
+    }
+
+    @GetMapping("/console/audit")
+    String auditTrail(Model model) {
+        model.addAttribute("entries", audit.recent(200));
+        return "console/audit";
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    @Override
+    public void destroy() {
+        restarts.shutdownNow();
+    }
+}
