@@ -112,7 +112,8 @@ class EnrolmentHandlerFunctionalTests {
         assertThat(reference).matches("EN-[0-9a-f]{24} ISSUED C-7");
         assertThat(page.getContentAsString()).contains("action=\"http://127.0.0.1:").contains("/FortAPI/paymentPage\"")
                 .contains("name=\"service_command\" value=\"TOKENIZATION\"").contains("value=\"" + reference.substring(0, reference.indexOf(' ')) + "\"")
-                .contains("name=\"return_url\" value=\"http://localhost:80/aps/return\"").doesNotContain(gateway.requestPhrase());
+                .contains("name=\"return_url\" value=\"http://localhost:80/aps/return\"").doesNotContain(gateway.requestPhrase())
+                .as("only the gateway's signed fields go to its page").doesNotContain("_csrf");
         assertThat(page.getHeader("Content-Security-Policy")).startsWith("default-src 'none'; script-src 'nonce-")
                 .contains("form-action 'self' http://127.0.0.1:").contains("frame-ancestors 'none'");
         assertThat(page.getHeader("X-Frame-Options")).isEqualTo("DENY");
