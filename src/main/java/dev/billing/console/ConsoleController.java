@@ -42,6 +42,7 @@ class ConsoleController implements DisposableBean {
     private final ConsoleUsers users;
     private final AuditLog audit;
     private final JdbcTemplate jdbc;
+    private final OrderHistory orders;
     /** Restarts run here, not in the request: a night takes minutes. */
     private final ExecutorService restarts = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "console-restart");
@@ -49,7 +50,8 @@ class ConsoleController implements DisposableBean {
         return t;
     });
 
-    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, JdbcTemplate jdbc) {
+    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, JdbcTemplate jdbc, OrderHistory orders) {
+        this.orders = orders;
         this.jobs = jobs;
         this.users = users;
         this.audit = audit;
@@ -190,6 +192,32 @@ class ConsoleController implements DisposableBean {
         audit.append(who.getName(), action.toUpperCase(java.util.Locale.ROOT), target, result);
         flash.addFlashAttribute("notice", capitalized(action) + " of execution " + id + ": " + result);
         return "redirect:/console/executions/" + id;
+    }
+
+    @GetMapping("/console/orders")
+    String search(@RequestParam(name = "q", required = false) String term, Model model) {
+        String q = term == null ? "" : term.strip();
+        List<Map<String, Object>> found = q.isEmpty() || q.length() > 100 ? List.of() : orders.search(q);
+        if (found.size() == 1) {
+            return "redirect:/console/orders/" + org.springframework.web.util.UriUtils.encodePathSegment(
+                    (String) found.get(0).get("order_id"), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        model.addAttribute("q", q);
+        model.addAttribute("found", found);
+        return "console/search";
+    }
+
+    @GetMapping("/console/orders/{orderId}")
+    String order(@PathVariable String orderId, Model model) {
+        var order = orders.order(orderId);
+        if (order.isEmpty()) {
+            model.addAttribute("message", "There is no order " + orderId + ".");
+            return "console/missing";
+        }
+        model.addAttribute("order", order.get());
+        model.addAttribute("attempts", orders.attempts(orderId));
+        model.addAttribute("events", orders.events(orderId));
+        return "console/order";
     }
 
     @GetMapping("/console/audit")

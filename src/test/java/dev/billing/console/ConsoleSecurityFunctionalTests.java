@@ -118,6 +118,33 @@ class ConsoleSecurityFunctionalTests {
     }
 
     @Test
+    void anOrdersWholeHistoryAndTheSearchThatFindsIt() throws Exception {
+        Fixtures fixtures = new Fixtures(jdbc);
+        fixtures.token("tok-insufficient-funds-1", "VERIFIED");
+        fixtures.token("tok-new-1", "NEW");
+        fixtures.order("O-1", "tok-insufficient-funds-1", 1000, "AED", "SHIPPED", null);
+        fixtures.order("O-2", "tok-insufficient-funds-1", 2500, "KWD", "SHIPPED", null);
+        fixtures.order("O-3", "tok-new-1", 700, "JPY", "SHIPPED", null);
+        runner.run("charge-orders", NIGHT);
+
+        String declined = mvc.perform(get("/console/orders/O-1").with(user("v").roles("VIEWER"))).andReturn().getResponse()
+                .getContentAsString();
+        String held = mvc.perform(get("/console/orders/O-3").with(user("v").roles("VIEWER"))).andReturn().getResponse()
+                .getContentAsString();
+        MockHttpServletResponse byReference = mvc.perform(get("/console/orders").param("q", "CH-O-2-1").with(user("v").roles("VIEWER")))
+                .andReturn().getResponse();
+        String byToken = mvc.perform(get("/console/orders").param("q", "tok-insufficient-funds-1").with(user("v").roles("VIEWER")))
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(declined).contains("10.00 AED").doesNotContain("1000 AED").contains("CH-O-1-1").contains("DECLINED").contains("13666");
+        assertThat(held).contains("700 JPY").contains("held on " + NIGHT).contains("token tok-new-1 is NEW, not VERIFIED");
+        assertThat(byReference.getRedirectedUrl()).isEqualTo("/console/orders/O-2");
+        assertThat(byToken).contains("/console/orders/O-1").contains("/console/orders/O-2").doesNotContain("/console/orders/O-3");
+        assertThat(mvc.perform(get("/console/orders/NOPE").with(user("v").roles("VIEWER"))).andReturn().getResponse()
+                .getContentAsString()).contains("There is no order NOPE.");
+    }
+
+    @Test
     void theAuditTrailCannotBeChangedOrEmptied() {
         jdbc.update("INSERT INTO audit_log (actor, action, target, result) VALUES ('t', 'TEST', 'x', 'ok')");
         assertThatThrownBy(() -> jdbc.update("UPDATE audit_log SET result = 'changed'")).hasMessageContaining("append-only");
