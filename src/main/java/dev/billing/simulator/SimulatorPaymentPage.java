@@ -3,6 +3,7 @@ package dev.billing.simulator;
 import com.sun.net.httpserver.HttpExchange;
 import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsSignature;
+import dev.billing.support.CardNumbers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +128,7 @@ final class SimulatorPaymentPage {
         String expiry = form.getOrDefault("expiry_date", "").trim();
         String code;
         TestCard card = TEST_CARDS.stream().filter(c -> c.number().equals(number)).findFirst().orElse(null);
-        if (!number.matches("\\d{13,19}") || !luhn(number)) {
+        if (!number.matches("\\d{13,19}") || !CardNumbers.luhnValid(number)) {
             code = "17016";
         } else if (!expiry.matches("\\d{2}(0[1-9]|1[0-2])")) {
             code = "17100";
@@ -151,7 +152,7 @@ final class SimulatorPaymentPage {
             default -> "Transaction declined";
         });
         if (number.matches("\\d{13,19}")) {
-            result.put("card_number", number.substring(0, 6) + "*".repeat(number.length() - 10) + number.substring(number.length() - 4));
+            result.put("card_number", CardNumbers.maskDigits(number));
             result.put("card_bin", number.substring(0, 6));
         }
         if (expiry.matches("\\d{4}")) {
@@ -186,18 +187,6 @@ final class SimulatorPaymentPage {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    static boolean luhn(String digits) {
-        int sum = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            int d = digits.charAt(digits.length() - 1 - i) - '0';
-            if (i % 2 == 1) {
-                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-            }
-            sum += d;
-        }
-        return sum % 10 == 0;
     }
 
     private static String html(String text) {

@@ -136,7 +136,8 @@ public final class CardNumbers {
         return sum % 10 == 0;
     }
 
-    static boolean luhnValid(String digits) {
+    /** True when a string of digits passes the Luhn check. */
+    public static boolean luhnValid(String digits) {
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < digits.length(); i++) {
             positions.add(i);
