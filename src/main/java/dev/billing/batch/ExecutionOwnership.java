@@ -121,11 +121,38 @@ public class ExecutionOwnership implements JobExecutionListener {
         return java.util.Set.copyOf(held.keySet());
     }
 
-    /** True when a live process (this one or another) holds the execution's ownership lock. */
+    /**
+     * True when a live process (this one or another) holds the execution's ownership lock.
+     *
+     * <p>When the process that ran the execution is recorded on this host and is gone, its database session may
+     * still hold the lock for a moment (PostgreSQL ends a session only when it notices the dead socket): the lock
+     * is then asked for again for up to {@link #SESSION_END_WAIT} before the execution is called live.
+     */
     public boolean isOwnedByLiveProcess(long executionId) {
         if (held.containsKey(executionId)) {
             return true;
         }
+        long deadline = System.nanoTime() + SESSION_END_WAIT.toNanos();
+        while (true) {
+            if (!lockIsHeld(executionId)) {
+                return false;
+            }
+            if (!recordedProcessIsGoneOnThisHost(executionId) || System.nanoTime() > deadline) {
+                return true;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+    }
+
+    /** How long a lock left by a process known to be dead is waited for (see {@link #isOwnedByLiveProcess}). */
+    static final java.time.Duration SESSION_END_WAIT = java.time.Duration.ofSeconds(10);
+
+    private boolean lockIsHeld(long executionId) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement tryLock = connection.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
             tryLock.setInt(1, LOCK_CLASS);
@@ -144,6 +171,22 @@ public class ExecutionOwnership implements JobExecutionListener {
             return false;
         } catch (SQLException e) {
             throw new DataAccessResourceFailureException("cannot check whether job execution " + executionId + " is alive", e);
+        }
+    }
+
+    /** True only when running_jobs names this host and a process id that no longer runs here. */
+    private boolean recordedProcessIsGoneOnThisHost(long executionId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT host, pid FROM running_jobs WHERE job_execution_id = ?")) {
+            select.setLong(1, executionId);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next() || !host().equals(rs.getString(1))) {
+                    return false;
+                }
+                return ProcessHandle.of(rs.getLong(2)).map(process -> !process.isAlive()).orElse(true);
+            }
+        } catch (SQLException e) {
+            throw new DataAccessResourceFailureException("cannot read the running mark of job execution " + executionId, e);
         }
     }
 }
