@@ -4,6 +4,7 @@ import dev.billing.batch.StepSummary;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import dev.billing.operations.JobControl;
+import dev.billing.operations.JobRunner;
 import dev.billing.support.OperatorException;
 import java.security.Principal;
 import java.sql.Date;
@@ -41,7 +42,10 @@ class ConsoleController implements DisposableBean {
     private final JobControl jobs;
     private final ConsoleUsers users;
     private final AuditLog audit;
-    private final JdbcTemplate jdbc;
+    private final Nights nights;
+    private final JobRunner runner;
+    /** The business dates the nights page shows. */
+    private static final int NIGHTS = 30;
     private final OrderHistory orders;
     /** Restarts run here, not in the request: a night takes minutes. */
     private final ExecutorService restarts = Executors.newSingleThreadExecutor(r -> {
@@ -50,12 +54,13 @@ class ConsoleController implements DisposableBean {
         return t;
     });
 
-    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, JdbcTemplate jdbc, OrderHistory orders) {
+    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, OrderHistory orders, Nights nights, JobRunner runner) {
+        this.nights = nights;
+        this.runner = runner;
         this.orders = orders;
         this.jobs = jobs;
         this.users = users;
         this.audit = audit;
-        this.jdbc = jdbc;
     }
 
     @GetMapping("/login")
@@ -64,49 +69,22 @@ class ConsoleController implements DisposableBean {
         return "console/login";
     }
 
-    /** One night's figures in one currency, formatted with the currency's digits. */
-    record NightRow(String date, String currency, String charged, String declined, String failed, String unknown, String held) {
-    }
-
     @GetMapping("/console")
     String nights(Model model) {
-        Map<String, String[]> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
-        LocalDate since = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30);
-        jdbc.query("""
-                SELECT business_date, currency,
-                       count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
-                       count(*) FILTER (WHERE state = 'DECLINED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'DECLINED'), 0),
-                       count(*) FILTER (WHERE state = 'FAILED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'FAILED'), 0),
-                       count(*) FILTER (WHERE state IN ('PREPARED', 'UNKNOWN')),
-                       COALESCE(sum(amount_minor) FILTER (WHERE state IN ('PREPARED', 'UNKNOWN')), 0)
-                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2""", rs -> {
-                    CurrencyUnit unit = CurrencyUnit.require(rs.getString(2));
-                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
-                    for (int i = 0; i < 4; i++) {
-                        row[i] = rs.getLong(3 + 2 * i) + " (" + Money.ofMinor(rs.getLong(4 + 2 * i), unit).toPlainString() + ")";
-                    }
-                }, Date.valueOf(since));
-        jdbc.query("""
-                SELECT h.business_date, o.currency, count(*), sum(o.amount_minor) FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
-                WHERE h.business_date >= ? GROUP BY 1, 2""", rs -> {
-                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
-                    row[4] = rs.getLong(3) + " (" + Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(2))).toPlainString() + ")";
-                }, Date.valueOf(since));
-        List<NightRow> nights = new ArrayList<>();
-        rows.forEach((key, v) -> nights.add(new NightRow(key.substring(0, 10), key.substring(11), v[0], v[1], v[2], v[3], v[4])));
-        model.addAttribute("nights", nights);
-        model.addAttribute("executions", jobs.list(30));
+        LocalDate today = runner.today();
+        LocalDate since = today.minusDays(NIGHTS - 1L);
+        model.addAttribute("nights", nights.rows(since));
+        model.addAttribute("statuses", nights.jobStatuses(since));
+        model.addAttribute("charts", Nights.charts(nights.totals(since), today, NIGHTS));
+        model.addAttribute("chartWidth", NIGHTS * Nights.SLOT);
+        model.addAttribute("live", nights.live());
         return "console/nights";
     }
 
     @GetMapping("/console/executions")
     String executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
                       @RequestParam(required = false) String date, Model model) {
-        List<JobControl.ExecutionSummary> all = jobs.list(500).stream()
-                .filter(e -> job == null || job.isBlank() || e.jobName().equals(job))
-                .filter(e -> status == null || status.isBlank() || e.status().equals(status))
-                .filter(e -> date == null || date.isBlank() || date.equals(e.businessDate()))
-                .toList();
+        List<JobControl.ExecutionSummary> all = jobs.list(blankToNull(job), status == null ? null : blankToNull(status.toUpperCase(java.util.Locale.ROOT)), blankToNull(date), 200);
         model.addAttribute("executions", all);
         model.addAttribute("job", job);
         model.addAttribute("status", status);
@@ -155,9 +133,8 @@ class ConsoleController implements DisposableBean {
             model.addAttribute("message", "There is no such action.");
             return "console/missing";
         }
-        model.addAttribute("id", id);
-        model.addAttribute("action", action);
-        return "console/confirm";
+        return Confirmation.page(model, "Do you want to " + action + " execution " + id + "?", "/console/executions/" + id + "/" + action,
+                Map.of(), "Yes, " + action + " it", "/console/executions/" + id);
     }
 
     @PostMapping("/console/executions/{id}/{action}")
@@ -194,6 +171,29 @@ class ConsoleController implements DisposableBean {
         return "redirect:/console/executions/" + id;
     }
 
+    @GetMapping("/console/executions/recover")
+    String confirmRecover(Model model) {
+        return Confirmation.page(model, "Recover dead executions? Every execution left running by a process that is gone is marked"
+                + " FAILED, so that it can be restarted; one whose process runs is left alone.", "/console/executions/recover", Map.of(),
+                "Yes, recover them", "/console/executions");
+    }
+
+    @PostMapping("/console/executions/recover")
+    String recover(Principal who, RedirectAttributes flash) {
+        String result;
+        try {
+            List<JobControl.Recovery> recoveries = jobs.recover();
+            result = recoveries.isEmpty() ? "no execution was left running" : String.join("; ", recoveries.stream()
+                    .map(r -> "execution " + r.execution().getId() + (r.recovered() ? " recovered, now " + r.execution().getStatus()
+                            : " left alone: " + r.reason())).toList());
+        } catch (RuntimeException e) {
+            result = "refused: " + e.getMessage();
+        }
+        audit.append(who.getName(), "RECOVER", "dead executions", result);
+        flash.addFlashAttribute("notice", "Recover: " + result);
+        return "redirect:/console/executions";
+    }
+
     @GetMapping("/console/orders")
     String search(@RequestParam(name = "q", required = false) String term, Model model) {
         String q = term == null ? "" : term.strip();
@@ -217,6 +217,7 @@ class ConsoleController implements DisposableBean {
         model.addAttribute("order", order.get());
         model.addAttribute("attempts", orders.attempts(orderId));
         model.addAttribute("events", orders.events(orderId));
+        model.addAttribute("held", orders.held(orderId));
         return "console/order";
     }
 
@@ -224,6 +225,10 @@ class ConsoleController implements DisposableBean {
     String auditTrail(Model model) {
         model.addAttribute("entries", audit.recent(200));
         return "console/audit";
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     private static String capitalized(String text) {

@@ -19,7 +19,7 @@ public class OrderHistory {
 
     /** One ledger row of the order. */
     public record Attempt(String reference, String kind, int attempt, String businessDate, String amount, String state,
-                          String responseCode, String responseMessage, String fortId, String sentAt, String resolvedAt, String detail) {
+                          String responseCode, String responseMessage, String fortId, String sentAt, String resolvedAt, String detail, String by) {
     }
 
     /** Any other line of its history: a hold, a notification, an exception. */
@@ -46,12 +46,13 @@ public class OrderHistory {
     public List<Attempt> attempts(String orderId) {
         return jdbc.query("""
                 SELECT attempt_reference, kind, attempt, business_date, amount_minor, currency, state, response_code, response_message,
-                       fort_id, sent_at, resolved_at, detail
+                       fort_id, sent_at, resolved_at, detail, initiated_by
                 FROM payment_attempts WHERE order_id = ? ORDER BY id""",
                 (rs, n) -> new Attempt(rs.getString(1), rs.getString(2), rs.getInt(3), text(rs.getDate(4)),
                         Money.ofMinor(rs.getLong(5), CurrencyUnit.require(rs.getString(6))).toPlainString() + " " + rs.getString(6),
                         rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), text(rs.getTimestamp(11)),
-                        text(rs.getTimestamp(12)), rs.getString(13)), orderId);
+                        text(rs.getTimestamp(12)), rs.getString(13),
+                        rs.getString(14) == null ? "the night" : "manual: " + rs.getString(14)), orderId);
     }
 
     public List<Event> events(String orderId) {
@@ -66,6 +67,13 @@ public class OrderHistory {
                     SELECT e.created_at, 'exception ' || e.type, e.detail FROM ledger_exceptions e WHERE e.order_id = ?
                 ) x ORDER BY at""",
                 (rs, n) -> new Event(text(rs.getTimestamp(1)), rs.getString(2), rs.getString(3)), orderId, orderId, orderId);
+    }
+
+    /** True when the order is due and was held on some night (a "charge again now" candidate). */
+    public boolean held(String orderId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
+                               WHERE h.order_id = ? AND o.status IN ('SHIPPED', 'DEFERRED'))""", Boolean.class, orderId));
     }
 
     /**

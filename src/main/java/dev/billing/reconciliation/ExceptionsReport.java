@@ -42,7 +42,7 @@ public class ExceptionsReport {
     }
 
     /** The rows, in the order they are written. */
-    List<String[]> rows(LocalDate date) {
+    public List<String[]> rows(LocalDate date) {
         List<String[]> rows = new ArrayList<>();
         Date d = Date.valueOf(date);
         jdbc.query("""

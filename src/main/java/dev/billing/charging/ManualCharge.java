@@ -1,0 +1,158 @@
+package dev.billing.charging;
+
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.ApsCommand;
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.CardAttempts;
+import dev.billing.ledger.OutcomeResolver;
+import dev.billing.ledger.RunSettings;
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import dev.billing.support.OperatorException;
+import java.sql.Date;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What a person does to one charge from the console, through the same ledger as the night: ask the gateway about an
+ * attempt whose outcome is not known, and charge a failed or held order again. Same rules as the night (a VERIFIED
+ * token, its agreement, the card-network decline limit, no charge already open); the attempt row is committed before
+ * the call and carries the user's name.
+ */
+@Component
+public class ManualCharge {
+
+    /** What came of a console action, in one line for the page and the audit trail. */
+    public record Result(String reference, String outcome) {
+    }
+
+    private final ChargeLedger ledger;
+    private final CardAttempts cardAttempts;
+    private final ObjectProvider<ApsClient> client;
+    private final RunSettings settings;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+
+    public ManualCharge(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings settings,
+                        JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        this.ledger = ledger;
+        this.cardAttempts = cardAttempts;
+        this.client = client;
+        this.settings = settings;
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactionManager);
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /**
+     * One status check of an open CHARGE attempt; a final answer is settled through the ledger (the attempt, the order
+     * and the token move as they would in the night, once). The gateway not knowing the reference changes nothing:
+     * the next charge run sends the same request again under the same reference.
+     */
+    public Result askGateway(String attemptReference, LocalDate date) {
+        ChargeLedger.Unresolved open = ledger.unresolved(attemptReference).orElseThrow(() -> new OperatorException(
+                "charge " + attemptReference + " is not waiting for an outcome (settled already, or not a charge)"));
+        DueOrder order = open.order();
+        GatewayReply reply;
+        try {
+            reply = new OutcomeResolver(client.getObject(), 1, Duration.ZERO).resolveOrder(order.reference(), ApsCommand.PURCHASE,
+                    order.amount().minorUnits(), () -> new GatewayReply(ApsCommand.PURCHASE, order.reference(), OutcomeClass.UNKNOWN,
+                            null, null, null, null, null, "the gateway does not know it; the next charge run sends it again"
+                            + " with the same reference", Map.of()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperatorException("interrupted while asking the gateway about " + attemptReference);
+        }
+        if (!reply.outcome().isFinal()) {
+            return new Result(attemptReference, "still unknown: " + reply.describe());
+        }
+        boolean[] settledHere = new boolean[1];
+        transaction.executeWithoutResult(status -> {
+            settledHere[0] = ledger.unresolved(attemptReference).isPresent();
+            ledger.record(List.of(ChargeResult.sent(order, reply)), date, settings.schedule(), 0L);
+        });
+        return new Result(attemptReference, (settledHere[0] ? "settled " : "settled meanwhile by another path; the gateway says ")
+                + reply.outcome() + ": " + reply.describe());
+    }
+
+    /**
+     * Charges a PAYMENT_FAILED order, or one held on a night, now: a real charge with the order's token. A failed order
+     * is opened again for this one attempt (its soft declines kept, so the retry schedule is not given again).
+     */
+    public Result chargeAgain(String orderId, String user, LocalDate date) {
+        DueOrder order = transaction.execute(status -> prepare(orderId, user, date));
+        GatewayReply reply = client.getObject().purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(),
+                "Order " + order.orderId(), order.agreementId());
+        transaction.executeWithoutResult(status -> ledger.record(List.of(ChargeResult.sent(order, reply)), date, settings.schedule(), 0L));
+        String state = jdbc.queryForObject("SELECT state FROM payment_attempts WHERE attempt_reference = ?", String.class, order.reference());
+        return new Result(order.reference(), state + " (" + reply.outcome() + "): " + reply.describe());
+    }
+
+    private DueOrder prepare(String orderId, String user, LocalDate date) {
+        List<Object[]> found = jdbc.query("""
+                SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
+                       COALESCE((SELECT max(a.attempt) FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1,
+                       o.soft_declines, t.agreement_id, o.status,
+                       EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id),
+                       EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
+                               AND a.state IN\s""" + AttemptState.OPEN_SQL + """
+                )
+                FROM orders o JOIN tokens t ON t.token_name = o.token_name
+                WHERE o.order_id = ?
+                FOR NO KEY UPDATE OF o""",
+                (rs, n) -> new Object[] {new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10)),
+                    rs.getString(11), rs.getBoolean(12), rs.getBoolean(13)}, orderId);
+        if (found.isEmpty()) {
+            throw new OperatorException("there is no order " + orderId);
+        }
+        DueOrder order = (DueOrder) found.get(0)[0];
+        String status = (String) found.get(0)[1];
+        boolean held = (Boolean) found.get(0)[2];
+        if ((Boolean) found.get(0)[3]) {
+            throw new OperatorException("order " + orderId + " has a charge whose outcome is not known yet; ask the gateway about it first");
+        }
+        boolean chargeable = status.equals("PAYMENT_FAILED") || (held && (status.equals("SHIPPED") || status.equals("DEFERRED")));
+        if (!chargeable) {
+            throw new OperatorException("order " + orderId + " is " + status + (held ? "" : ", not held")
+                    + ": only a PAYMENT_FAILED or held order is charged again from the console");
+        }
+        if (!order.tokenStatus().equals("VERIFIED")) {
+            throw new OperatorException("token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED: the order cannot"
+                    + " be charged with it");
+        }
+        String noAgreement = settings.agreementHold(order.agreementId());
+        if (noAgreement != null) {
+            throw new OperatorException("token " + order.tokenName() + " has " + noAgreement + ": a merchant-initiated charge needs one");
+        }
+        int declines = cardAttempts.declinesInWindow(List.of(order.tokenName()), date).getOrDefault(order.tokenName(), 0);
+        String overLimit = CardAttempts.limitReason(order.tokenName(), declines, settings.maxDeclinesPerCard30d(), date);
+        if (overLimit != null) {
+            throw new OperatorException(overLimit);
+        }
+        if (status.equals("PAYMENT_FAILED")) {
+            jdbc.update("UPDATE orders SET status = 'SHIPPED', next_attempt_on = NULL, failure_reason = NULL, updated_at = now()"
+                    + " WHERE order_id = ?", orderId);
+        }
+        int inserted = jdbc.update("""
+                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
+                                              currency, business_date, state, initiated_by)
+                VALUES (?, ?, 'CHARGE', ?, ?, ?, ?, ?, ?, 'PREPARED', ?) ON CONFLICT DO NOTHING""",
+                order.reference(), order.reference(), orderId, order.tokenName(), order.nextAttempt(), order.amount().minorUnits(),
+                order.amount().currency().code(), Date.valueOf(date), user);
+        if (inserted == 0) {
+            throw new OperatorException("order " + orderId + " is being charged by a run at this moment; look again in a minute");
+        }
+        return order;
+    }
+}

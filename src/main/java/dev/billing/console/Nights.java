@@ -1,0 +1,208 @@
+package dev.billing.console;
+
+import dev.billing.batch.BusinessDate;
+import dev.billing.ledger.AttemptState;
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The nights page's figures: per business date and currency what was charged, declined, failed, unknown and held
+ * (count and amount in the currency's digits, never summed across currencies), each job's last status per date, the
+ * chart of charged amount and decline rate, and the night running now.
+ */
+@Component
+class Nights {
+
+    /** One night's figures in one currency. */
+    record Row(String date, String currency, String charged, String declined, String failed, String unknown, String held) {
+    }
+
+    /** Counts and minor units of one night in one currency, as the chart needs them. */
+    record Totals(LocalDate date, String currency, long chargedCount, long chargedMinor, long declinedCount, long failedCount) {
+
+        /** Declined share of the charges that reached an end, in per cent; 0 with none. */
+        double declineRate() {
+            long ended = chargedCount + declinedCount + failedCount;
+            return ended == 0 ? 0 : 100.0 * declinedCount / ended;
+        }
+    }
+
+    /** A step running now, with its progress. {@code left} is empty when the step cannot tell its total. */
+    record Live(long executionId, String job, String businessDate, String step, long done, String rate, String left) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    Nights(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Charge attempts per night and currency since {@code since}, newest first. */
+    List<Totals> totals(LocalDate since) {
+        return jdbc.query("""
+                SELECT business_date, currency,
+                       count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
+                       count(*) FILTER (WHERE state = 'DECLINED'), count(*) FILTER (WHERE state = 'FAILED')
+                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2 ORDER BY 1 DESC, 2""",
+                (rs, n) -> new Totals(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
+                Date.valueOf(since));
+    }
+
+    List<Row> rows(LocalDate since) {
+        Map<String, String[]> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
+        jdbc.query("""
+                SELECT business_date, currency,
+                       count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
+                       count(*) FILTER (WHERE state = 'DECLINED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'DECLINED'), 0),
+                       count(*) FILTER (WHERE state = 'FAILED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'FAILED'), 0),
+                       count(*) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
+                ),
+                       COALESCE(sum(amount_minor) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
+                ), 0)
+                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2""", rs -> {
+                    CurrencyUnit unit = CurrencyUnit.require(rs.getString(2));
+                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
+                    for (int i = 0; i < 4; i++) {
+                        row[i] = figure(rs.getLong(3 + 2 * i), rs.getLong(4 + 2 * i), unit);
+                    }
+                }, Date.valueOf(since));
+        jdbc.query("""
+                SELECT h.business_date, o.currency, count(*), sum(o.amount_minor) FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
+                WHERE h.business_date >= ? GROUP BY 1, 2""", rs -> {
+                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
+                    row[4] = figure(rs.getLong(3), rs.getLong(4), CurrencyUnit.require(rs.getString(2)));
+                }, Date.valueOf(since));
+        List<Row> nights = new ArrayList<>();
+        rows.forEach((key, v) -> nights.add(new Row(key.substring(0, 10), key.substring(11), v[0], v[1], v[2], v[3], v[4])));
+        return nights;
+    }
+
+    private static String figure(long count, long minor, CurrencyUnit unit) {
+        return count + " (" + Money.ofMinor(minor, unit).toPlainString() + ")";
+    }
+
+    /** The last status of each job per business date since {@code since}: date, then job name, then status. */
+    Map<String, Map<String, String>> jobStatuses(LocalDate since) {
+        Map<String, Map<String, String>> statuses = new TreeMap<>(java.util.Comparator.reverseOrder());
+        jdbc.query("""
+                SELECT DISTINCT ON (p.parameter_value, i.job_name) p.parameter_value, i.job_name, e.status, e.job_execution_id
+                FROM batch_job_execution_params p
+                JOIN batch_job_execution e ON e.job_execution_id = p.job_execution_id
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+                WHERE p.parameter_name = ? AND p.parameter_value >= ?
+                ORDER BY p.parameter_value, i.job_name, e.job_execution_id DESC""", rs -> {
+                    statuses.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3) + " #" + rs.getLong(4));
+                }, BusinessDate.PARAMETER, since.toString());
+        return statuses;
+    }
+
+    /** The steps running now, with how many items each has done, its rate and, for the charge step, the time left. */
+    List<Live> live() {
+        List<Live> running = new ArrayList<>();
+        jdbc.query("""
+                SELECT e.job_execution_id, i.job_name, p.parameter_value, s.step_name, s.read_count, s.start_time, s.last_updated
+                FROM batch_job_execution e
+                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+                JOIN batch_step_execution s ON s.job_execution_id = e.job_execution_id AND s.status IN ('STARTING', 'STARTED')
+                LEFT JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = ?
+                WHERE e.status IN ('STARTING', 'STARTED', 'STOPPING')
+                ORDER BY e.job_execution_id, s.step_execution_id""", rs -> {
+                    long done = rs.getLong(5);
+                    Duration took = between(rs.getTimestamp(6), rs.getTimestamp(7));
+                    double perSecond = took.toMillis() <= 0 ? 0 : done * 1000.0 / took.toMillis();
+                    String left = "";
+                    if (rs.getString(4).equals("charge") && rs.getString(3) != null && perSecond > 0) {
+                        long remaining = chargeRemaining(LocalDate.parse(rs.getString(3)));
+                        left = remaining + " orders, about " + formatDuration(Duration.ofSeconds(Math.round(remaining / perSecond)));
+                    }
+                    running.add(new Live(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), done,
+                            String.format("%,.0f/s", perSecond), left));
+                }, BusinessDate.PARAMETER);
+        return running;
+    }
+
+    /** Orders still to be tried by the charge run of {@code date}: due, not held on it, no charge open. */
+    private long chargeRemaining(LocalDate date) {
+        Long left = jdbc.queryForObject("""
+                SELECT count(*) FROM orders o
+                WHERE o.status IN ('SHIPPED', 'DEFERRED') AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
+                  AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)
+                  AND NOT EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id AND h.business_date = ?)
+                  AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
+                                  AND a.business_date = ?)""", Long.class, Date.valueOf(date), Date.valueOf(date), Date.valueOf(date),
+                Date.valueOf(date));
+        return left == null ? 0 : left;
+    }
+
+    private static Duration between(Timestamp start, Timestamp last) {
+        if (start == null || last == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(start.toInstant(), last.toInstant());
+    }
+
+    static String formatDuration(Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
+    /** One bar of the chart: where it is drawn and what it says on hover. */
+    record Bar(int x, int y, int height, String title) {
+    }
+
+    /** A date written under the chart at {@code x}. */
+    record Label(int x, String text) {
+    }
+
+    /** One currency's chart: a bar per night for the amount charged, a line for the decline rate (0-100% on the height). */
+    record Chart(String currency, String maxAmount, List<Bar> bars, String declineLine, List<Label> labels) {
+    }
+
+    static final int CHART_HEIGHT = 120;
+    static final int SLOT = 20;
+
+    /** The charts of the last {@code nights} nights up to {@code last}, one per currency, from {@link #totals}. */
+    static List<Chart> charts(List<Totals> totals, LocalDate last, int nights) {
+        Map<String, List<Totals>> byCurrency = new TreeMap<>();
+        totals.forEach(t -> byCurrency.computeIfAbsent(t.currency(), k -> new ArrayList<>()).add(t));
+        List<Chart> charts = new ArrayList<>();
+        byCurrency.forEach((currency, rows) -> {
+            CurrencyUnit unit = CurrencyUnit.require(currency);
+            long max = rows.stream().mapToLong(Totals::chargedMinor).max().orElse(0);
+            Map<LocalDate, Totals> byDate = new LinkedHashMap<>();
+            rows.forEach(r -> byDate.put(r.date(), r));
+            List<Bar> bars = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            List<Label> labels = new ArrayList<>();
+            for (int i = 0; i < nights; i++) {
+                LocalDate date = last.minusDays(nights - 1L - i);
+                Totals t = byDate.get(date);
+                int x = i * SLOT;
+                if (i % 7 == 0) {
+                    labels.add(new Label(x, date.toString().substring(5)));
+                }
+                if (t == null) {
+                    continue;
+                }
+                int h = max == 0 ? 0 : (int) Math.max(t.chargedMinor() > 0 ? 1 : 0, t.chargedMinor() * CHART_HEIGHT / max);
+                bars.add(new Bar(x + 2, CHART_HEIGHT - h, h, date + ": " + Money.ofMinor(t.chargedMinor(), unit).toPlainString() + " " + currency
+                        + " charged, " + String.format("%.1f", t.declineRate()) + "% declined"));
+                long y = Math.round(CHART_HEIGHT - t.declineRate() * CHART_HEIGHT / 100);
+                line.append(line.isEmpty() ? "" : " ").append(x + SLOT / 2).append(',').append(y);
+            }
+            charts.add(new Chart(currency, Money.ofMinor(max, unit).toPlainString(), bars, line.toString(), labels));
+        });
+        return charts;
+    }
+}
