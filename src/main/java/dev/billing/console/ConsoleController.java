@@ -113,13 +113,43 @@ class ConsoleController implements DisposableBean {
         model.addAttribute("execution", execution);
         model.addAttribute("steps", steps);
         model.addAttribute("parameters", execution.getJobParameters().toString());
-        model.addAttribute("next", next(execution));
+        String error = error(execution);
+        model.addAttribute("error", error);
+        JobExecution later = jobs.restartedAs(execution);
+        model.addAttribute("later", later);
+        model.addAttribute("next", later == null ? next(execution, error) : "It was restarted as execution " + later.getId() + ": act on that one.");
+
         return "console/execution";
     }
 
-    private static String next(JobExecution execution) {
+    /**
+     * Why it failed, in one line: the first line of the failed step's exit message (the job's own, when no step failed),
+     * without the exception's class name. Never the stack trace.
+     */
+    static String error(JobExecution execution) {
+        java.util.stream.Stream<String> descriptions = java.util.stream.Stream.concat(
+                execution.getStepExecutions().stream().filter(s -> s.getStatus().isUnsuccessful())
+                        .map(s -> s.getStepName() + ": " + firstLine(s.getExitStatus().getExitDescription())),
+                java.util.stream.Stream.of(firstLine(execution.getExitStatus().getExitDescription())));
+        return descriptions.filter(d -> !d.isBlank() && !d.endsWith(": ")).findFirst().orElse("");
+    }
+
+    private static String firstLine(String text) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String line = text.lines().findFirst().orElse("");
+        return line.replaceFirst("^([a-z][a-z0-9_]*\\.)+[A-Za-z0-9_$]+(Exception|Error): ", "");
+    }
+
+    private static String next(JobExecution execution, String error) {
         return switch (execution.getStatus()) {
-            case FAILED, STOPPED -> "Restart it: it resumes from its last committed chunk; nothing done is done again.";
+            case FAILED, STOPPED -> {
+                String fix = error.contains("misconfigured")
+                        ? "The gateway refused the engine's settings: fix the gateway settings (billing.gateway.*) the message names, then "
+                        : "";
+                yield fix + (fix.isEmpty() ? "Restart" : "restart") + " it: it resumes from its last committed chunk; nothing done is done again.";
+            }
             case STARTED, STARTING -> "It is running. Stop it to end it after the current chunk; a dead process's execution is"
                     + " recovered by 'jobs recover'.";
             case STOPPING -> "It stops after its current chunk.";

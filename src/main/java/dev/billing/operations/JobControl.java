@@ -74,6 +74,12 @@ public class JobControl {
                 BusinessDate.PARAMETER, jobName, jobName, status, status, businessDate, businessDate, limit);
     }
 
+    /** The newest execution of the same job instance, when it is not this one (it was restarted); else null. */
+    public JobExecution restartedAs(JobExecution execution) {
+        JobExecution newer = jobRepository.getLastJobExecution(execution.getJobInstance().getJobName(), execution.getJobParameters());
+        return newer == null || newer.getId() == execution.getId() ? null : newer;
+    }
+
     /** The execution with this id; {@link UnknownExecutionException} when there is none. */
     public JobExecution get(long id) {
         JobExecution execution;

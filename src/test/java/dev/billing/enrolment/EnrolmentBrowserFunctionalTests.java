@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.BillingEngineApplication;
 import dev.billing.Fixtures;
+import dev.billing.HeadlessChromium;
 import dev.billing.operations.JobRunner;
 import java.io.File;
 import java.io.IOException;
@@ -56,7 +57,6 @@ class EnrolmentBrowserFunctionalTests {
     private static final String SECRET = "browser-test-secret-0123";
     private static final String PAN = "4111111111111111";
     private static final String CVV = "9731";
-    private static final Path SHOTS = Path.of("target/screenshots");
     private static WebDriver browser;
     private static int shot;
 
@@ -71,15 +71,7 @@ class EnrolmentBrowserFunctionalTests {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        Files.createDirectories(SHOTS);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(null);
     }
 
     @AfterAll
@@ -103,8 +95,7 @@ class EnrolmentBrowserFunctionalTests {
     }
 
     private void screenshot(String name) throws IOException {
-        File file = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(file.toPath(), SHOTS.resolve(String.format("enrolment-%02d-%s.png", ++shot, name)), StandardCopyOption.REPLACE_EXISTING);
+        HeadlessChromium.screenshot(browser, String.format("enrolment-%02d-%s", ++shot, name));
     }
 
     private WebDriverWait waiting() {
