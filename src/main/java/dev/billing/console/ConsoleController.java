@@ -73,9 +73,10 @@ class ConsoleController implements DisposableBean {
     String nights(Model model) {
         LocalDate today = runner.today();
         LocalDate since = today.minusDays(NIGHTS - 1L);
-        model.addAttribute("nights", nights.rows(since));
+        Nights.Figures figures = nights.figures(since);
+        model.addAttribute("nights", figures.rows());
         model.addAttribute("statuses", nights.jobStatuses(since));
-        model.addAttribute("charts", Nights.charts(nights.totals(since), today, NIGHTS));
+        model.addAttribute("charts", Nights.charts(figures.totals(), today, NIGHTS));
         model.addAttribute("chartWidth", NIGHTS * Nights.SLOT);
         model.addAttribute("live", nights.live());
         return "console/nights";

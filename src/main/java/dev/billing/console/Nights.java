@@ -48,19 +48,13 @@ class Nights {
         this.jdbc = jdbc;
     }
 
-    /** Charge attempts per night and currency since {@code since}, newest first. */
-    List<Totals> totals(LocalDate since) {
-        return jdbc.query("""
-                SELECT business_date, currency,
-                       count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
-                       count(*) FILTER (WHERE state = 'DECLINED'), count(*) FILTER (WHERE state = 'FAILED')
-                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2 ORDER BY 1 DESC, 2""",
-                (rs, n) -> new Totals(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)),
-                Date.valueOf(since));
+    /** The figures table and the charts' totals, from one pass over the charges since {@code since}. */
+    record Figures(List<Row> rows, List<Totals> totals) {
     }
 
-    List<Row> rows(LocalDate since) {
+    Figures figures(LocalDate since) {
         Map<String, String[]> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
+        List<Totals> totals = new ArrayList<>();
         jdbc.query("""
                 SELECT business_date, currency,
                        count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
@@ -70,12 +64,14 @@ class Nights {
                 ),
                        COALESCE(sum(amount_minor) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
                 ), 0)
-                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2""", rs -> {
+                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2 ORDER BY 1 DESC, 2""", rs -> {
                     CurrencyUnit unit = CurrencyUnit.require(rs.getString(2));
                     String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
                     for (int i = 0; i < 4; i++) {
                         row[i] = figure(rs.getLong(3 + 2 * i), rs.getLong(4 + 2 * i), unit);
                     }
+                    totals.add(new Totals(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(7)));
                 }, Date.valueOf(since));
         jdbc.query("""
                 SELECT h.business_date, o.currency, count(*), sum(o.amount_minor) FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
@@ -85,7 +81,7 @@ class Nights {
                 }, Date.valueOf(since));
         List<Row> nights = new ArrayList<>();
         rows.forEach((key, v) -> nights.add(new Row(key.substring(0, 10), key.substring(11), v[0], v[1], v[2], v[3], v[4])));
-        return nights;
+        return new Figures(nights, totals);
     }
 
     private static String figure(long count, long minor, CurrencyUnit unit) {
@@ -172,7 +168,7 @@ class Nights {
     static final int CHART_HEIGHT = 120;
     static final int SLOT = 20;
 
-    /** The charts of the last {@code nights} nights up to {@code last}, one per currency, from {@link #totals}. */
+    /** The charts of the last {@code nights} nights up to {@code last}, one per currency, from {@link #figures}. */
     static List<Chart> charts(List<Totals> totals, LocalDate last, int nights) {
         Map<String, List<Totals>> byCurrency = new TreeMap<>();
         totals.forEach(t -> byCurrency.computeIfAbsent(t.currency(), k -> new ArrayList<>()).add(t));

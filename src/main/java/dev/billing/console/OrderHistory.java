@@ -81,11 +81,18 @@ public class OrderHistory {
      * most 50, newest first.
      */
     public List<Map<String, Object>> search(String term) {
+        // each way of naming an order is an index lookup of its own: an OR across them would read every order
         return jdbc.queryForList("""
-                SELECT DISTINCT o.id, o.order_id, o.customer_id, o.token_name, o.status FROM orders o
-                WHERE o.order_id = ? OR o.customer_id = ? OR o.token_name = ?
-                   OR o.order_id IN (SELECT order_id FROM payment_attempts WHERE order_id IS NOT NULL
-                                     AND (attempt_reference = ? OR merchant_reference = ? OR fort_id = ?))
+                SELECT o.id, o.order_id, o.customer_id, o.token_name, o.status FROM orders o
+                WHERE o.id IN (SELECT id FROM orders WHERE order_id = ?
+                               UNION SELECT id FROM orders WHERE customer_id = ?
+                               UNION SELECT id FROM orders WHERE token_name = ?
+                               UNION SELECT o2.id FROM payment_attempts a JOIN orders o2 ON o2.order_id = a.order_id
+                                     WHERE a.attempt_reference = ?
+                               UNION SELECT o2.id FROM payment_attempts a JOIN orders o2 ON o2.order_id = a.order_id
+                                     WHERE a.merchant_reference = ?
+                               UNION SELECT o2.id FROM payment_attempts a JOIN orders o2 ON o2.order_id = a.order_id
+                                     WHERE a.fort_id = ?)
                 ORDER BY o.id DESC LIMIT 50""", term, term, term, term, term, term);
     }
 

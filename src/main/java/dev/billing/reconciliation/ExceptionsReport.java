@@ -75,8 +75,8 @@ public class ExceptionsReport {
                 }, d);
         jdbc.query("""
                 SELECT a.attempt_reference, o.order_id, o.token_name, o.amount_minor, o.currency, o.failure_reason
-                FROM orders o JOIN payment_attempts a ON a.order_id = o.order_id AND a.kind = 'CHARGE' AND a.attempt = o.attempt_count
-                WHERE o.status = 'PAYMENT_FAILED' AND a.business_date = ? ORDER BY o.order_id""",
+                FROM payment_attempts a JOIN orders o ON o.order_id = a.order_id AND a.attempt = o.attempt_count
+                WHERE a.kind = 'CHARGE' AND a.business_date = ? AND o.status = 'PAYMENT_FAILED' ORDER BY o.order_id""",
                 rs -> {
                     rows.add(new String[] {"ORDER_FAILED", rs.getString(1), rs.getString(2), rs.getString(3),
                         amount(rs.getLong(4), rs.getString(5)), rs.getString(5), nz(rs.getString(6))});
