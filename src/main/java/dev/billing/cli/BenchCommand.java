@@ -1,13 +1,10 @@
 package dev.billing.cli;
 
 import dev.billing.charging.ChargeOrdersJobConfiguration;
-import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.operations.JobRunner;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
@@ -46,16 +43,12 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("billing-bench");
-        try {
-            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
-                    "billing.reports.dir", work.resolve("reports").toString(),
-                    "billing.gateway.max-concurrency", concurrency,
-                    "billing.simulator.latency", latencyMs + "ms"));
-            JdbcTemplate jdbc = cli.engine().bean(JdbcTemplate.class);
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench", Map.of("billing.gateway.max-concurrency", concurrency,
+                "billing.simulator.latency", latencyMs + "ms"))) {
+            JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
             createDueOrders(jdbc);
             cli.out().printf("created %,d due orders on %,d verified tokens%n", orders, tokens());
-            JobExecution execution = cli.engine().bean(JobRunner.class).run(ChargeOrdersJobConfiguration.JOB_NAME, LocalDate.of(2026, 1, 1));
+            JobExecution execution = sandbox.engine().bean(JobRunner.class).run(ChargeOrdersJobConfiguration.JOB_NAME, LocalDate.of(2026, 1, 1));
             if (execution.getStatus() != BatchStatus.COMPLETED) {
                 return ExecutionPrinter.printOutcome(cli, execution);
             }
@@ -69,10 +62,6 @@ class BenchCommand implements Callable<Integer> {
             cli.out().printf("charged %,d orders in %.1f s: %,.0f orders per second%s; %,d PAID; peak heap %,d MB of %,d MB max%n",
                     charge.getReadCount(), seconds, rate, bound, paid, peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
             return paid == orders ? ExitCodes.OK : ExitCodes.FAILED;
-        } finally {
-            cli.engine().close();
-            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
-            BenchImportCommand.deleteTree(work);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.billing.cli;
 
 import dev.billing.console.ConsoleUsers;
 import dev.billing.console.Role;
-import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ReconciliationReports;
 import java.net.CookieManager;
@@ -12,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -73,23 +70,19 @@ class BenchConsoleCommand implements Callable<Integer> {
             cli.err().println("--nights must be at least 31, --orders at least --nights, --requests at least 20, --warm-up at least 0");
             return ExitCodes.USAGE;
         }
-        Path work = Files.createTempDirectory("billing-bench-console");
-        try {
-            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
-                    "billing.reports.dir", work.resolve("reports").toString(),
-                    "spring.main.web-application-type", "servlet",
-                    "server.port", 0));
-            JdbcTemplate jdbc = cli.engine().bean(JdbcTemplate.class);
-            LocalDate last = cli.engine().bean(JobRunner.class).today().minusDays(1);
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-console", Map.of("spring.main.web-application-type", "servlet",
+                "server.port", 0))) {
+            JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
+            LocalDate last = sandbox.engine().bean(JobRunner.class).today().minusDays(1);
             long seedStart = System.nanoTime();
             seed(jdbc, last);
-            cli.engine().bean(ReconciliationReports.class).write(last);
+            sandbox.engine().bean(ReconciliationReports.class).write(last);
             cli.out().printf("seeded %,d orders over %d nights (up to %s) in %.0f s%n", orders, nights, last,
                     (System.nanoTime() - seedStart) / 1e9);
 
             String password = "bench-" + Long.toHexString(new SplittableRandom().nextLong()) + "-password";
-            cli.engine().bean(ConsoleUsers.class).add("bench-operator", Role.OPERATOR, password);
-            String base = "http://127.0.0.1:" + cli.engine().context().getEnvironment().getProperty("local.server.port");
+            sandbox.engine().bean(ConsoleUsers.class).add("bench-operator", Role.OPERATOR, password);
+            String base = "http://127.0.0.1:" + sandbox.engine().context().getEnvironment().getProperty("local.server.port");
             HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
             signIn(client, base, password);
 
@@ -133,10 +126,6 @@ class BenchConsoleCommand implements Callable<Integer> {
             }
             cli.out().println(allUnder ? "every page under the target" : "some page over the target");
             return allUnder ? ExitCodes.OK : ExitCodes.FAILED;
-        } finally {
-            cli.engine().close();
-            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
-            BenchImportCommand.deleteTree(work);
         }
     }
 

@@ -1,14 +1,10 @@
 package dev.billing.cli;
 
-import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Callable;
@@ -46,12 +42,9 @@ class BenchGatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("billing-bench-gateway");
-        try {
-            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
-                    "billing.gateway.max-concurrency", concurrency,
-                    "billing.simulator.latency", latencyMs + "ms"));
-            ApsClient client = cli.engine().bean(ApsClient.class);
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-gateway", Map.of("billing.gateway.max-concurrency", concurrency,
+                "billing.simulator.latency", latencyMs + "ms"))) {
+            ApsClient client = sandbox.engine().bean(ApsClient.class);
             Money amount = Money.parse("10.00", CurrencyUnit.require("AED"));
             int warmUp = Math.min(2_000, Math.max(100, calls / 10));
             run(client, amount, "W", warmUp);
@@ -65,10 +58,6 @@ class BenchGatewayCommand implements Callable<Integer> {
             cli.out().printf("%,d signed PURCHASE round trips in %.1f s with %d in flight, %d ms latency: %,.0f per second%s%s%n",
                     calls, seconds, concurrency, latencyMs, rate, bound, failures == 0 ? "" : "; " + failures + " did not succeed");
             return failures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
-        } finally {
-            cli.engine().close();
-            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
-            BenchImportCommand.deleteTree(work);
         }
     }
 

@@ -1,18 +1,14 @@
 package dev.billing.cli;
 
-import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.importing.ImportService;
 import dev.billing.importing.ImportService.ImportResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.step.StepExecution;
 import picocli.CommandLine.Command;
@@ -41,15 +37,13 @@ class BenchImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path work = Files.createTempDirectory("billing-bench-import");
-        try {
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-import", Map.of())) {
+            Path work = sandbox.work();
             Path tokensFile = work.resolve("tokens.csv");
             Path ordersFile = work.resolve("orders.csv");
             writeFiles(tokensFile, ordersFile);
             cli.out().printf("wrote %,d order rows (%,d MB) in %s%n", rows, Files.size(ordersFile) >> 20, work);
-            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
-                    "billing.reports.dir", work.resolve("reports").toString()));
-            ImportResult result = cli.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile);
+            ImportResult result = sandbox.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile);
             if (result.execution().getStatus() != BatchStatus.COMPLETED) {
                 return ExecutionPrinter.printOutcome(cli, result.execution());
             }
@@ -61,10 +55,6 @@ class BenchImportCommand implements Callable<Integer> {
                     orders.getReadCount(), seconds, orders.getReadCount() / seconds, BenchCommand.peakHeap() >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
             return ExitCodes.OK;
-        } finally {
-            cli.engine().close();
-            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
-            deleteTree(work);
         }
     }
 
@@ -93,17 +83,4 @@ class BenchImportCommand implements Callable<Integer> {
         }
     }
 
-    static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // a temp directory left behind is harmless
-        }
-    }
 }

@@ -1,15 +1,11 @@
 package dev.billing.cli;
 
-import dev.billing.database.EmbeddedPostgresServer;
 import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Date;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,19 +55,15 @@ class BenchNotificationsCommand implements Callable<Integer> {
             cli.err().println("--notifications and --concurrency must be at least 1, --warm-up at least 0");
             return ExitCodes.USAGE;
         }
-        Path work = Files.createTempDirectory("billing-bench-notifications");
-        try {
-            cli.engine().override(Map.of("billing.data-dir", work.resolve("data").toString(),
-                    "billing.reports.dir", work.resolve("reports").toString(),
-                    "spring.main.web-application-type", "servlet",
-                    "server.port", 0));
-            JdbcTemplate jdbc = cli.engine().bean(JdbcTemplate.class);
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-notifications", Map.of("spring.main.web-application-type", "servlet",
+                "server.port", 0))) {
+            JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
             createUnknownCharges(jdbc, "BW", warmUp);
             createUnknownCharges(jdbc, "BN", count);
             jdbc.execute("ANALYZE orders, tokens, payment_attempts");
-            String port = cli.engine().context().getEnvironment().getProperty("local.server.port");
+            String port = sandbox.engine().context().getEnvironment().getProperty("local.server.port");
             URI endpoint = URI.create("http://127.0.0.1:" + port + "/aps/notifications");
-            GatewayProperties gateway = cli.engine().bean(GatewayProperties.class).effective();
+            GatewayProperties gateway = sandbox.engine().bean(GatewayProperties.class).effective();
             cli.out().printf("%,d charges left unknown; posting %,d signed notifications to %s from %d senders, after %,d not measured%n",
                     count, count, endpoint, concurrency, warmUp);
             ApsSignature signature = new ApsSignature(gateway.signature());
@@ -92,10 +84,6 @@ class BenchNotificationsCommand implements Callable<Integer> {
                     count, seconds, count / seconds, millis(latencies, 0.50), millis(latencies, 0.99), latencies[count - 1] / 1e6,
                     settled, paid, refused);
             return paid == count && settled == count && refused == 0 ? ExitCodes.OK : ExitCodes.FAILED;
-        } finally {
-            cli.engine().close();
-            EmbeddedPostgresServer.stopIfRunning(work.resolve("data"));
-            BenchImportCommand.deleteTree(work);
         }
     }
 

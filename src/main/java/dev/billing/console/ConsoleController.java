@@ -1,18 +1,14 @@
 package dev.billing.console;
 
 import dev.billing.batch.StepSummary;
-import dev.billing.money.CurrencyUnit;
-import dev.billing.money.Money;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
 import dev.billing.support.OperatorException;
 import java.security.Principal;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -20,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;

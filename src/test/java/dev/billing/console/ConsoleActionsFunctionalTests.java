@@ -227,4 +227,39 @@ class ConsoleActionsFunctionalTests {
                 .startsWith("refused: card-network limit");
         assertThat(fixtures.gatewayRequestsFor("O-1")).isEqualTo(1);
     }
+
+    @Test
+    void theNightsPageShowsTheNightRunningNowWithItsProgressRateAndTimeLeft() throws Exception {
+        fixtures.manyOrders(300, 10);
+        LocalDate today = runner.today();
+        long instance = jdbc.queryForObject("SELECT nextval('batch_job_instance_seq')", Long.class);
+        long execution = jdbc.queryForObject("SELECT nextval('batch_job_execution_seq')", Long.class);
+        jdbc.update("INSERT INTO batch_job_instance (job_instance_id, version, job_name, job_key) VALUES (?, 0, 'nightly', md5(?::text))",
+                instance, instance);
+        jdbc.update("""
+                INSERT INTO batch_job_execution (job_execution_id, version, job_instance_id, create_time, start_time, status, exit_code,
+                                                 last_updated) VALUES (?, 1, ?, now() - interval '2 minutes', now() - interval '2 minutes',
+                                                 'STARTED', 'UNKNOWN', now())""", execution, instance);
+        jdbc.update("""
+                INSERT INTO batch_job_execution_params (job_execution_id, parameter_name, parameter_type, parameter_value, identifying)
+                VALUES (?, 'businessDate', 'java.time.LocalDate', ?, 'Y')""", execution, today.toString());
+        // the charge step has done 200 in its first 20 seconds; 300 orders are still due
+        jdbc.update("""
+                INSERT INTO batch_step_execution (step_execution_id, version, step_name, job_execution_id, create_time, start_time, status,
+                    commit_count, read_count, filter_count, write_count, read_skip_count, write_skip_count, process_skip_count,
+                    rollback_count, exit_code, last_updated)
+                VALUES (nextval('batch_step_execution_seq'), 3, 'charge', ?, now() - interval '20 seconds', now() - interval '20 seconds',
+                    'STARTED', 2, 200, 0, 200, 0, 0, 0, 0, 'EXECUTING', now())""", execution);
+        try {
+            String page = mvc.perform(get("/console").with(user("v").roles("VIEWER"))).andReturn().getResponse().getContentAsString();
+
+            assertThat(page).contains("Running now").contains("http-equiv=\"refresh\"").contains(">charge<").contains(">200<")
+                    .contains(">10/s<").contains("300 orders, about 30s").contains("nightly STARTED #" + execution);
+        } finally {
+            jdbc.update("UPDATE batch_step_execution SET status = 'FAILED' WHERE job_execution_id = ?", execution);
+            jdbc.update("UPDATE batch_job_execution SET status = 'FAILED', end_time = now() WHERE job_execution_id = ?", execution);
+        }
+        assertThat(mvc.perform(get("/console").with(user("v").roles("VIEWER"))).andReturn().getResponse().getContentAsString())
+                .doesNotContain("Running now").doesNotContain("http-equiv=\"refresh\"");
+    }
 }

@@ -86,9 +86,10 @@ class ConsoleBrowserFunctionalTests {
         return new WebDriverWait(browser, timeout);
     }
 
-    private void signIn(String name) {
+    private void signIn(String name) throws IOException {
         browser.get(url("/console"));
         waiting(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("sign-in")));
+        HeadlessChromium.screenshot(browser, "console-00-sign-in");
         browser.findElement(By.name("username")).sendKeys(name);
         browser.findElement(By.name("password")).sendKeys(PASSWORD);
         browser.findElement(By.id("sign-in")).click();
@@ -143,6 +144,11 @@ class ConsoleBrowserFunctionalTests {
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("COMPLETED");
         assertThat(jdbc.queryForList("SELECT status FROM orders ORDER BY order_id", String.class)).containsExactly("PAID", "PAID");
 
+        browser.get(url("/console/executions"));
+        HeadlessChromium.screenshot(browser, "console-05-executions");
+        browser.get(url("/console/exceptions?date=" + NIGHT));
+        HeadlessChromium.screenshot(browser, "console-05-exceptions");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Exceptions of " + NIGHT);
         browser.get(url("/console/audit"));
         HeadlessChromium.screenshot(browser, "console-05-audit");
         assertThat(browser.findElement(By.tagName("table")).getText()).contains("olga RESTART execution " + failed)
@@ -163,13 +169,19 @@ class ConsoleBrowserFunctionalTests {
         browser.findElement(By.name("q")).sendKeys("CH-O-2-1");
         browser.findElement(By.name("q")).submit();
         waiting(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("order-id")));
-        HeadlessChromium.screenshot(browser, "console-07-order");
+        HeadlessChromium.screenshot(browser, "console-07-order-found");
         assertThat(browser.findElement(By.id("order-id")).getText()).isEqualTo("O-2");
         assertThat(browser.findElement(By.id("amount")).getText()).isEqualTo("3.000 KWD");
         assertThat(browser.findElement(By.id("attempts")).getText()).contains("CH-O-2-1").contains("SUCCEEDED").contains("14000");
 
-        browser.get(url("/console/reports/" + NIGHT));
-        HeadlessChromium.screenshot(browser, "console-08-reports");
+        browser.findElement(By.name("q")).sendKeys("C");
+        browser.findElement(By.name("q")).submit();
+        waiting(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.linkText("O-1")));
+        HeadlessChromium.screenshot(browser, "console-07-search");
+        browser.findElement(By.linkText("Reports")).click();
+        HeadlessChromium.screenshot(browser, "console-08-report-dates");
+        browser.findElement(By.linkText(NIGHT.toString())).click();
+        HeadlessChromium.screenshot(browser, "console-08-report-files");
         String summary = "summary-" + NIGHT + ".csv";
         Files.deleteIfExists(DOWNLOADS.resolve(summary));
         Files.deleteIfExists(DOWNLOADS.resolve(summary + ".sha256"));
