@@ -7,7 +7,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import dev.billing.BillingEngineApplication;
 import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.OutcomeClass;
@@ -23,15 +22,11 @@ import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.RequestBuilder;
 import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
@@ -40,10 +35,7 @@ import org.springframework.test.web.servlet.request.AbstractMockHttpServletReque
  * Every console action for every role (allowed and audited, or 403 and audited), and what the charge actions do to
  * the ledger: a status check settles a lost reply once; "charge again" is a real charge, under the night's rules.
  */
-@Tag("database")
-@SpringBootTest(classes = BillingEngineApplication.class, properties = "spring.main.web-application-type=servlet")
-@AutoConfigureMockMvc
-@ActiveProfiles("test")
+@ConsoleMvcTest
 class ConsoleActionsFunctionalTests {
 
     private static final LocalDate NIGHT = LocalDate.of(2026, 11, 27);

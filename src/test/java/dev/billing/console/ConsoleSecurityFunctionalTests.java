@@ -8,26 +8,18 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import dev.billing.BillingEngineApplication;
 import dev.billing.Fixtures;
 import dev.billing.operations.JobRunner;
 import java.time.LocalDate;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** Who may reach what in the console: roles on the server, CSRF on every POST, the sign-in lock, the audit trail. */
-@Tag("database")
-@SpringBootTest(classes = BillingEngineApplication.class, properties = "spring.main.web-application-type=servlet")
-@AutoConfigureMockMvc
-@ActiveProfiles("test")
+@ConsoleMvcTest
 class ConsoleSecurityFunctionalTests {
 
     private static final LocalDate NIGHT = LocalDate.of(2026, 11, 27);
