@@ -19,7 +19,16 @@ public final class EngineContext implements AutoCloseable {
         this.defaults = Map.copyOf(defaults);
     }
 
-    /** Properties that win over the command line's; only before the context has started. */
+    /** The value the user gave {@code --name=value} on the command line, if any. */
+    public java.util.Optional<String> userValue(String name) {
+        String prefix = "--" + name + "=";
+        return springArgs.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).reduce((a, b) -> b);
+    }
+
+    /**
+     * Properties that win over the command line's; only before the context has started. The user's argument of the
+     * same name is left out (Spring would join the two values with a comma).
+     */
     public synchronized void override(Map<String, Object> properties) {
         if (context != null) {
             throw new IllegalStateException("the engine has already started");
@@ -29,7 +38,8 @@ public final class EngineContext implements AutoCloseable {
 
     public synchronized ConfigurableApplicationContext context() {
         if (context == null) {
-            List<String> args = new java.util.ArrayList<>(springArgs);
+            List<String> args = new java.util.ArrayList<>(springArgs.stream()
+                    .filter(a -> overrides.keySet().stream().noneMatch(name -> a.startsWith("--" + name + "="))).toList());
             overrides.forEach((name, value) -> args.add("--" + name + "=" + value));
             context = new SpringApplicationBuilder(BillingEngineApplication.class)
                     .properties(defaults)

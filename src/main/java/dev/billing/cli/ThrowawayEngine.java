@@ -30,6 +30,12 @@ final class ThrowawayEngine implements AutoCloseable {
         Map<String, Object> all = new HashMap<>(settings);
         all.put("billing.data-dir", work.resolve("data").toString());
         all.put("billing.reports.dir", work.resolve("reports").toString());
+        for (String setting : new java.util.TreeSet<>(all.keySet())) {
+            cli.engine().userValue(setting).ifPresent(value -> cli.err().println(
+                    setting.equals("billing.data-dir") || setting.equals("billing.reports.dir")
+                            ? "--" + setting + "=" + value + " is ignored: " + name + " runs in a throwaway database and directory of its own"
+                            : "--" + setting + "=" + value + " is ignored: " + name + " sets it from its own options (see --help)"));
+        }
         cli.engine().override(all);
         return new ThrowawayEngine(cli, work);
     }

@@ -1,11 +1,11 @@
 package dev.billing.importing;
 
+import dev.billing.database.CopyIn;
 import dev.billing.ledger.AttemptState;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.nio.file.Path;
 import java.sql.Date;
-import java.sql.Types;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -140,13 +140,19 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         return found;
     }
 
+    /** The chunk's rows go to a staging table by COPY, then into {@code orders} by one set-based upsert. */
     private void upsert(List<OrderRecord> orders) {
         if (orders.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("""
+        CopyIn.stage(jdbc, "import_orders_stage", """
+                line BIGSERIAL, order_id TEXT, customer_id TEXT, token_name TEXT, amount_minor BIGINT, currency TEXT, status TEXT,
+                charge_on DATE""", "order_id, customer_id, token_name, amount_minor, currency, status, charge_on", orders,
+                o -> new Object[] {o.orderId(), o.customerId(), o.tokenName(), o.amount().minorUnits(), o.amount().currency().code(),
+                    o.status(), o.chargeOn()});
+        jdbc.update("""
                 INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status, charge_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                SELECT order_id, customer_id, token_name, amount_minor, currency, status, charge_on FROM import_orders_stage ORDER BY line
                 ON CONFLICT (order_id) DO UPDATE SET
                     customer_id = excluded.customer_id, token_name = excluded.token_name,
                     amount_minor = excluded.amount_minor, currency = excluded.currency,
@@ -156,20 +162,6 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                     next_attempt_on = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.next_attempt_on END,
                     failure_reason = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.failure_reason END,
                     updated_at = now()
-                WHERE orders.status <> 'PAID'""",
-                orders, orders.size(), (ps, o) -> {
-                    ps.setString(1, o.orderId());
-                    ps.setString(2, o.customerId());
-                    ps.setString(3, o.tokenName());
-                    ps.setLong(4, o.amount().minorUnits());
-                    ps.setString(5, o.amount().currency().code());
-                    ps.setString(6, o.status());
-                    if (o.chargeOn() == null) {
-                        ps.setNull(7, Types.DATE);
-                    } else {
-                        ps.setDate(7, Date.valueOf(o.chargeOn()));
-                    }
-                });
+                WHERE orders.status <> 'PAID'""");
     }
-
 }

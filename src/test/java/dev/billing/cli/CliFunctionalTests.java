@@ -123,4 +123,20 @@ class CliFunctionalTests {
             assertThat(Files.readString(log).replaceAll("[ -]", "")).doesNotContain(PAN);
         }
     }
+
+    @Test
+    void aBenchmarkSaysItIgnoresTheDataDirectoryAUserGivesItAndNeverUsesAJoinedPath() throws IOException {
+        Path mine = dir.resolve("mine");
+
+        int exit = run("bench-import", "--rows", "200", "--billing.data-dir=" + mine);
+
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--billing.data-dir=" + mine + " is ignored: bench-import runs in a"
+                + " throwaway database and directory of its own");
+        assertThat(out()).contains("imported 200 order rows");
+        assertThat(mine).doesNotExist();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains(","));
+        }
+    }
 }
