@@ -47,9 +47,9 @@ class BenchGatewayCommand implements Callable<Integer> {
             ApsClient client = sandbox.engine().bean(ApsClient.class);
             Money amount = Money.parse("10.00", CurrencyUnit.require("AED"));
             int warmUp = Math.min(2_000, Math.max(100, calls / 10));
-            run(client, amount, "W", warmUp);
+            roundTrips(client, concurrency, amount, "W", warmUp);
             long start = System.nanoTime();
-            long failures = run(client, amount, "B", calls);
+            long failures = roundTrips(client, concurrency, amount, "B", calls);
             double seconds = (System.nanoTime() - start) / 1e9;
             double rate = calls / seconds;
             String bound = latencyMs > 0
@@ -61,7 +61,8 @@ class BenchGatewayCommand implements Callable<Integer> {
         }
     }
 
-    private long run(ApsClient client, Money amount, String prefix, int count) throws InterruptedException {
+    /** {@code count} signed PURCHASE calls, {@code concurrency} at a time; returns how many did not succeed. */
+    static long roundTrips(ApsClient client, int concurrency, Money amount, String prefix, int count) throws InterruptedException {
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
         AtomicInteger next = new AtomicInteger();
         AtomicLong failures = new AtomicLong();

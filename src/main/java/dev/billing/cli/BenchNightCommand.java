@@ -1,0 +1,180 @@
+package dev.billing.cli;
+
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.importing.ImportService;
+import dev.billing.money.CurrencyUnit;
+import dev.billing.money.Money;
+import dev.billing.operations.JobRunner;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A whole night as a merchant runs it, in a throwaway embedded database: generated CSV files imported by the real
+ * {@code import}, then the real {@code nightly} (verify the new tokens, charge, deactivate, reconcile) against the
+ * in-process simulator. Prints each step's time and rate, the charging rate over the first and the last tenth of the
+ * orders, the raw gateway round-trip rate measured first in the same process, peak heap and resident memory, and the
+ * reports' sizes.
+ */
+@Command(name = "bench-night", mixinStandardHelpOptions = true,
+        description = {"Benchmarks a whole night: N orders on N/50 tokens (a tenth NEW) imported from generated CSV files,",
+            "then nightly against the in-process simulator answering after L ms; each step's time and rate, charging's",
+            "first and last tenth, its share of the raw gateway rate, peak heap and resident memory, report sizes."})
+class BenchNightCommand implements Callable<Integer> {
+
+    private final CliContext cli;
+
+    @Option(names = "--orders", defaultValue = "1000000", description = "Orders (default ${DEFAULT-VALUE}).")
+    int orders;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "The simulator's latency per call (default ${DEFAULT-VALUE}).")
+    int latencyMs;
+
+    @Option(names = "--gateway-calls", defaultValue = "20000",
+            description = "Round trips of the raw gateway measurement run first (default ${DEFAULT-VALUE}).")
+    int gatewayCalls;
+
+    BenchNightCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (orders < 100 || latencyMs < 0 || gatewayCalls < 100) {
+            cli.err().println("--orders must be at least 100, --gateway-calls at least 100, --latency-ms at least 0");
+            return ExitCodes.USAGE;
+        }
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-night", Map.of("billing.simulator.latency", latencyMs + "ms"))) {
+            Path tokensFile = sandbox.work().resolve("tokens.csv");
+            Path ordersFile = sandbox.work().resolve("orders.csv");
+            int tokens = Math.max(10, orders / 50);
+            writeFiles(tokensFile, ordersFile, tokens);
+            cli.out().printf("%,d orders on %,d tokens (%,d NEW) in %s (%,d MB)%n", orders, tokens, tokens / 10, sandbox.work(),
+                    Files.size(ordersFile) >> 20);
+
+            ApsClient client = sandbox.engine().bean(ApsClient.class);
+            int concurrency = sandbox.engine().bean(GatewayProperties.class).effective().maxConcurrency();
+            Money amount = Money.parse("10.00", CurrencyUnit.require("AED"));
+            BenchGatewayCommand.roundTrips(client, concurrency, amount, "GW", Math.min(2_000, gatewayCalls));
+            long g0 = System.nanoTime();
+            long gatewayFailures = BenchGatewayCommand.roundTrips(client, concurrency, amount, "GB", gatewayCalls);
+            double gatewayRate = gatewayCalls / ((System.nanoTime() - g0) / 1e9);
+            cli.out().printf("raw gateway: %,d signed round trips, %d in flight, %d ms latency: %,.0f per second%n", gatewayCalls, concurrency,
+                    latencyMs, gatewayRate);
+            JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
+            jdbc.update("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+
+            long nightStart = System.nanoTime();
+            JobExecution imported = sandbox.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile).execution();
+            printSteps(imported);
+            if (imported.getStatus() != BatchStatus.COMPLETED) {
+                return ExecutionPrinter.printOutcome(cli, imported);
+            }
+            JobRunner runner = sandbox.engine().bean(JobRunner.class);
+            LocalDate date = runner.today();
+            JobExecution night = runner.run("nightly", date);
+            printSteps(night);
+            double nightSeconds = (System.nanoTime() - nightStart) / 1e9;
+            if (night.getStatus() != BatchStatus.COMPLETED) {
+                return ExecutionPrinter.printOutcome(cli, night);
+            }
+            double first = tenthRate(jdbc, date, 0);
+            double last = tenthRate(jdbc, date, 9);
+            StepExecution charge = night.getStepExecutions().stream().filter(s -> s.getStepName().equals("charge")).findFirst().orElseThrow();
+            double chargeRate = charge.getReadCount() / seconds(charge);
+            long paid = jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class);
+            cli.out().printf("charging: %,.0f per second, %.1f%% of the raw gateway rate; first tenth %,.0f/s, last tenth %,.0f/s (%.1f%%)%n",
+                    chargeRate, 100 * chargeRate / gatewayRate, first, last, 100 * last / first);
+            cli.out().printf("the whole night (import to reports): %.1f s; %,d of %,d orders PAID%n", nightSeconds, paid, orders);
+            try (DirectoryStream<Path> reports = Files.newDirectoryStream(
+                    sandbox.engine().bean(dev.billing.reconciliation.ReconciliationReports.class).directory(date), "*.csv")) {
+                for (Path report : reports) {
+                    cli.out().printf("report %s: %,d KB%n", report.getFileName(), Files.size(report) >> 10);
+                }
+            }
+            cli.out().printf("peak heap %,d MB of %,d MB max; peak resident %,d MB%n", BenchCommand.peakHeap() >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20, peakResidentKb() >> 10);
+            return paid == orders && gatewayFailures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    private void printSteps(JobExecution execution) {
+        for (StepExecution step : execution.getStepExecutions()) {
+            double seconds = seconds(step);
+            cli.out().printf("  %-28s %8.1f s %,12d items %,12.0f/s%n", step.getStepName(), seconds, step.getReadCount(),
+                    step.getReadCount() / seconds);
+        }
+    }
+
+    private static double seconds(StepExecution step) {
+        LocalDateTime start = step.getStartTime();
+        LocalDateTime end = step.getEndTime();
+        return start == null || end == null ? 0.001 : Math.max(0.001, Duration.between(start, end).toMillis() / 1000.0);
+    }
+
+    /** Charges per second over the {@code tenth}-th tenth of the night's charges, in the order they were prepared. */
+    private static double tenthRate(JdbcTemplate jdbc, LocalDate date, int tenth) {
+        List<Map<String, Object>> span = jdbc.queryForList("""
+                WITH numbered AS (SELECT created_at, resolved_at, ntile(10) OVER (ORDER BY id) AS tenth FROM payment_attempts
+                                  WHERE kind = 'CHARGE' AND business_date = ?)
+                SELECT count(*) AS n, EXTRACT(EPOCH FROM max(resolved_at) - min(created_at)) AS seconds FROM numbered WHERE tenth = ?""",
+                java.sql.Date.valueOf(date), tenth + 1);
+        Number n = (Number) span.get(0).get("n");
+        Number seconds = (Number) span.get(0).get("seconds");
+        return seconds == null || seconds.doubleValue() <= 0 ? 0 : n.doubleValue() / seconds.doubleValue();
+    }
+
+    /** The most resident memory this process has had ({@code VmHWM}), in KB; 0 where /proc does not tell. */
+    static long peakResidentKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private void writeFiles(Path tokensFile, Path ordersFile, int tokens) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(tokensFile)) {
+            out.write("token_name,customer_id,customer_email,card_mask,card_expiry,created_at,status,agreement_id\n");
+            for (int t = 0; t < tokens; t++) {
+                out.write("night-tok-" + t + ",C" + t + ",c" + t + "@example.com,400555******0001,05/29,2026-01-01T00:00:00Z,"
+                        + (t % 10 == 0 ? "NEW" : "VERIFIED") + ",AGR-" + t + "\n");
+            }
+        }
+        String[] currencies = {"AED", "SAR", "KWD", "JPY"};
+        try (BufferedWriter out = Files.newBufferedWriter(ordersFile)) {
+            out.write("order_id,customer_id,token_name,amount,currency,status,charge_on\n");
+            for (int i = 0; i < orders; i++) {
+                int t = i % tokens;
+                String currency = currencies[i % currencies.length];
+                long units = 1 + (i * 7919L) % 5000;
+                String amount = switch (currency) {
+                    case "KWD" -> units + "." + String.format("%03d", i % 1000);
+                    case "JPY" -> Long.toString(units * 10);
+                    default -> units + "." + String.format("%02d", i % 100);
+                };
+                out.write("N-" + i + ",C" + t + ",night-tok-" + t + "," + amount + "," + currency + ",SHIPPED,\n");
+            }
+        }
+    }
+}
