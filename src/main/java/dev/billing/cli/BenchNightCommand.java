@@ -127,12 +127,18 @@ class BenchNightCommand implements Callable<Integer> {
         return start == null || end == null ? 0.001 : Math.max(0.001, Duration.between(start, end).toMillis() / 1000.0);
     }
 
-    /** Charges per second over the {@code tenth}-th tenth of the night's charges, in the order they were prepared. */
+    /**
+     * Charges per second over the {@code tenth}-th tenth of the night's charges, in the order they were settled: the
+     * tenth's count over the time from the last settlement before it (or the first one) to its own last.
+     */
     private static double tenthRate(JdbcTemplate jdbc, LocalDate date, int tenth) {
         List<Map<String, Object>> span = jdbc.queryForList("""
-                WITH numbered AS (SELECT created_at, resolved_at, ntile(10) OVER (ORDER BY id) AS tenth FROM payment_attempts
-                                  WHERE kind = 'CHARGE' AND business_date = ?)
-                SELECT count(*) AS n, EXTRACT(EPOCH FROM max(resolved_at) - min(created_at)) AS seconds FROM numbered WHERE tenth = ?""",
+                WITH numbered AS (SELECT resolved_at, ntile(10) OVER (ORDER BY resolved_at) AS tenth FROM payment_attempts
+                                  WHERE kind = 'CHARGE' AND business_date = ? AND resolved_at IS NOT NULL),
+                bounds AS (SELECT tenth, count(*) AS n, min(resolved_at) AS first, max(resolved_at) AS last FROM numbered GROUP BY tenth)
+                SELECT b.n, EXTRACT(EPOCH FROM b.last - COALESCE((SELECT p.last FROM bounds p WHERE p.tenth = b.tenth - 1), b.first))
+                       AS seconds
+                FROM bounds b WHERE b.tenth = ?""",
                 java.sql.Date.valueOf(date), tenth + 1);
         Number n = (Number) span.get(0).get("n");
         Number seconds = (Number) span.get(0).get("seconds");
