@@ -58,6 +58,19 @@ class BenchImportCommand implements Callable<Integer> {
         }
     }
 
+    /** The currencies of generated orders: two of two decimals, one of three, one of none. */
+    static final String[] CURRENCIES = {"AED", "SAR", "KWD", "JPY"};
+
+    /** The i-th generated order's amount, written with its currency's digits. */
+    static String amount(int i, String currency) {
+        long units = 1 + (i * 7919L) % 5000;
+        return switch (currency) {
+            case "KWD" -> units + "." + String.format("%03d", i % 1000);
+            case "JPY" -> Long.toString(units * 10);
+            default -> units + "." + String.format("%02d", i % 100);
+        };
+    }
+
     private void writeFiles(Path tokensFile, Path ordersFile) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(tokensFile)) {
             out.write("token_name,customer_id,customer_email,card_mask,card_expiry,created_at,status\n");
@@ -65,18 +78,12 @@ class BenchImportCommand implements Callable<Integer> {
                 out.write("bench-tok-" + i + ",C" + i + ",c" + i + "@example.com,400555******0001,05/29,2026-01-01T00:00:00Z,VERIFIED\n");
             }
         }
-        String[] currencies = {"AED", "SAR", "KWD", "JPY"};
         try (BufferedWriter out = Files.newBufferedWriter(ordersFile)) {
             out.write("order_id,customer_id,token_name,amount,currency,status,charge_on\n");
             for (int i = 0; i < rows; i++) {
                 int t = i % tokens;
-                String currency = currencies[i % currencies.length];
-                long units = 1 + (i * 7919L) % 5000;
-                String amount = switch (currency) {
-                    case "KWD" -> units + "." + String.format("%03d", i % 1000);
-                    case "JPY" -> Long.toString(units * 10);
-                    default -> units + "." + String.format("%02d", i % 100);
-                };
+                String currency = CURRENCIES[i % CURRENCIES.length];
+                String amount = amount(i, currency);
                 String status = i % 5 == 0 ? "DEFERRED,2026-12-01" : "SHIPPED,";
                 out.write("B-" + i + ",C" + t + ",bench-tok-" + t + "," + amount + "," + currency + "," + status + "\n");
             }

@@ -167,18 +167,12 @@ class BenchNightCommand implements Callable<Integer> {
                         + (t % 10 == 0 ? "NEW" : "VERIFIED") + ",AGR-" + t + "\n");
             }
         }
-        String[] currencies = {"AED", "SAR", "KWD", "JPY"};
         try (BufferedWriter out = Files.newBufferedWriter(ordersFile)) {
             out.write("order_id,customer_id,token_name,amount,currency,status,charge_on\n");
             for (int i = 0; i < orders; i++) {
                 int t = i % tokens;
-                String currency = currencies[i % currencies.length];
-                long units = 1 + (i * 7919L) % 5000;
-                String amount = switch (currency) {
-                    case "KWD" -> units + "." + String.format("%03d", i % 1000);
-                    case "JPY" -> Long.toString(units * 10);
-                    default -> units + "." + String.format("%02d", i % 100);
-                };
+                String currency = BenchImportCommand.CURRENCIES[i % BenchImportCommand.CURRENCIES.length];
+                String amount = BenchImportCommand.amount(i, currency);
                 out.write("N-" + i + ",C" + t + ",night-tok-" + t + "," + amount + "," + currency + ",SHIPPED,\n");
             }
         }
