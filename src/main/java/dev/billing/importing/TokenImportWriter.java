@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.database.CopyIn;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.HashMap;
@@ -86,29 +87,27 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         return found;
     }
 
+    /** The chunk's rows go to a staging table by COPY, then into {@code tokens} by one set-based upsert. */
     private void upsert(List<TokenRecord> tokens) {
         if (tokens.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate("""
+        CopyIn.stage(jdbc, "import_tokens_stage", """
+                line BIGSERIAL, token_name TEXT, customer_id TEXT, customer_email TEXT, card_mask TEXT, card_expiry TEXT,
+                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT""",
+                "token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id", tokens,
+                t -> new Object[] {t.tokenName(), t.customerId(), t.customerEmail(), t.cardMask(), t.cardExpiry(), t.createdAt(), t.status(),
+                    t.agreementId()});
+        jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id
+                FROM import_tokens_stage ORDER BY line
                 ON CONFLICT (token_name) DO UPDATE SET
                     customer_id = excluded.customer_id, customer_email = excluded.customer_email,
                     card_mask = excluded.card_mask, card_expiry = excluded.card_expiry, created_at = excluded.created_at,
                     status = CASE WHEN excluded.status = 'DELETED' OR (tokens.status = 'NEW' AND excluded.status = 'VERIFIED')
                                   THEN excluded.status ELSE tokens.status END,
                     agreement_id = COALESCE(excluded.agreement_id, tokens.agreement_id),
-                    updated_at = now()""",
-                tokens, tokens.size(), (ps, t) -> {
-                    ps.setString(1, t.tokenName());
-                    ps.setString(2, t.customerId());
-                    ps.setString(3, t.customerEmail());
-                    ps.setString(4, t.cardMask());
-                    ps.setString(5, t.cardExpiry());
-                    ps.setTimestamp(6, Timestamp.from(t.createdAt()));
-                    ps.setString(7, t.status());
-                    ps.setString(8, t.agreementId());
-                });
+                    updated_at = now()""");
     }
 }

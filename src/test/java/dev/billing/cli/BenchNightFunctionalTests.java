@@ -28,6 +28,6 @@ class BenchNightFunctionalTests {
                 .containsPattern("charging: [0-9,]+ per second, [0-9.]+% of the raw gateway rate; first tenth [0-9,]+/s, last tenth [0-9,]+/s")
                 .contains("3,000 of 3,000 orders PAID")
                 .containsPattern("report transactions-[0-9-]+\\.csv: [0-9,]+ KB")
-                .containsPattern("peak heap [0-9,]+ MB of [0-9,]+ MB max; peak resident [1-9][0-9,]* MB");
+                .containsPattern("peak heap [0-9,]+ MB of [0-9,]+ MB max \\(sampled every 50 ms\\); peak resident [1-9][0-9,]* MB");
     }
 }
