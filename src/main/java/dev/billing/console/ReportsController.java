@@ -39,7 +39,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * A business date's reports as written ({@code <reports>/<date>/}): the files with their SHA-256, downloads (FINANCE,
  * OPERATOR), and the upload of the gateway's settlement file, which runs {@code reconcile} with it and so writes the
- * matching report. Only files named like the engine's reports are ever served.
+ * matching report (the uploaded file is deleted once that run has read it). Only files named like the engine's reports
+ * are ever served.
  */
 @Controller
 class ReportsController {
@@ -153,7 +154,13 @@ class ReportsController {
             try (InputStream in = file.getInputStream()) {
                 Files.copy(in, saved, StandardCopyOption.REPLACE_EXISTING);
             }
-            JobExecution run = runner.run("reconcile", day, saved);
+            JobExecution run;
+            try {
+                run = runner.run("reconcile", day, saved);
+            } finally {
+                // the gateway's report is read once, by this run; the engine keeps what it matched, not the file
+                Files.deleteIfExists(saved);
+            }
             String exit = run.getExitStatus().getExitDescription();
             result = "reconcile execution " + run.getId() + " " + run.getStatus()
                     + (run.getStatus().isUnsuccessful() && exit != null && !exit.isBlank() ? ": " + firstLine(exit) : "");

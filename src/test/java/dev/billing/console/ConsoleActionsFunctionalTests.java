@@ -68,6 +68,16 @@ class ConsoleActionsFunctionalTests {
         return jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor = ? AND action = ?", Long.class, actor, action);
     }
 
+    private List<Path> uploads() throws java.io.IOException {
+        Path dir = engine.dataDir().resolve("settlements");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
     private int status(RequestBuilder request) throws Exception {
         return mvc.perform(request).andReturn().getResponse().getStatus();
     }
@@ -89,6 +99,7 @@ class ConsoleActionsFunctionalTests {
                 new Action("CHARGE_AGAIN", false, who -> post("/console/orders/NO-SUCH/charge")),
                 new Action("SETTLEMENT_UPLOAD", true, who -> multipart("/console/reports/2026-11-27/settlement")
                         .file(new MockMultipartFile("file", "aps.csv", "text/csv", settlement))));
+        List<Path> uploadsBefore = uploads();
         for (Action action : actions) {
             for (String role : new String[] {"VIEWER", "FINANCE", "OPERATOR"}) {
                 String who = role.toLowerCase(java.util.Locale.ROOT) + "-" + action.audit().toLowerCase(java.util.Locale.ROOT) + "-" + run;
@@ -113,6 +124,7 @@ class ConsoleActionsFunctionalTests {
                 .isEqualTo("refused: there is no order NO-SUCH");
         assertThat(jdbc.queryForObject("SELECT result FROM audit_log WHERE actor = ? AND action = 'SETTLEMENT_UPLOAD'",
                 String.class, "finance-settlement_upload-" + run)).startsWith("reconcile execution ").endsWith("COMPLETED");
+        assertThat(uploads()).as("uploaded files kept after their run").isSubsetOf(uploadsBefore);
     }
 
     @Test
