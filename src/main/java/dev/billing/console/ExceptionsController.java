@@ -4,6 +4,7 @@ import dev.billing.charging.ManualCharge;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ExceptionsReport;
 import dev.billing.support.OperatorException;
+import dev.billing.verification.VerificationStatusCheck;
 import java.security.Principal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -38,8 +39,11 @@ class ExceptionsController {
     private final ManualCharge manual;
     private final AuditLog audit;
     private final JobRunner runner;
+    private final VerificationStatusCheck verifications;
 
-    ExceptionsController(ExceptionsReport report, ManualCharge manual, AuditLog audit, JobRunner runner) {
+    ExceptionsController(ExceptionsReport report, ManualCharge manual, AuditLog audit, JobRunner runner,
+                         VerificationStatusCheck verifications) {
+        this.verifications = verifications;
         this.report = report;
         this.manual = manual;
         this.audit = audit;
@@ -61,7 +65,8 @@ class ExceptionsController {
 
     private static String action(String[] row) {
         return switch (row[0]) {
-            case "UNKNOWN_OUTCOME" -> row[6].startsWith("CHARGE ") ? "ask" : "";
+            case "UNKNOWN_OUTCOME" -> row[6].startsWith("CHARGE ") || row[6].startsWith("VERIFICATION_CHARGE ")
+                    || row[6].startsWith("VERIFICATION_AUTHORIZATION ") ? "ask" : "";
             case "ORDER_HELD", "ORDER_FAILED" -> "charge";
             default -> "";
         };
@@ -69,7 +74,7 @@ class ExceptionsController {
 
     @GetMapping("/console/exceptions/ask")
     String confirmAsk(@RequestParam String reference, @RequestParam String date, Model model) {
-        return Confirmation.page(model, "Ask the gateway now about charge " + reference + "? A final answer is recorded in the ledger.",
+        return Confirmation.page(model, "Ask the gateway now about " + reference + "? A final answer is recorded in the ledger.",
                 "/console/exceptions/ask", Map.of("reference", reference, "date", date), "Yes, ask the gateway",
                 "/console/exceptions?date=" + UriUtils.encodeQueryParam(date, java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -82,7 +87,8 @@ class ExceptionsController {
             if (day == null) {
                 throw new OperatorException("'" + date + "' is not a date");
             }
-            result = manual.askGateway(reference, runner.today()).outcome();
+            result = reference.startsWith("CH-") ? manual.askGateway(reference, runner.today()).outcome()
+                    : verifications.askGateway(reference);
         } catch (OperatorException e) {
             result = "refused: " + e.getMessage();
         } catch (RuntimeException e) {

@@ -182,6 +182,33 @@ class ConsoleActionsFunctionalTests {
     }
 
     @Test
+    void askingTheGatewayAboutAVerificationChargeSettlesItAndTheRefundBecomesOwed() throws Exception {
+        fixtures.token("t-new", "VERIFYING");
+        long tokenId = jdbc.queryForObject("SELECT id FROM tokens WHERE token_name = 't-new'", Long.class);
+        String reference = "VC-" + tokenId + "-1";
+        jdbc.update("""
+                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor, currency,
+                                              business_date, state)
+                VALUES (?, ?, 'VERIFICATION_CHARGE', 't-new', 1, 100, 'AED', ?, 'UNKNOWN')""", reference, reference,
+                java.sql.Date.valueOf(NIGHT));
+        assertThat(gateway.purchase(reference, Money.ofMinor(100, CurrencyUnit.require("AED")), "t-new", "c@example.com", null,
+                "AGR-t-new").outcome()).isEqualTo(OutcomeClass.SUCCESS);
+        assertThat(mvc.perform(get("/console/exceptions").param("date", NIGHT.toString()).with(user("o").roles("OPERATOR")))
+                .andReturn().getResponse().getContentAsString()).contains(reference).contains("Ask the gateway now");
+
+        mvc.perform(post("/console/exceptions/ask").param("reference", reference).param("date", NIGHT.toString())
+                .with(user(olga).roles("OPERATOR")).with(csrf()));
+
+        assertThat(fixtures.tokenStatus("t-new")).isEqualTo("VERIFIED");
+        assertThat(jdbc.queryForObject("SELECT state FROM payment_attempts WHERE attempt_reference = ?", String.class, reference))
+                .isEqualTo("SUCCEEDED");
+        assertThat(jdbc.queryForObject("SELECT result FROM audit_log WHERE actor = ? AND action = 'STATUS_CHECK'", String.class, olga))
+                .startsWith("settled SUCCESS");
+        assertThat(mvc.perform(get("/console/exceptions").param("date", NIGHT.toString()).with(user("o").roles("OPERATOR")))
+                .andReturn().getResponse().getContentAsString()).contains("REFUND_OWED");
+    }
+
+    @Test
     void chargeAgainIsARealChargeUnderTheNightsRulesRecordedWithTheUsersName() throws Exception {
         fixtures.token("tok-new-1", "NEW");
         fixtures.order("O-1", "tok-new-1", 700, "JPY", "SHIPPED", null);
