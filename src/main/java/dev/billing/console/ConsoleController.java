@@ -108,7 +108,8 @@ class ConsoleController implements DisposableBean {
         }
         model.addAttribute("execution", execution);
         model.addAttribute("steps", steps);
-        model.addAttribute("parameters", execution.getJobParameters().toString());
+        model.addAttribute("parameters", execution.getJobParameters().parameters().stream()
+                .map(p -> p.name() + "=" + p.value()).sorted().collect(java.util.stream.Collectors.joining(", ")));
         String error = error(execution);
         model.addAttribute("error", error);
         JobExecution later = jobs.restartedAs(execution);

@@ -62,7 +62,7 @@ class ConsoleSecurityFunctionalTests {
         for (String role : new String[] {"VIEWER", "FINANCE", "OPERATOR"}) {
             assertThat(mvc.perform(get("/console").with(user("u").roles(role))).andReturn().getResponse().getStatus()).isEqualTo(200);
             assertThat(mvc.perform(get("/console/executions/" + id).with(user("u").roles(role))).andReturn().getResponse()
-                    .getContentAsString()).contains("reconcile").contains("COMPLETED");
+                    .getContentAsString()).contains("reconcile").contains("COMPLETED").contains("businessDate=" + NIGHT);
         }
         long before = audited("ABANDON");
 
