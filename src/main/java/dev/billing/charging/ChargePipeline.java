@@ -80,20 +80,12 @@ final class ChargePipeline {
                 Map<String, Integer> declines = cardAttempts.declinesInWindow(
                         page.stream().map(DueOrder::tokenName).distinct().toList(), date);
                 for (DueOrder order : page) {
-                    String overLimit = CardAttempts.limitReason(order.tokenName(), declines.getOrDefault(order.tokenName(), 0),
-                            settings.maxDeclinesPerCard30d(), date);
-                    if (!order.tokenStatus().equals("VERIFIED")) {
-                        results.accept(ChargeResult.held(order, order.tokenStatus().equals("DELETED")
-                                ? "token " + order.tokenName() + " is DELETED: the customer removed the card"
-                                : "token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED"));
-                    } else if (settings.agreementHold(order.agreementId()) != null) {
-                        results.accept(ChargeResult.held(order, settings.agreementHold(order.agreementId())));
-                    } else if (deadTokens.contains(order.tokenName())) {
-                        results.accept(ChargeResult.held(order, "token " + order.tokenName() + " was hard-declined in this run"));
-                    } else if (overLimit != null) {
-                        results.accept(ChargeResult.held(order, overLimit));
-                    } else {
+                    String hold = order.holdReason(declines.getOrDefault(order.tokenName(), 0), settings, date,
+                            deadTokens.contains(order.tokenName()));
+                    if (hold == null) {
                         chargeable.add(order);
+                    } else {
+                        results.accept(ChargeResult.held(order, hold));
                     }
                 }
                 List<DueOrder> prepared = ledger.prepare(chargeable, date, jobExecutionId);

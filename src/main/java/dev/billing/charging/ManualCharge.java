@@ -3,7 +3,6 @@ package dev.billing.charging;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
-import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.OutcomeResolver;
@@ -12,10 +11,8 @@ import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import dev.billing.support.OperatorException;
 import java.sql.Date;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -63,16 +60,8 @@ public class ManualCharge {
         ChargeLedger.Unresolved open = ledger.unresolved(attemptReference).orElseThrow(() -> new OperatorException(
                 "charge " + attemptReference + " is not waiting for an outcome (settled already, or not a charge)"));
         DueOrder order = open.order();
-        GatewayReply reply;
-        try {
-            reply = new OutcomeResolver(client.getObject(), 1, Duration.ZERO).resolveOrder(order.reference(), ApsCommand.PURCHASE,
-                    order.amount().minorUnits(), () -> new GatewayReply(ApsCommand.PURCHASE, order.reference(), OutcomeClass.UNKNOWN,
-                            null, null, null, null, null, "the gateway does not know it; the next charge run sends it again"
-                            + " with the same reference", Map.of()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("interrupted while asking the gateway about " + attemptReference);
-        }
+        GatewayReply reply = OutcomeResolver.checkOnce(client.getObject(), order.reference(), ApsCommand.PURCHASE,
+                order.amount().minorUnits(), "the gateway does not know it; the next charge run sends it again with the same reference");
         if (!reply.outcome().isFinal()) {
             return new Result(attemptReference, "still unknown: " + reply.describe());
         }
@@ -98,8 +87,12 @@ public class ManualCharge {
         return new Result(order.reference(), state + " (" + reply.outcome() + "): " + reply.describe());
     }
 
+    /** The order as "charge again" finds it, under its row lock. */
+    private record Candidate(DueOrder order, String status, boolean held, boolean chargeOpen) {
+    }
+
     private DueOrder prepare(String orderId, String user, LocalDate date) {
-        List<Object[]> found = jdbc.query("""
+        List<Candidate> found = jdbc.query("""
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE((SELECT max(a.attempt) FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1,
                        o.soft_declines, t.agreement_id, o.status,
@@ -110,16 +103,16 @@ public class ManualCharge {
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.order_id = ?
                 FOR NO KEY UPDATE OF o""",
-                (rs, n) -> new Object[] {new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                (rs, n) -> new Candidate(new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10)),
-                    rs.getString(11), rs.getBoolean(12), rs.getBoolean(13)}, orderId);
+                        rs.getString(11), rs.getBoolean(12), rs.getBoolean(13)), orderId);
         if (found.isEmpty()) {
             throw new OperatorException("there is no order " + orderId);
         }
-        DueOrder order = (DueOrder) found.get(0)[0];
-        String status = (String) found.get(0)[1];
-        boolean held = (Boolean) found.get(0)[2];
-        if ((Boolean) found.get(0)[3]) {
+        DueOrder order = found.get(0).order();
+        String status = found.get(0).status();
+        boolean held = found.get(0).held();
+        if (found.get(0).chargeOpen()) {
             throw new OperatorException("order " + orderId + " has a charge whose outcome is not known yet; ask the gateway about it first");
         }
         boolean chargeable = status.equals("PAYMENT_FAILED") || (held && (status.equals("SHIPPED") || status.equals("DEFERRED")));
@@ -127,18 +120,10 @@ public class ManualCharge {
             throw new OperatorException("order " + orderId + " is " + status + (held ? "" : ", not held")
                     + ": only a PAYMENT_FAILED or held order is charged again from the console");
         }
-        if (!order.tokenStatus().equals("VERIFIED")) {
-            throw new OperatorException("token " + order.tokenName() + " is " + order.tokenStatus() + ", not VERIFIED: the order cannot"
-                    + " be charged with it");
-        }
-        String noAgreement = settings.agreementHold(order.agreementId());
-        if (noAgreement != null) {
-            throw new OperatorException("token " + order.tokenName() + " has " + noAgreement + ": a merchant-initiated charge needs one");
-        }
         int declines = cardAttempts.declinesInWindow(List.of(order.tokenName()), date).getOrDefault(order.tokenName(), 0);
-        String overLimit = CardAttempts.limitReason(order.tokenName(), declines, settings.maxDeclinesPerCard30d(), date);
-        if (overLimit != null) {
-            throw new OperatorException(overLimit);
+        String hold = order.holdReason(declines, settings, date, false);
+        if (hold != null) {
+            throw new OperatorException(hold + ": the order cannot be charged with it");
         }
         if (status.equals("PAYMENT_FAILED")) {
             jdbc.update("UPDATE orders SET status = 'SHIPPED', next_attempt_on = NULL, failure_reason = NULL, updated_at = now()"

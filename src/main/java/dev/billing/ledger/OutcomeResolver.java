@@ -44,6 +44,22 @@ public class OutcomeResolver {
     }
 
     /**
+     * One status check of a PURCHASE or AUTHORIZATION, as a person asks for it: settled as {@link #resolveOrder} would,
+     * but never sent again; a reference the gateway does not know comes back UNKNOWN with {@code whenNotKnown} as its
+     * detail.
+     */
+    public static GatewayReply checkOnce(ApsClient client, String reference, ApsCommand command, long amount, String whenNotKnown) {
+        Supplier<GatewayReply> notSent = () -> new GatewayReply(command, reference, OutcomeClass.UNKNOWN, null, null, null, null, null,
+                whenNotKnown, Map.of());
+        try {
+            return new OutcomeResolver(client, 1, Duration.ZERO).resolveOrder(reference, command, amount, notSent);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // one try never sleeps; kept for the interrupt status all the same
+            return notSent.get();
+        }
+    }
+
+    /**
      * Settles a refund of {@code amount} (or a void) of the order {@code reference}: done when the gateway shows it
      * ({@code refunded_amount}, or a last operation of {@code 08000}); otherwise the same request again, which
      * carries the same maintenance reference, so that it can never be made twice.

@@ -2,13 +2,10 @@ package dev.billing.verification;
 
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
-import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.support.OperatorException;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -47,16 +44,8 @@ public class VerificationStatusCheck {
                     + " verification charge)");
         }
         Verification v = ledger.ofCharge(chargeReference).orElseThrow();
-        GatewayReply reply;
-        try {
-            reply = new OutcomeResolver(client.getObject(), 1, Duration.ZERO).resolveOrder(chargeReference, v.mode().chargeCommand,
-                    v.amount().minorUnits(), () -> new GatewayReply(v.mode().chargeCommand, chargeReference, OutcomeClass.UNKNOWN, null, null,
-                            null, null, null, "the gateway does not know it; the next verify-tokens run sends it again with the same"
-                            + " reference", Map.of()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperatorException("interrupted while asking the gateway about " + chargeReference);
-        }
+        GatewayReply reply = OutcomeResolver.checkOnce(client.getObject(), chargeReference, v.mode().chargeCommand,
+                v.amount().minorUnits(), "the gateway does not know it; the next verify-tokens run sends it again with the same reference");
         if (!reply.outcome().isFinal()) {
             return "still unknown: " + reply.describe();
         }
