@@ -86,6 +86,17 @@ public class ChargeLedger {
         return count == null ? 0 : count;
     }
 
+    /** Orders the charge run of {@code date} has still to try: due, not held on that date, no charge of that date yet. */
+    public long countLeftToTry(LocalDate date) {
+        Long count = jdbc.queryForObject("""
+                SELECT count(*) FROM orders o WHERE\s""" + DUE_ON + """
+                  AND NOT EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id AND h.business_date = ?)
+                  AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
+                                  AND a.business_date = ?)""", Long.class, Date.valueOf(date), Date.valueOf(date), Date.valueOf(date),
+                Date.valueOf(date));
+        return count == null ? 0 : count;
+    }
+
     /**
      * Commits a PREPARED attempt row for each order, in a transaction of its own, before any of them is sent.
      *

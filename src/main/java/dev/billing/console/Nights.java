@@ -1,6 +1,7 @@
 package dev.billing.console;
 
 import dev.billing.batch.BusinessDate;
+import dev.billing.charging.ChargeLedger;
 import dev.billing.ledger.AttemptState;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
@@ -43,9 +44,11 @@ class Nights {
     }
 
     private final JdbcTemplate jdbc;
+    private final ChargeLedger charges;
 
-    Nights(JdbcTemplate jdbc) {
+    Nights(JdbcTemplate jdbc, ChargeLedger charges) {
         this.jdbc = jdbc;
+        this.charges = charges;
     }
 
     /** The figures table and the charts' totals, from one pass over the charges since {@code since}. */
@@ -119,26 +122,13 @@ class Nights {
                     double perSecond = took.toMillis() <= 0 ? 0 : done * 1000.0 / took.toMillis();
                     String left = "";
                     if (rs.getString(4).equals("charge") && rs.getString(3) != null && perSecond > 0) {
-                        long remaining = chargeRemaining(LocalDate.parse(rs.getString(3)));
+                        long remaining = charges.countLeftToTry(LocalDate.parse(rs.getString(3)));
                         left = remaining + " orders, about " + formatDuration(Duration.ofSeconds(Math.round(remaining / perSecond)));
                     }
                     running.add(new Live(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), done,
                             String.format("%,.0f/s", perSecond), left));
                 }, BusinessDate.PARAMETER);
         return running;
-    }
-
-    /** Orders still to be tried by the charge run of {@code date}: due, not held on it, no charge open. */
-    private long chargeRemaining(LocalDate date) {
-        Long left = jdbc.queryForObject("""
-                SELECT count(*) FROM orders o
-                WHERE o.status IN ('SHIPPED', 'DEFERRED') AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
-                  AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)
-                  AND NOT EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id AND h.business_date = ?)
-                  AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                                  AND a.business_date = ?)""", Long.class, Date.valueOf(date), Date.valueOf(date), Date.valueOf(date),
-                Date.valueOf(date));
-        return left == null ? 0 : left;
     }
 
     private static Duration between(Timestamp start, Timestamp last) {
