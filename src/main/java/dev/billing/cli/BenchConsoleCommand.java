@@ -119,9 +119,10 @@ class BenchConsoleCommand implements Callable<Integer> {
                     latencies[i] = System.nanoTime() - t0;
                 }
                 Arrays.sort(latencies);
-                double p95 = millis(latencies, 0.95);
+                double p95 = BenchNotificationsCommand.millis(latencies, 0.95);
                 allUnder &= p95 < targetMs;
-                cli.out().printf("%-36s %9.1f %9.1f %9.1f%s%n", page.name(), millis(latencies, 0.50), p95, latencies[requests - 1] / 1e6,
+                cli.out().printf("%-36s %9.1f %9.1f %9.1f%s%n", page.name(), BenchNotificationsCommand.millis(latencies, 0.50), p95,
+                        latencies[requests - 1] / 1e6,
                         p95 < targetMs ? "" : "  over the target");
             }
             cli.out().println(allUnder ? "every page under the target" : "some page over the target");
@@ -157,10 +158,6 @@ class BenchConsoleCommand implements Callable<Integer> {
         if (response.statusCode() != 200 && !found) {
             throw new IllegalStateException(url + " answered " + response.statusCode());
         }
-    }
-
-    private static double millis(long[] sorted, double quantile) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
     }
 
     /**

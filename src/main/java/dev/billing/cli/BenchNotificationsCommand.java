@@ -150,7 +150,8 @@ class BenchNotificationsCommand implements Callable<Integer> {
         }
     }
 
-    private static double millis(long[] sorted, double quantile) {
+    /** The {@code quantile} of sorted nanosecond latencies, in milliseconds (nearest rank). */
+    static double millis(long[] sorted, double quantile) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
     }
 

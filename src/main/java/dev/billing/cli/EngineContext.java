@@ -21,8 +21,12 @@ public final class EngineContext implements AutoCloseable {
 
     /** The value the user gave {@code --name=value} on the command line, if any. */
     public java.util.Optional<String> userValue(String name) {
-        String prefix = "--" + name + "=";
-        return springArgs.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).reduce((a, b) -> b);
+        return springArgs.stream().filter(a -> sets(a, name)).map(a -> a.substring(name.length() + 3)).reduce((a, b) -> b);
+    }
+
+    /** True when the command-line argument is {@code --name=...}. */
+    private static boolean sets(String arg, String name) {
+        return arg.startsWith("--" + name + "=");
     }
 
     /**
@@ -39,7 +43,7 @@ public final class EngineContext implements AutoCloseable {
     public synchronized ConfigurableApplicationContext context() {
         if (context == null) {
             List<String> args = new java.util.ArrayList<>(springArgs.stream()
-                    .filter(a -> overrides.keySet().stream().noneMatch(name -> a.startsWith("--" + name + "="))).toList());
+                    .filter(a -> overrides.keySet().stream().noneMatch(name -> sets(a, name))).toList());
             overrides.forEach((name, value) -> args.add("--" + name + "=" + value));
             context = new SpringApplicationBuilder(BillingEngineApplication.class)
                     .properties(defaults)

@@ -80,7 +80,9 @@ class ConsoleController implements DisposableBean {
     @GetMapping("/console/executions")
     String executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
                       @RequestParam(required = false) String date, Model model) {
-        List<JobControl.ExecutionSummary> all = jobs.list(blankToNull(job), status == null ? null : blankToNull(status.toUpperCase(java.util.Locale.ROOT)), blankToNull(date), 200);
+        String wantedStatus = blankToNull(status);
+        List<JobControl.ExecutionSummary> all = jobs.list(blankToNull(job),
+                wantedStatus == null ? null : wantedStatus.toUpperCase(java.util.Locale.ROOT), blankToNull(date), 200);
         model.addAttribute("executions", all);
         model.addAttribute("job", job);
         model.addAttribute("status", status);

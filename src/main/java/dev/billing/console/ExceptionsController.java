@@ -103,8 +103,7 @@ class ExceptionsController {
     @GetMapping("/console/orders/{orderId}/charge")
     String confirmCharge(@PathVariable String orderId, Model model) {
         return Confirmation.page(model, "Charge order " + orderId + " again now, with its token? This is a real charge.",
-                "/console/orders/" + UriUtils.encodePathSegment(orderId, java.nio.charset.StandardCharsets.UTF_8) + "/charge", Map.of(),
-                "Yes, charge it now", "/console/orders/" + UriUtils.encodePathSegment(orderId, java.nio.charset.StandardCharsets.UTF_8));
+                orderPage(orderId) + "/charge", Map.of(), "Yes, charge it now", orderPage(orderId));
     }
 
     @PostMapping("/console/orders/{orderId}/charge")
@@ -121,7 +120,11 @@ class ExceptionsController {
         }
         audit.append(who.getName(), "CHARGE_AGAIN", "order " + orderId, result);
         flash.addFlashAttribute("notice", "Charge again of order " + orderId + ": " + result);
-        return "redirect:/console/orders/" + UriUtils.encodePathSegment(orderId, java.nio.charset.StandardCharsets.UTF_8);
+        return "redirect:" + orderPage(orderId);
+    }
+
+    private static String orderPage(String orderId) {
+        return "/console/orders/" + UriUtils.encodePathSegment(orderId, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private LocalDate date(String text) {

@@ -112,8 +112,8 @@ public class JobControl {
         if (problem != null) {
             throw new OperatorException(problem);
         }
-        JobExecution newer = jobRepository.getLastJobExecution(execution.getJobInstance().getJobName(), execution.getJobParameters());
-        if (newer != null && newer.getId() != id) {
+        JobExecution newer = restartedAs(execution);
+        if (newer != null) {
             throw new OperatorException("job execution " + id + " was already restarted as execution " + newer.getId()
                     + " (" + newer.getStatus() + "); act on that one");
         }
