@@ -20,7 +20,8 @@ import org.springframework.dao.DataAccessResourceFailureException;
  */
 public class JobExclusivity implements JobExecutionListener {
 
-    static final int LOCK_CLASS = ExecutionOwnership.LOCK_CLASS + 1;
+    /** The first key of these advisory locks (the second is {@code hashtext(name)}): {@code pg_locks.classid} shows it. */
+    public static final int LOCK_CLASS = ExecutionOwnership.LOCK_CLASS + 1;
 
     private final DataSource dataSource;
     private final java.util.List<String> locks;

@@ -29,6 +29,29 @@ public final class CopyIn {
      */
     public static <T> long stage(JdbcTemplate jdbc, String table, String definition, String columns, List<T> rows,
                                  Function<T, Object[]> values) {
+        String text = text(rows, values);
+        Long copied = jdbc.execute((ConnectionCallback<Long>) connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMP TABLE IF NOT EXISTS " + table + " (" + definition + ") ON COMMIT DELETE ROWS");
+                statement.execute("TRUNCATE " + table);
+            }
+            return copy(connection, "COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(text));
+        });
+        return copied == null ? 0 : copied;
+    }
+
+    /**
+     * Copies {@code rows} straight into {@code table}'s {@code columns}, in the caller's transaction, each row's values
+     * from {@code values} in that order. For rows known to be new: a row that breaks a constraint fails the whole copy.
+     */
+    public static <T> long into(JdbcTemplate jdbc, String table, String columns, List<T> rows, Function<T, Object[]> values) {
+        String text = text(rows, values);
+        Long copied = jdbc.execute((ConnectionCallback<Long>) connection ->
+                copy(connection, "COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(text)));
+        return copied == null ? 0 : copied;
+    }
+
+    private static <T> String text(List<T> rows, Function<T, Object[]> values) {
         StringBuilder text = new StringBuilder(rows.size() * 96);
         for (T row : rows) {
             Object[] fields = values.apply(row);
@@ -40,14 +63,7 @@ public final class CopyIn {
             }
             text.append('\n');
         }
-        Long copied = jdbc.execute((ConnectionCallback<Long>) connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TEMP TABLE IF NOT EXISTS " + table + " (" + definition + ") ON COMMIT DELETE ROWS");
-                statement.execute("TRUNCATE " + table);
-            }
-            return copy(connection, "COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(text.toString()));
-        });
-        return copied == null ? 0 : copied;
+        return text.toString();
     }
 
     private static long copy(Connection connection, String sql, Reader data) throws SQLException {
@@ -58,6 +74,16 @@ public final class CopyIn {
         }
     }
 
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** PostgreSQL's text format: backslash, tab, newline and carriage return escaped; {@code \N} for NULL. */
     static void appendValue(StringBuilder text, Object value) {
         if (value == null) {
@@ -65,6 +91,10 @@ public final class CopyIn {
             return;
         }
         String s = value.toString();
+        if (plain(s)) {
+            text.append(s);
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {

@@ -9,8 +9,6 @@ import java.util.regex.Pattern;
 final class FieldRules {
 
     static final Pattern AGREEMENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    static final Pattern TOKEN_NAME = Pattern.compile("[A-Za-z0-9.@_-]{1,100}");
-    private static final Pattern CUSTOMER_ID = Pattern.compile("\\S(?:.{0,62}\\S)?");
 
     private FieldRules() {
     }
@@ -73,7 +71,7 @@ final class FieldRules {
         if (value.isEmpty()) {
             return "token_name is empty";
         }
-        if (!TOKEN_NAME.matcher(value).matches()) {
+        if (!isTokenName(value)) {
             return "token_name '" + value + "' must be 1 to 100 letters, digits, '.', '@', '-' or '_'";
         }
         return formula("token_name", value);
@@ -83,10 +81,54 @@ final class FieldRules {
         if (value.isEmpty()) {
             return "customer_id is empty";
         }
-        if (!CUSTOMER_ID.matcher(value).matches()) {
+        if (!isCustomerId(value)) {
             return "customer_id is longer than 64 characters";
         }
         return formula("customer_id", value);
+    }
+
+    /** 1 to {@code max} of letters, digits, {@code .}, {@code -}, {@code _}, and {@code @} when {@code at} says so. */
+    static boolean isIdentifier(String value, int max, boolean at) {
+        int n = value.length();
+        if (n < 1 || n > max) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || (at && c == '@');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [A-Za-z0-9.@_-]{1,100}}, checked without a regular expression (it runs for every row). */
+    static boolean isTokenName(String value) {
+        return isIdentifier(value, 100, true);
+    }
+
+    /**
+     * {@code \S(?:.{0,62}\S)?}: 1 to 64 characters, the first and last not white space, none between a line break
+     * (as {@code .} means); checked without a regular expression.
+     */
+    static boolean isCustomerId(String value) {
+        int n = value.length();
+        if (n < 1 || n > 64 || isSpace(value.charAt(0)) || isSpace(value.charAt(n - 1))) {
+            return false;
+        }
+        for (int i = 1; i < n - 1; i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /** Returns the first non-null reason. */

@@ -3,10 +3,15 @@ package dev.billing.importing;
 import dev.billing.batch.ProgressProperties;
 import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobExclusivity;
 import dev.billing.batch.ProgressListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -34,9 +39,11 @@ public class ImportJobConfiguration {
 
     @Bean
     Job importJob(JobRepository jobRepository, Step importTokensStep, Step importOrdersStep, Step importRejectsStep,
-                  ExecutionOwnership ownership) {
+                  ExecutionOwnership ownership, DataSource dataSource) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(ownership)
+                // one import at a time: each looks for its new orders before it copies them in
+                .listener((JobExecutionListener) new JobExclusivity(dataSource))
                 .start(importTokensStep)
                 .next(importOrdersStep)
                 .next(importRejectsStep)
@@ -45,31 +52,27 @@ public class ImportJobConfiguration {
 
     @Bean
     Step importTokensStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                          CsvLineReader tokensReader, TokenImportWriter tokenImportWriter, ProgressListener tokensProgress,
+                          ReadAhead<TokenRecord> tokensReader, TokenImportWriter tokenImportWriter, ProgressListener tokensProgress,
                           EngineProperties engine) {
         return new StepBuilder("import-tokens", jobRepository)
-                .<CsvLine, ImportRow<TokenRecord>>chunk(engine.imports().chunkSize())
-                .transactionManager(transactionManager)
-                .reader(tokensReader)
-                .processor(new TokenRowValidator())
-                .writer(tokenImportWriter)
-                .listener(tokenImportWriter)
-                .listener(tokensProgress)
+                .tasklet(new ImportTasklet<>(tokensReader, tokenImportWriter, engine.imports().chunkSize()), transactionManager)
+                .stream(tokensReader)
+                .listener((StepExecutionListener) tokenImportWriter)
+                .listener((StepExecutionListener) tokensProgress)
+                .listener((ChunkListener<?, ?>) tokensProgress)
                 .build();
     }
 
     @Bean
     Step importOrdersStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                          CsvLineReader ordersReader, OrderImportWriter orderImportWriter, ProgressListener ordersProgress,
+                          ReadAhead<OrderRecord> ordersReader, OrderImportWriter orderImportWriter, ProgressListener ordersProgress,
                           EngineProperties engine) {
         return new StepBuilder("import-orders", jobRepository)
-                .<CsvLine, ImportRow<OrderRecord>>chunk(engine.imports().chunkSize())
-                .transactionManager(transactionManager)
-                .reader(ordersReader)
-                .processor(new OrderRowValidator())
-                .writer(orderImportWriter)
-                .listener(orderImportWriter)
-                .listener(ordersProgress)
+                .tasklet(new ImportTasklet<>(ordersReader, orderImportWriter, engine.imports().chunkSize()), transactionManager)
+                .stream(ordersReader)
+                .listener((StepExecutionListener) orderImportWriter)
+                .listener((StepExecutionListener) ordersProgress)
+                .listener((ChunkListener<?, ?>) ordersProgress)
                 .build();
     }
 
@@ -83,14 +86,14 @@ public class ImportJobConfiguration {
 
     @Bean
     @StepScope
-    CsvLineReader tokensReader(@Value("#{jobParameters['" + TOKENS_FILE + "']}") String file) {
-        return new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.TOKENS);
+    ReadAhead<TokenRecord> tokensReader(@Value("#{jobParameters['" + TOKENS_FILE + "']}") String file) {
+        return new ReadAhead<>(new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.TOKENS), new TokenRowValidator()::process);
     }
 
     @Bean
     @StepScope
-    CsvLineReader ordersReader(@Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
-        return new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.ORDERS);
+    ReadAhead<OrderRecord> ordersReader(@Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
+        return new ReadAhead<>(new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.ORDERS), new OrderRowValidator()::process);
     }
 
     @Bean
@@ -101,25 +104,26 @@ public class ImportJobConfiguration {
 
     @Bean
     @StepScope
-    OrderImportWriter orderImportWriter(JdbcTemplate jdbc, @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
-        return new OrderImportWriter(jdbc, file == null ? null : Path.of(file));
+    OrderImportWriter orderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                                        @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
+        return new OrderImportWriter(jdbc, transactionManager, file == null ? null : Path.of(file));
     }
 
     @Bean
     @StepScope
-    ProgressListener tokensProgress(CsvLineReader tokensReader, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file,
+    ProgressListener tokensProgress(ReadAhead<TokenRecord> tokensReader, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file,
                                     ProgressProperties progress) {
         return progress(tokensReader, file, progress);
     }
 
     @Bean
     @StepScope
-    ProgressListener ordersProgress(CsvLineReader ordersReader, @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file,
+    ProgressListener ordersProgress(ReadAhead<OrderRecord> ordersReader, @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file,
                                     ProgressProperties progress) {
         return progress(ordersReader, file, progress);
     }
 
-    private static ProgressListener progress(CsvLineReader reader, String file, ProgressProperties progress) {
+    private static ProgressListener progress(ReadAhead<?> reader, String file, ProgressProperties progress) {
         return new ProgressListener(file == null ? "" : Path.of(file).getFileName().toString(), reader::progress, progress.out(),
                 progress.interval());
     }

@@ -54,7 +54,7 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
         for (ImportRow<T> row : chunk) {
             (row.isRejected() ? rejected : accepted).add(row);
         }
-        FileKeys keys = new FileKeys(accepted);
+        FileKeys keys = new FileKeys();
         Outcome outcome = apply(accepted, rejected, keys);
         keys.save();
         insertRejects(rejected);
@@ -65,24 +65,34 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
     /** The key that may appear once per file ({@code order_id}, {@code token_name}). */
     protected abstract String key(T value);
 
+    /** The job instance of this import: with a line number, it names which row of which import wrote a record. */
+    protected final long jobInstanceId() {
+        return stepExecution.getJobExecution().getJobInstance().getInstanceId();
+    }
+
     /**
      * The keys this file has loaded so far (committed chunks and this one): a later row with a key already loaded is
      * rejected, naming the line that has it. Only rows that load claim their key; a rejected row claims nothing.
+     * A claim is kept in {@code import_keys}, or, where the writer says so, in the written record itself (orders
+     * carry the import and line that wrote them).
      */
     protected final class FileKeys {
-        private final long jobInstanceId;
         private final Map<String, Long> loaded = new HashMap<>();
         private final Map<String, Long> claimedNow = new LinkedHashMap<>();
 
-        FileKeys(List<ImportRow<T>> rows) {
-            this.jobInstanceId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-            String[] keys = rows.stream().map(r -> key(r.value())).distinct().toArray(String[]::new);
+        /** Reads which of {@code keys} earlier chunks of this file claimed in {@code import_keys}. */
+        public void lookUp(String[] keys) {
             if (keys.length > 0) {
                 jdbc.query("SELECT key, line_number FROM import_keys WHERE job_instance_id = ? AND file_kind = ? AND key = ANY (?)",
                         rs -> {
                             loaded.put(rs.getString(1), rs.getLong(2));
-                        }, jobInstanceId, kind.label(), keys);
+                        }, jobInstanceId(), kind.label(), keys);
             }
+        }
+
+        /** Knows that line {@code line} of this file loaded {@code key} (as the stored record says). */
+        public void loadedBy(String key, long line) {
+            loaded.put(key, line);
         }
 
         /** Claims the row's key; the reason to reject it when an earlier line of the file loaded the same key. */
@@ -97,6 +107,11 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
             return null;
         }
 
+        /** The claim of {@code key} is kept in the record the writer writes, not in {@code import_keys}. */
+        public void keptInRecord(String key) {
+            claimedNow.remove(key);
+        }
+
         void save() {
             if (claimedNow.isEmpty()) {
                 return;
@@ -104,7 +119,7 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
             jdbc.update("""
                     INSERT INTO import_keys (job_instance_id, file_kind, key, line_number)
                     SELECT ?, ?, k, l FROM unnest(?::text[], ?::int8[]) AS x(k, l)""",
-                    jobInstanceId, kind.label(), claimedNow.keySet().toArray(String[]::new), claimedNow.values().toArray(Long[]::new));
+                    jobInstanceId(), kind.label(), claimedNow.keySet().toArray(String[]::new), claimedNow.values().toArray(Long[]::new));
         }
     }
 

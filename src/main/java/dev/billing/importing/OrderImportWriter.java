@@ -7,12 +7,21 @@ import dev.billing.money.Money;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Inserts new orders and updates unpaid ones. The rows of the chunk's orders are locked while it is decided
@@ -28,12 +37,37 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class OrderImportWriter extends ImportWriter<OrderRecord> {
 
-    OrderImportWriter(JdbcTemplate jdbc, Path file) {
+    /** Below this many new orders in a chunk, a second connection costs more than it saves. */
+    static final int SHARED_INSERT_MIN = 2_000;
+
+    private final TransactionTemplate sideTransaction;
+    private ExecutorService side;
+
+    OrderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Path file) {
         super(jdbc, ImportFileKind.ORDERS, file);
+        this.sideTransaction = new TransactionTemplate(transactionManager);
+        this.sideTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    private record Stored(OrderRecord order, boolean chargeInFlight) {
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        if (side != null) {
+            side.shutdownNow();
+            side = null;
+        }
+        return super.afterStep(stepExecution);
     }
+
+    /** A stored order, whether a charge of it is in flight, and which import and line last wrote it. */
+    private record Stored(OrderRecord order, boolean chargeInFlight, long importJobInstance, long importLine) {
+    }
+
+    /** An order to write, with the line of the file it comes from. */
+    private record Written(OrderRecord order, long line) {
+    }
+
+    /** Tokens known to exist: a token is never deleted, so once seen it need not be asked for again. */
+    private final Set<String> knownTokens = new HashSet<>();
 
     @Override
     protected String key(OrderRecord value) {
@@ -46,9 +80,20 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         if (accepted.isEmpty()) {
             return outcome;
         }
-        Set<String> knownTokens = knownTokens(accepted);
+        lookUpTokens(accepted);
         Map<String, Stored> current = existing(accepted);
-        Map<String, OrderRecord> toWrite = new LinkedHashMap<>();
+        long instance = jobInstanceId();
+        List<String> claimedElsewhere = new ArrayList<>();
+        current.forEach((orderId, stored) -> {
+            if (stored.importJobInstance() == instance) {
+                keys.loadedBy(orderId, stored.importLine());
+            } else {
+                claimedElsewhere.add(orderId);
+            }
+        });
+        keys.lookUp(claimedElsewhere.toArray(String[]::new));
+        List<Written> inserts = new ArrayList<>();
+        List<Written> updates = new ArrayList<>();
         for (ImportRow<OrderRecord> row : accepted) {
             OrderRecord incoming = row.value();
             if (!knownTokens.contains(incoming.tokenName())) {
@@ -56,6 +101,12 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                 continue;
             }
             Stored before = current.get(incoming.orderId());
+            if (before != null && before.importJobInstance() == instance && before.importLine() == row.lineNumber()) {
+                // this very line was inserted by the side half of an earlier try of this chunk (see insert), which
+                // committed before the try failed: it is loaded, and counted now, since the try's counts were not
+                outcome.inserted++;
+                continue;
+            }
             String refusal = before == null ? null : refusal(before, incoming);
             if (refusal == null) {
                 refusal = keys.claim(row);
@@ -66,16 +117,19 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
             }
             if (before == null) {
                 outcome.inserted++;
+                inserts.add(new Written(incoming, row.lineNumber()));
             } else if (unchanged(before.order(), incoming)) {
                 outcome.unchanged++;
                 continue;
             } else {
                 outcome.updated++;
+                updates.add(new Written(incoming, row.lineNumber()));
             }
-            current.put(incoming.orderId(), new Stored(incoming, false));
-            toWrite.put(incoming.orderId(), incoming);
+            keys.keptInRecord(incoming.orderId());
+            current.put(incoming.orderId(), new Stored(incoming, false, instance, row.lineNumber()));
         }
-        upsert(List.copyOf(toWrite.values()));
+        insert(inserts, instance);
+        update(updates, instance);
         return outcome;
     }
 
@@ -108,9 +162,12 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         return a.amount().equals(b.amount()) && a.tokenName().equals(b.tokenName());
     }
 
-    private Set<String> knownTokens(List<ImportRow<OrderRecord>> rows) {
-        String[] names = rows.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new);
-        return new HashSet<>(jdbc.queryForList("SELECT token_name FROM tokens WHERE token_name = ANY (?)", String.class, (Object) names));
+    private void lookUpTokens(List<ImportRow<OrderRecord>> rows) {
+        String[] names = rows.stream().map(r -> r.value().tokenName()).filter(name -> !knownTokens.contains(name))
+                .distinct().toArray(String[]::new);
+        if (names.length > 0) {
+            knownTokens.addAll(jdbc.queryForList("SELECT token_name FROM tokens WHERE token_name = ANY (?)", String.class, (Object) names));
+        }
     }
 
     /**
@@ -122,46 +179,107 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
      */
     private Map<String, Stored> existing(List<ImportRow<OrderRecord>> rows) {
         String[] ids = rows.stream().map(r -> r.value().orderId()).distinct().toArray(String[]::new);
-        jdbc.queryForList("SELECT id FROM orders WHERE order_id = ANY (?) ORDER BY id FOR NO KEY UPDATE", Long.class, (Object) ids);
+        List<String> stored = jdbc.queryForList("SELECT order_id FROM orders WHERE order_id = ANY (?) ORDER BY id FOR NO KEY UPDATE",
+                String.class, (Object) ids);
         Map<String, Stored> found = new HashMap<>();
+        if (stored.isEmpty()) {
+            return found; // all new: the usual case of a night's file
+        }
         jdbc.query("""
                 SELECT o.order_id, o.customer_id, o.token_name, o.amount_minor, o.currency, o.status, o.charge_on,
                        EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
                                AND a.state IN\s""" + AttemptState.OPEN_SQL + """
-                ) AS in_flight
+                ) AS in_flight, o.import_job_instance, o.import_line
                 FROM orders o WHERE o.order_id = ANY (?)""",
                 rs -> {
                     Date chargeOn = rs.getDate(7);
                     OrderRecord order = new OrderRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                             Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getString(6),
                             chargeOn == null ? null : chargeOn.toLocalDate());
-                    found.put(order.orderId(), new Stored(order, rs.getBoolean(8)));
-                }, (Object) ids);
+                    long instance = rs.getLong(9);
+                    found.put(order.orderId(), new Stored(order, rs.getBoolean(8), rs.wasNull() ? -1 : instance, rs.getLong(10)));
+                }, (Object) stored.toArray(String[]::new));
         return found;
     }
 
-    /** The chunk's rows go to a staging table by COPY, then into {@code orders} by one set-based upsert. */
-    private void upsert(List<OrderRecord> orders) {
+    private static final String COLUMNS = "order_id, customer_id, token_name, amount_minor, currency, status, charge_on, import_job_instance, import_line";
+
+    private static Object[] values(Written w, long instance) {
+        OrderRecord o = w.order();
+        return new Object[] {o.orderId(), o.customerId(), o.tokenName(), o.amount().minorUnits(), o.amount().currency().code(),
+            o.status(), o.chargeOn(), instance, w.line()};
+    }
+
+    /**
+     * New orders go straight into {@code orders} by COPY, in the file's order. They were looked for under the chunk's
+     * lock and one import runs at a time (the job is exclusive), so none can have appeared since.
+     *
+     * <p>A large chunk's new orders are copied in two halves at once: the first in the chunk's transaction, the second
+     * in a transaction of its own on a second connection, so that PostgreSQL inserts on both cores. The second half
+     * commits just before the chunk does. Should the chunk then fail (the process killed in between), its second half
+     * stays loaded; each of its orders names this import and its own line, so the chunk's next try recognises them
+     * as loaded by the very same line and counts them instead of copying them again.
+     */
+    private void insert(List<Written> orders, long instance) {
+        if (orders.isEmpty()) {
+            return;
+        }
+        if (orders.size() < SHARED_INSERT_MIN) {
+            CopyIn.into(jdbc, "orders", COLUMNS, orders, w -> values(w, instance));
+            return;
+        }
+        List<Written> first = orders.subList(0, orders.size() / 2);
+        List<Written> second = orders.subList(orders.size() / 2, orders.size());
+        if (side == null) {
+            side = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "import-side-copy");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        Future<Long> sideCopy = side.submit(() -> sideTransaction.execute(
+                status -> CopyIn.into(jdbc, "orders", COLUMNS, second, w -> values(w, instance))));
+        try {
+            CopyIn.into(jdbc, "orders", COLUMNS, first, w -> values(w, instance));
+        } finally {
+            awaitSide(sideCopy);
+        }
+    }
+
+    private static void awaitSide(Future<Long> sideCopy) {
+        try {
+            sideCopy.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying orders", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("cannot copy orders: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Changed orders go to a staging table by COPY, then into {@code orders} by one set-based update. */
+    private void update(List<Written> orders, long instance) {
         if (orders.isEmpty()) {
             return;
         }
         CopyIn.stage(jdbc, "import_orders_stage", """
-                line BIGSERIAL, order_id TEXT, customer_id TEXT, token_name TEXT, amount_minor BIGINT, currency TEXT, status TEXT,
-                charge_on DATE""", "order_id, customer_id, token_name, amount_minor, currency, status, charge_on", orders,
-                o -> new Object[] {o.orderId(), o.customerId(), o.tokenName(), o.amount().minorUnits(), o.amount().currency().code(),
-                    o.status(), o.chargeOn()});
+                order_id TEXT, customer_id TEXT, token_name TEXT, amount_minor BIGINT, currency TEXT, status TEXT,
+                charge_on DATE, import_job_instance BIGINT, import_line BIGINT""", COLUMNS, orders, w -> values(w, instance));
         jdbc.update("""
-                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status, charge_on)
-                SELECT order_id, customer_id, token_name, amount_minor, currency, status, charge_on FROM import_orders_stage ORDER BY line
-                ON CONFLICT (order_id) DO UPDATE SET
-                    customer_id = excluded.customer_id, token_name = excluded.token_name,
-                    amount_minor = excluded.amount_minor, currency = excluded.currency,
-                    status = excluded.status, charge_on = excluded.charge_on,
+                UPDATE orders SET
+                    customer_id = s.customer_id, token_name = s.token_name,
+                    amount_minor = s.amount_minor, currency = s.currency,
+                    status = s.status, charge_on = s.charge_on,
                     attempt_count = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.attempt_count END,
                     soft_declines = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN 0 ELSE orders.soft_declines END,
                     next_attempt_on = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.next_attempt_on END,
                     failure_reason = CASE WHEN orders.status = 'PAYMENT_FAILED' THEN NULL ELSE orders.failure_reason END,
+                    import_job_instance = s.import_job_instance, import_line = s.import_line,
                     updated_at = now()
-                WHERE orders.status <> 'PAID'""");
+                FROM import_orders_stage s
+                WHERE orders.order_id = s.order_id AND orders.status <> 'PAID'""");
     }
 }

@@ -31,6 +31,7 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         if (accepted.isEmpty()) {
             return outcome;
         }
+        keys.lookUp(accepted.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new));
         Map<String, TokenRecord> current = existing(accepted);
         Map<String, TokenRecord> toWrite = new LinkedHashMap<>();
         for (ImportRow<TokenRecord> row : accepted) {

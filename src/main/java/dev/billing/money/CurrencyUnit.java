@@ -2,7 +2,9 @@ package dev.billing.money;
 
 import java.util.Currency;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An ISO 4217 currency and its exponent (number of minor-unit digits).
@@ -20,7 +22,7 @@ public record CurrencyUnit(String code, int exponent) {
     public static final CurrencyUnit NONE = new CurrencyUnit("XXX", 0);
 
     public CurrencyUnit {
-        if (code == null || !code.matches("[A-Z]{3}")) {
+        if (!threeCapitals(code)) {
             throw new IllegalArgumentException("currency code must be three capital letters");
         }
         if (exponent < 0 || exponent > 4) {
@@ -30,9 +32,29 @@ public record CurrencyUnit(String code, int exponent) {
 
     /** The currency for an ISO 4217 code, or empty when the code is not a chargeable ISO currency. */
     public static Optional<CurrencyUnit> of(String code) {
-        if (code == null || !code.matches("[A-Z]{3}")) {
+        if (!threeCapitals(code)) {
             return Optional.empty();
         }
+        return KNOWN.computeIfAbsent(code, CurrencyUnit::lookUp);
+    }
+
+    /** The units looked up so far, by code: every row of an import and every charge names one. */
+    private static final Map<String, Optional<CurrencyUnit>> KNOWN = new ConcurrentHashMap<>();
+
+    private static boolean threeCapitals(String code) {
+        if (code == null || code.length() != 3) {
+            return false;
+        }
+        for (int i = 0; i < 3; i++) {
+            char c = code.charAt(i);
+            if (c < 'A' || c > 'Z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Optional<CurrencyUnit> lookUp(String code) {
         Currency currency;
         try {
             currency = Currency.getInstance(code.toUpperCase(Locale.ROOT));

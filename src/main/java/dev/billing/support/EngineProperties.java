@@ -34,7 +34,7 @@ public record EngineProperties(@DefaultValue("./data") Path dataDir, @DefaultVal
      *
      * @param chunkSize rows per committed chunk of an import
      */
-    public record Import(@DefaultValue("5000") int chunkSize) {
+    public record Import(@DefaultValue("20000") int chunkSize) {
         public Import {
             if (chunkSize < 1) {
                 throw new IllegalArgumentException("billing.import.chunk-size must be at least 1, not " + chunkSize);
