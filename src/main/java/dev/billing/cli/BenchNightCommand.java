@@ -86,6 +86,10 @@ class BenchNightCommand implements Callable<Integer> {
             if (imported.getStatus() != BatchStatus.COMPLETED) {
                 return ExecutionPrinter.printOutcome(cli, imported);
             }
+            long rows = imported.getStepExecutions().stream().mapToLong(StepExecution::getReadCount).sum();
+            double importSeconds = Math.max(0.001, Duration.between(imported.getStartTime(), imported.getEndTime()).toMillis() / 1000.0);
+            cli.out().printf("import: %,d rows (tokens and orders) in %.1f s, start to end of the job: %,.0f rows/s%n", rows,
+                    importSeconds, rows / importSeconds);
             JobRunner runner = sandbox.engine().bean(JobRunner.class);
             LocalDate date = runner.today();
             JobExecution night = runner.run("nightly", date);
