@@ -56,6 +56,6 @@ CREATE TRIGGER tokens_never_deleted BEFORE DELETE ON tokens FOR EACH STATEMENT E
 CREATE TRIGGER tokens_never_renamed BEFORE UPDATE OF token_name ON tokens
     FOR EACH ROW WHEN (OLD.token_name IS DISTINCT FROM NEW.token_name) EXECUTE FUNCTION tokens_are_kept();
 
--- Order ids are ASCII (the import's pattern): compared byte by byte ("C"), their unique index is kept up without
--- the locale's collation; the order is the same for these characters.
-ALTER TABLE orders ALTER COLUMN order_id TYPE VARCHAR(30) COLLATE "C";
+
+-- Tokens too carry the import and line that last wrote them, for the same rule (a token_name once per file).
+ALTER TABLE tokens ADD COLUMN import_job_instance BIGINT, ADD COLUMN import_line BIGINT;

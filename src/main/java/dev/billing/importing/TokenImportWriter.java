@@ -2,9 +2,8 @@ package dev.billing.importing;
 
 import dev.billing.database.CopyIn;
 import java.nio.file.Path;
-import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,15 +24,33 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         return value.tokenName();
     }
 
+    /** A stored token and which import and line last wrote it. */
+    private record Stored(TokenRecord token, long importJobInstance, long importLine) {
+    }
+
+    /** A token to write, with the line of the file it comes from. */
+    private record Written(TokenRecord token, long line) {
+    }
+
     @Override
     protected Outcome apply(List<ImportRow<TokenRecord>> accepted, List<ImportRow<TokenRecord>> rejected, FileKeys keys) {
         Outcome outcome = new Outcome();
         if (accepted.isEmpty()) {
             return outcome;
         }
-        keys.lookUp(accepted.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new));
-        Map<String, TokenRecord> current = existing(accepted);
-        Map<String, TokenRecord> toWrite = new LinkedHashMap<>();
+        Map<String, Stored> current = existing(accepted);
+        long instance = jobInstanceId();
+        List<String> claimedElsewhere = new ArrayList<>();
+        current.forEach((name, stored) -> {
+            if (stored.importJobInstance() == instance) {
+                keys.loadedBy(name, stored.importLine());
+            } else {
+                claimedElsewhere.add(name);
+            }
+        });
+        keys.lookUp(claimedElsewhere.toArray(String[]::new));
+        List<Written> inserts = new ArrayList<>();
+        List<Written> updates = new ArrayList<>();
         for (ImportRow<TokenRecord> row : accepted) {
             TokenRecord incoming = row.value();
             String duplicate = keys.claim(row);
@@ -41,7 +58,8 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
                 rejected.add(row.reject(duplicate));
                 continue;
             }
-            TokenRecord before = current.get(incoming.tokenName());
+            Stored stored = current.get(incoming.tokenName());
+            TokenRecord before = stored == null ? null : stored.token();
             TokenRecord after = incoming;
             if (before != null) {
                 String status = statusAfter(before.status(), incoming.status());
@@ -51,16 +69,18 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
             }
             if (before == null) {
                 outcome.inserted++;
+                inserts.add(new Written(after, row.lineNumber()));
             } else if (Objects.equals(before, after)) {
                 outcome.unchanged++;
                 continue;
             } else {
                 outcome.updated++;
+                updates.add(new Written(after, row.lineNumber()));
             }
-            current.put(after.tokenName(), after);
-            toWrite.put(after.tokenName(), after);
+            keys.keptInRecord(after.tokenName());
         }
-        upsert(List.copyOf(toWrite.values()));
+        insert(inserts, instance);
+        update(updates, instance);
         return outcome;
     }
 
@@ -75,40 +95,58 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         return stored;
     }
 
-    private Map<String, TokenRecord> existing(List<ImportRow<TokenRecord>> rows) {
+    private Map<String, Stored> existing(List<ImportRow<TokenRecord>> rows) {
         String[] names = rows.stream().map(r -> r.value().tokenName()).distinct().toArray(String[]::new);
-        Map<String, TokenRecord> found = new HashMap<>();
+        Map<String, Stored> found = new HashMap<>();
         jdbc.query("""
-                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id
+                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id,
+                       import_job_instance, import_line
                 FROM tokens WHERE token_name = ANY (?) FOR NO KEY UPDATE""",
                 rs -> {
-                    found.put(rs.getString(1), new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8)));
+                    TokenRecord token = new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8));
+                    long instance = rs.getLong(9);
+                    found.put(token.tokenName(), new Stored(token, rs.wasNull() ? -1 : instance, rs.getLong(10)));
                 }, (Object) names);
         return found;
     }
 
-    /** The chunk's rows go to a staging table by COPY, then into {@code tokens} by one set-based upsert. */
-    private void upsert(List<TokenRecord> tokens) {
+    private static final String COLUMNS =
+            "token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id, import_job_instance, import_line";
+
+    private static Object[] values(Written w, long instance) {
+        TokenRecord t = w.token();
+        return new Object[] {t.tokenName(), t.customerId(), t.customerEmail(), t.cardMask(), t.cardExpiry(), t.createdAt(), t.status(),
+            t.agreementId(), instance, w.line()};
+    }
+
+    /** New tokens go straight into {@code tokens} by COPY: looked for under the chunk's lock, one import at a time. */
+    private void insert(List<Written> tokens, long instance) {
+        if (!tokens.isEmpty()) {
+            CopyIn.into(jdbc, "tokens", COLUMNS, tokens, w -> values(w, instance));
+        }
+    }
+
+    /**
+     * Changed tokens go to a staging table by COPY, then into {@code tokens} by one set-based update. The status was
+     * decided above from the stored one, under the chunk's lock ({@link #statusAfter}).
+     */
+    private void update(List<Written> tokens, long instance) {
         if (tokens.isEmpty()) {
             return;
         }
         CopyIn.stage(jdbc, "import_tokens_stage", """
-                line BIGSERIAL, token_name TEXT, customer_id TEXT, customer_email TEXT, card_mask TEXT, card_expiry TEXT,
-                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT""",
-                "token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id", tokens,
-                t -> new Object[] {t.tokenName(), t.customerId(), t.customerEmail(), t.cardMask(), t.cardExpiry(), t.createdAt(), t.status(),
-                    t.agreementId()});
+                token_name TEXT, customer_id TEXT, customer_email TEXT, card_mask TEXT, card_expiry TEXT,
+                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT, import_job_instance BIGINT, import_line BIGINT""",
+                COLUMNS, tokens, w -> values(w, instance));
         jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id
-                FROM import_tokens_stage ORDER BY line
-                ON CONFLICT (token_name) DO UPDATE SET
-                    customer_id = excluded.customer_id, customer_email = excluded.customer_email,
-                    card_mask = excluded.card_mask, card_expiry = excluded.card_expiry, created_at = excluded.created_at,
-                    status = CASE WHEN excluded.status = 'DELETED' OR (tokens.status = 'NEW' AND excluded.status = 'VERIFIED')
-                                  THEN excluded.status ELSE tokens.status END,
-                    agreement_id = COALESCE(excluded.agreement_id, tokens.agreement_id),
-                    updated_at = now()""");
+                UPDATE tokens SET
+                    customer_id = s.customer_id, customer_email = s.customer_email,
+                    card_mask = s.card_mask, card_expiry = s.card_expiry, created_at = s.created_at,
+                    status = s.status, agreement_id = s.agreement_id,
+                    import_job_instance = s.import_job_instance, import_line = s.import_line,
+                    updated_at = now()
+                FROM import_tokens_stage s
+                WHERE tokens.token_name = s.token_name""");
     }
 }
