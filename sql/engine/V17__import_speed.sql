@@ -6,13 +6,6 @@
 -- nothing), so the usual night, all new orders, writes each order once and nothing beside it.
 ALTER TABLE orders ADD COLUMN import_job_instance BIGINT, ADD COLUMN import_line BIGINT;
 
--- The orders of a customer (console search) and of a token (holds, deactivation) are only ever looked up by one
--- value: hash indexes, cheaper to keep up than b-trees over text.
-DROP INDEX orders_customer;
-CREATE INDEX orders_customer ON orders USING hash (customer_id);
-DROP INDEX orders_token;
-CREATE INDEX orders_token ON orders USING hash (token_name);
-
 -- The order_id pattern is checked by the import for every row (the only way orders arrive), and again, for every
 -- request, by payment_attempts' own checks on attempt_reference and merchant_reference, which hold the order id:
 -- nothing outside the pattern can reach the gateway. Checked a third time here, by a regular expression, it was a

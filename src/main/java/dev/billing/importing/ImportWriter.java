@@ -80,19 +80,31 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
         private final Map<String, Long> loaded = new HashMap<>();
         private final Map<String, Long> claimedNow = new LinkedHashMap<>();
 
+        /**
+         * Learns which of the chunk's stored records this file already loaded: those written by this import say so
+         * themselves (and the line that wrote them); for the others, {@code import_keys} is asked.
+         */
+        public void recall(Map<String, ? extends WrittenBy> stored) {
+            long instance = jobInstanceId();
+            List<String> elsewhere = new ArrayList<>();
+            stored.forEach((key, record) -> {
+                if (record.importJobInstance() == instance) {
+                    loaded.put(key, record.importLine());
+                } else {
+                    elsewhere.add(key);
+                }
+            });
+            lookUp(elsewhere.toArray(String[]::new));
+        }
+
         /** Reads which of {@code keys} earlier chunks of this file claimed in {@code import_keys}. */
-        public void lookUp(String[] keys) {
+        private void lookUp(String[] keys) {
             if (keys.length > 0) {
                 jdbc.query("SELECT key, line_number FROM import_keys WHERE job_instance_id = ? AND file_kind = ? AND key = ANY (?)",
                         rs -> {
                             loaded.put(rs.getString(1), rs.getLong(2));
                         }, jobInstanceId(), kind.label(), keys);
             }
-        }
-
-        /** Knows that line {@code line} of this file loaded {@code key} (as the stored record says). */
-        public void loadedBy(String key, long line) {
-            loaded.put(key, line);
         }
 
         /** Claims the row's key; the reason to reject it when an earlier line of the file loaded the same key. */
@@ -121,6 +133,13 @@ abstract class ImportWriter<T> implements ItemWriter<ImportRow<T>>, StepExecutio
                     SELECT ?, ?, k, l FROM unnest(?::text[], ?::int8[]) AS x(k, l)""",
                     jobInstanceId(), kind.label(), claimedNow.keySet().toArray(String[]::new), claimedNow.values().toArray(Long[]::new));
         }
+    }
+
+    /** A stored record that says which import, and which line of its file, last wrote it (-1: none did). */
+    protected interface WrittenBy {
+        long importJobInstance();
+
+        long importLine();
     }
 
     /** Applies the accepted rows; adds to {@code rejected} any that the database state refuses. */

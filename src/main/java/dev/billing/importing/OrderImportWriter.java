@@ -59,7 +59,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     }
 
     /** A stored order, whether a charge of it is in flight, and which import and line last wrote it. */
-    private record Stored(OrderRecord order, boolean chargeInFlight, long importJobInstance, long importLine) {
+    private record Stored(OrderRecord order, boolean chargeInFlight, long importJobInstance, long importLine) implements WrittenBy {
     }
 
     /** An order to write, with the line of the file it comes from. */
@@ -82,16 +82,8 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         }
         lookUpTokens(accepted);
         Map<String, Stored> current = existing(accepted);
+        keys.recall(current);
         long instance = jobInstanceId();
-        List<String> claimedElsewhere = new ArrayList<>();
-        current.forEach((orderId, stored) -> {
-            if (stored.importJobInstance() == instance) {
-                keys.loadedBy(orderId, stored.importLine());
-            } else {
-                claimedElsewhere.add(orderId);
-            }
-        });
-        keys.lookUp(claimedElsewhere.toArray(String[]::new));
         List<Written> inserts = new ArrayList<>();
         List<Written> updates = new ArrayList<>();
         for (ImportRow<OrderRecord> row : accepted) {

@@ -25,7 +25,7 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
     }
 
     /** A stored token and which import and line last wrote it. */
-    private record Stored(TokenRecord token, long importJobInstance, long importLine) {
+    private record Stored(TokenRecord token, long importJobInstance, long importLine) implements WrittenBy {
     }
 
     /** A token to write, with the line of the file it comes from. */
@@ -39,16 +39,8 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
             return outcome;
         }
         Map<String, Stored> current = existing(accepted);
+        keys.recall(current);
         long instance = jobInstanceId();
-        List<String> claimedElsewhere = new ArrayList<>();
-        current.forEach((name, stored) -> {
-            if (stored.importJobInstance() == instance) {
-                keys.loadedBy(name, stored.importLine());
-            } else {
-                claimedElsewhere.add(name);
-            }
-        });
-        keys.lookUp(claimedElsewhere.toArray(String[]::new));
         List<Written> inserts = new ArrayList<>();
         List<Written> updates = new ArrayList<>();
         for (ImportRow<TokenRecord> row : accepted) {
