@@ -116,8 +116,10 @@ class SharedDataDirectoryFunctionalTests {
                 out.write("L-" + i + ",C1,tok-1,10.00,AED,SHIPPED,\n");
             }
         }
+        // small chunks: the import must still be running (its process the server's owner) when serve has started
         owner = EngineProcess.start(logs.resolve("lifetime-owner2.log"), "import", "--tokens", tokens.toString(),
-                "--orders", orders.toString(), dataDirArg, "--billing.reports.dir=" + dir.resolve("reports"));
+                "--orders", orders.toString(), dataDirArg, "--billing.reports.dir=" + dir.resolve("reports"),
+                "--billing.import.chunk-size=100");
         Process user = null;
         try {
             Process startedBy = owner;

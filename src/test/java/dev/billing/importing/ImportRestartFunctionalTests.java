@@ -52,7 +52,9 @@ class ImportRestartFunctionalTests {
         long expectedTotal = writeFiles(tokens, orders);
         Path log = Path.of("target/engine-logs/import-killed.log");
 
-        Process engine = EngineProcess.start(log, "import", "--tokens", tokens.toString(), "--orders", orders.toString());
+        // chunks of 5,000 (each new half copied on its own connection): 20 commits, so the kill lands part-way
+        Process engine = EngineProcess.start(log, "import", "--tokens", tokens.toString(), "--orders", orders.toString(),
+                "--billing.import.chunk-size=5000");
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .failFast("the engine ended before it could be killed:\n" + EngineProcess.output(log), () -> !engine.isAlive())
