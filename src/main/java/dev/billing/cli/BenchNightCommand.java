@@ -87,7 +87,7 @@ class BenchNightCommand implements Callable<Integer> {
                 return ExecutionPrinter.printOutcome(cli, imported);
             }
             long rows = imported.getStepExecutions().stream().mapToLong(StepExecution::getReadCount).sum();
-            double importSeconds = Math.max(0.001, Duration.between(imported.getStartTime(), imported.getEndTime()).toMillis() / 1000.0);
+            double importSeconds = seconds(imported.getStartTime(), imported.getEndTime());
             cli.out().printf("import: %,d rows (tokens and orders) in %.1f s, start to end of the job: %,.0f rows/s%n", rows,
                     importSeconds, rows / importSeconds);
             JobRunner runner = sandbox.engine().bean(JobRunner.class);
@@ -154,8 +154,10 @@ class BenchNightCommand implements Callable<Integer> {
     }
 
     private static double seconds(StepExecution step) {
-        LocalDateTime start = step.getStartTime();
-        LocalDateTime end = step.getEndTime();
+        return seconds(step.getStartTime(), step.getEndTime());
+    }
+
+    private static double seconds(LocalDateTime start, LocalDateTime end) {
         return start == null || end == null ? 0.001 : Math.max(0.001, Duration.between(start, end).toMillis() / 1000.0);
     }
 

@@ -24,8 +24,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  *
  * <p>Each physical line is one row: a quoted field may hold commas and doubled quotes, not line breaks. A line
  * with broken quoting is therefore one rejected row, and never swallows the lines after it. Blank lines are
- * passed over. The number of lines consumed is saved with every chunk, so a restart continues after the last
- * committed line.
+ * passed over. The number of lines the step has been handed is saved with every chunk (by {@link ReadAhead}), so a
+ * restart continues after the last committed line.
  */
 public class CsvLineReader implements ItemStreamReader<CsvLine> {
 
@@ -156,12 +156,10 @@ public class CsvLineReader implements ItemStreamReader<CsvLine> {
         return fields;
     }
 
-    @Override
-    public void update(ExecutionContext context) {
-        save(context, linesConsumed);
-    }
-
-    /** Saves, for a restart, that the first {@code lines} lines after the header are done with. */
+    /**
+     * Saves, for a restart, that the first {@code lines} lines after the header are done with. The reader does not
+     * save its own position: it reads ahead of the step ({@link ReadAhead}), which saves what the step was handed.
+     */
     void save(ExecutionContext context, long lines) {
         context.putLong(contextKey, lines);
     }
