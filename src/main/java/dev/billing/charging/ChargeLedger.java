@@ -62,7 +62,7 @@ public class ChargeLedger {
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.id > ? AND\s""" + DUE_ON + """
                   AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                                  AND a.state IN\s""" + AttemptState.OPEN_SQL + """
+                                  AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
                 )
                 ORDER BY o.id
                 LIMIT ?""",
@@ -287,7 +287,7 @@ public class ChargeLedger {
             FROM payment_attempts a
             JOIN orders o ON o.order_id = a.order_id
             JOIN tokens t ON t.token_name = a.token_name
-            WHERE a.kind = 'CHARGE' AND a.state IN\s""" + AttemptState.OPEN_SQL;
+            WHERE a.kind = 'CHARGE'""";
 
     private static final org.springframework.jdbc.core.RowMapper<Unresolved> UNRESOLVED_ROW = (rs, n) -> new Unresolved(rs.getLong(1),
             new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
@@ -296,11 +296,13 @@ public class ChargeLedger {
 
     /** CHARGE attempts still open (PREPARED or UNKNOWN), after {@code afterId} in id order. */
     public List<Unresolved> unresolvedPage(long afterId, int limit) {
-        return jdbc.query(UNRESOLVED + " AND a.id > ? ORDER BY a.id LIMIT ?", UNRESOLVED_ROW, afterId, limit);
+        return jdbc.query(UNRESOLVED + " AND a.state IN " + AttemptState.OPEN_SQL + " AND a.id > ? ORDER BY a.id LIMIT ?",
+                UNRESOLVED_ROW, afterId, limit);
     }
 
     /** The open CHARGE attempt with this reference, if it is open. */
     public java.util.Optional<Unresolved> unresolved(String attemptReference) {
-        return jdbc.query(UNRESOLVED + " AND a.attempt_reference = ?", UNRESOLVED_ROW, attemptReference).stream().findFirst();
+        return jdbc.query(UNRESOLVED + " AND a.attempt_reference = ? AND a.state " + AttemptState.NOT_SETTLED_SQL, UNRESOLVED_ROW,
+                attemptReference).stream().findFirst();
     }
 }

@@ -53,12 +53,19 @@ public class ChargeOrdersJobConfiguration {
 
     /** The steps of charge-orders, as one flow: the job runs it alone, {@code nightly} after verify-tokens' flow. */
     @Bean
-    Flow chargeFlow(Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep) {
+    Flow chargeFlow(Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep, Step vacuumLedgerStep) {
         return new FlowBuilder<SimpleFlow>("charge-orders-flow")
                 .start(resolveBeforeChargingStep)
                 .next(chargeStep)
                 .next(resolveAfterChargingStep)
+                .next(vacuumLedgerStep)
                 .build();
+    }
+
+    /** Vacuums the tables the night rewrote, at this quiet point rather than by autovacuum during the charge step. */
+    @Bean
+    Step vacuumLedgerStep(JobRepository jobRepository, PlatformTransactionManager tm, DataSource dataSource) {
+        return new StepBuilder("vacuum-ledger", jobRepository).tasklet(new VacuumLedgerTasklet(dataSource), tm).build();
     }
 
     @Bean
@@ -89,7 +96,7 @@ public class ChargeOrdersJobConfiguration {
         return new ResolveTasklet(ledger, client.getObject(), settings, businessDate);
     }
 
-    /** The flow's last step: it also reports what the run charged per currency, once everything it can tell is settled. */
+    /** The flow's last step with the gateway: it also reports what the run charged per currency, once everything it can tell is settled. */
     @Bean
     @StepScope
     ResolveTasklet resolveAfterTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,

@@ -98,7 +98,7 @@ public class ManualCharge {
                        o.soft_declines, t.agreement_id, o.status,
                        EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id),
                        EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                               AND a.state IN\s""" + AttemptState.OPEN_SQL + """
+                               AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
                 )
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.order_id = ?

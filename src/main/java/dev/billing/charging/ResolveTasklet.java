@@ -29,7 +29,7 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
         this(ledger, client, settings, businessDate, false);
     }
 
-    /** @param reportsTotals the last step of the charge flow: its summary ends with what was charged per currency */
+    /** @param reportsTotals the charge flow's last step with the gateway: its summary ends with what was charged per currency */
     public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals) {
         super("resolve", settings.chunkSize(), settings.concurrency());
         this.ledger = ledger;

@@ -215,7 +215,7 @@ class BenchConsoleCommand implements Callable<Integer> {
     /** Per night: the nightly job (one in thirty failed once, then restarted) with its steps, and a reconcile run. */
     private void seedExecutions(JdbcTemplate jdbc, LocalDate last) {
         String[] steps = {"resolve-verifications", "give-back-owed", "verify", "resolve-verifications-after", "give-back-owed-after",
-            "resolve-unknown", "charge", "resolve-unknown-after", "deactivate-tokens", "reconcile"};
+            "resolve-unknown", "charge", "resolve-unknown-after", "vacuum-ledger", "deactivate-tokens", "reconcile"};
         List<Object[]> instances = new ArrayList<>();
         List<Object[]> executions = new ArrayList<>();
         List<Object[]> parameters = new ArrayList<>();

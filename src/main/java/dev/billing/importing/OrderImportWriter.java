@@ -180,7 +180,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         jdbc.query("""
                 SELECT o.order_id, o.customer_id, o.token_name, o.amount_minor, o.currency, o.status, o.charge_on,
                        EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                               AND a.state IN\s""" + AttemptState.OPEN_SQL + """
+                               AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
                 ) AS in_flight, o.import_job_instance, o.import_line
                 FROM orders o WHERE o.order_id = ANY (?)""",
                 rs -> {

@@ -31,7 +31,7 @@ public final class AttemptOutcomes {
                 UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
                     acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,
                     sent_at = COALESCE(sent_at, now()), resolved_at = CASE WHEN ? THEN now() END, updated_at = now()
-                WHERE attempt_reference = ? AND state IN\s""" + AttemptState.OPEN_SQL, rows);
+                WHERE attempt_reference = ? AND state\s""" + AttemptState.NOT_SETTLED_SQL, rows);
         boolean[] moved = new boolean[counts.length];
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {

@@ -25,8 +25,26 @@ public enum AttemptState {
     /** The states whose outcome only the gateway can tell. */
     public static final Set<AttemptState> OPEN = EnumSet.of(PREPARED, UNKNOWN);
 
-    /** {@link #OPEN} as an SQL list, for {@code state IN ...}. */
+    /** The states a row ends in. */
+    public static final Set<AttemptState> SETTLED = EnumSet.complementOf(EnumSet.copyOf(OPEN));
+
+    /**
+     * {@link #OPEN} as an SQL list, for {@code state IN ...}: for reading the open rows themselves (a page of them, a
+     * count), which the partial indexes on open rows serve.
+     */
     public static final String OPEN_SQL = sqlList(OPEN);
+
+    /**
+     * The test "is open" for rows found by a key (an attempt reference, an order id): {@code state NOT IN} this list.
+     * Written as {@code state IN OPEN_SQL}, the test lets the planner answer it from a partial index on open rows
+     * scanned whole; and open rows are rare, so an analyze in the middle of a night often finds none and records such
+     * an index as empty, which makes that whole scan look free. It is not: the index still holds an entry for every
+     * row settled since the last vacuum. Measured at 1,000,000 orders: the record step's update by attempt reference
+     * took that plan after an autoanalyze and read ~1,300 index entries per row (one backend at 100% CPU, charging
+     * down from ~5,000/s to ~3,000/s until the next analyze). No open-row index can answer {@code NOT IN} the
+     * settled states, so the key's own index is used.
+     */
+    public static final String NOT_SETTLED_SQL = "NOT IN " + sqlList(SETTLED);
 
     public boolean isOpen() {
         return OPEN.contains(this);

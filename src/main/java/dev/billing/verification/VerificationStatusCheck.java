@@ -61,7 +61,7 @@ public class VerificationStatusCheck {
     private boolean open(String chargeReference) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE attempt_reference = ? AND kind IN\s"""
-                + dev.billing.ledger.AttemptKind.VERIFICATION_CHARGES_SQL + " AND state IN " + AttemptState.OPEN_SQL + ")",
+                + dev.billing.ledger.AttemptKind.VERIFICATION_CHARGES_SQL + " AND state " + AttemptState.NOT_SETTLED_SQL + ")",
                 Boolean.class, chargeReference));
     }
 }
