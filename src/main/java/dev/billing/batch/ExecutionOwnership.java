@@ -82,11 +82,7 @@ public class ExecutionOwnership implements JobExecutionListener {
     }
 
     private static String host() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
+        return dev.billing.support.NodeName.host();
     }
 
     /** Forgets that an execution runs (its process ended, or it was recovered). */

@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.RetrySchedule;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
@@ -54,6 +55,11 @@ public class ChargeLedger {
      * has come, whose retry date (if any) has come, and that have no charge in flight.
      */
     public List<DueOrder> duePage(LocalDate date, long afterId, int limit) {
+        return duePage(date, afterId, limit, TokenPartition.WHOLE);
+    }
+
+    /** {@link #duePage(LocalDate, long, int)} of the orders on the tokens of one partition. */
+    public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition) {
         return jdbc.query("""
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE((SELECT max(a.attempt) FROM payment_attempts a
@@ -63,7 +69,7 @@ public class ChargeLedger {
                 WHERE o.id > ? AND\s""" + DUE_ON + """
                   AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
                                   AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
-                )
+                )""" + partition.filter("o.token_name") + """
                 ORDER BY o.id
                 LIMIT ?""",
                 (rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -81,8 +87,14 @@ public class ChargeLedger {
 
     /** How many orders are due on {@code date} (for progress output). */
     public long countDue(LocalDate date) {
+        return countDue(date, TokenPartition.WHOLE);
+    }
+
+    /** How many orders on the tokens of {@code partition} are due on {@code date}. */
+    public long countDue(LocalDate date, TokenPartition partition) {
         Long count = jdbc.queryForObject("""
-                SELECT count(*) FROM orders o WHERE\s""" + DUE_ON, Long.class, Date.valueOf(date), Date.valueOf(date));
+                SELECT count(*) FROM orders o WHERE\s""" + DUE_ON + partition.filter("o.token_name"), Long.class, Date.valueOf(date),
+                Date.valueOf(date));
         return count == null ? 0 : count;
     }
 
@@ -296,7 +308,13 @@ public class ChargeLedger {
 
     /** CHARGE attempts still open (PREPARED or UNKNOWN), after {@code afterId} in id order. */
     public List<Unresolved> unresolvedPage(long afterId, int limit) {
-        return jdbc.query(UNRESOLVED + " AND a.state IN " + AttemptState.OPEN_SQL + " AND a.id > ? ORDER BY a.id LIMIT ?",
+        return unresolvedPage(afterId, limit, TokenPartition.WHOLE);
+    }
+
+    /** {@link #unresolvedPage(long, int)} of the attempts on the tokens of one partition. */
+    public List<Unresolved> unresolvedPage(long afterId, int limit, TokenPartition partition) {
+        return jdbc.query(UNRESOLVED + " AND a.state IN " + AttemptState.OPEN_SQL + partition.filter("a.token_name")
+                + " AND a.id > ? ORDER BY a.id LIMIT ?",
                 UNRESOLVED_ROW, afterId, limit);
     }
 

@@ -8,6 +8,10 @@ import dev.billing.batch.BusinessDate;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobExclusivity;
 import dev.billing.batch.ProgressListener;
+import dev.billing.batch.PartitionNodes;
+import dev.billing.batch.Partitioning;
+import dev.billing.batch.TokenPartition;
+import org.springframework.beans.factory.annotation.Qualifier;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -73,11 +77,24 @@ public class ChargeOrdersJobConfiguration {
         return new StepBuilder("resolve-unknown", jobRepository).tasklet(resolveTasklet, tm).build();
     }
 
+    /**
+     * The charge step: a manager that splits the night's tokens into partitions and runs {@link #PARTITION_STEP} for
+     * each (here, or on every serve node: {@link Partitioning}); its counts and summary are the partitions' sums.
+     */
     @Bean
-    Step chargeStep(JobRepository jobRepository, PlatformTransactionManager tm, ChargeTasklet chargeTasklet,
-                    ProgressListener chargeProgress) {
-        return new StepBuilder("charge", jobRepository)
+    Step chargeStep(Partitioning partitioning, @Qualifier(PARTITION_STEP) Step chargePartition) {
+        return partitioning.manager("charge", chargePartition, ChargeTasklet.totals());
+    }
+
+    /** The worker step of the charge step's partitions; its bean name is its step name, by which workers find it. */
+    public static final String PARTITION_STEP = "charge-partition";
+
+    @Bean(PARTITION_STEP)
+    Step chargePartitionStep(JobRepository jobRepository, PlatformTransactionManager tm, ChargeTasklet chargeTasklet,
+                             ProgressListener chargeProgress) {
+        return new StepBuilder(PARTITION_STEP, jobRepository)
                 .tasklet(chargeTasklet, tm)
+                .listener(new PartitionNodes())
                 .listener((StepExecutionListener) chargeTasklet)
                 .listener((StepExecutionListener) chargeProgress)
                 .listener((ChunkListener<?, ?>) chargeProgress)
@@ -116,8 +133,11 @@ public class ChargeOrdersJobConfiguration {
     @StepScope
     ProgressListener chargeProgress(ChargeLedger ledger, JdbcTemplate jdbc,
                                     @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+                                    @Value("#{stepExecution}") org.springframework.batch.core.step.StepExecution stepExecution,
                                     ProgressProperties progress) {
-        long due = progress.enabled() ? ledger.countDue(businessDate) : 0;
-        return new ProgressListener(JOB_NAME + " " + businessDate, due, progress.out(), progress.interval());
+        TokenPartition partition = TokenPartition.of(stepExecution.getExecutionContext());
+        long due = progress.enabled() ? ledger.countDue(businessDate, partition) : 0;
+        return new ProgressListener(JOB_NAME + " " + businessDate + (partition.count() == 1 ? "" : " (" + partition + ")"), due,
+                progress.out(), progress.interval());
     }
 }

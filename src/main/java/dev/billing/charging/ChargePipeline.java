@@ -6,6 +6,7 @@ import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.batch.CallPipeline;
+import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.CardAttempts;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -26,9 +27,10 @@ final class ChargePipeline {
     }
 
     static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
-                                                       long jobExecutionId, RunSettings settings, GatewayHealth health) {
+                                                       long jobExecutionId, RunSettings settings, GatewayHealth health,
+                                                       TokenPartition partition) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
-        return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens),
+        return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens, partition),
                 order -> charge(client, order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
@@ -58,8 +60,11 @@ final class ChargePipeline {
         private final Set<String> deadTokens;
         private long lastId;
 
+        private final TokenPartition partition;
+
         DueOrders(ChargeLedger ledger, CardAttempts cardAttempts, LocalDate date, long jobExecutionId, RunSettings settings,
-                  Set<String> deadTokens) {
+                  Set<String> deadTokens, TokenPartition partition) {
+            this.partition = partition;
             this.ledger = ledger;
             this.cardAttempts = cardAttempts;
             this.date = date;
@@ -71,7 +76,7 @@ final class ChargePipeline {
         @Override
         public List<DueOrder> nextPage(Consumer<ChargeResult> results) {
             while (true) {
-                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize());
+                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize(), partition);
                 if (page.isEmpty()) {
                     return page;
                 }

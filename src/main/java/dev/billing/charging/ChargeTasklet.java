@@ -6,6 +6,10 @@ import dev.billing.gateway.GatewayHealth;
 import dev.billing.batch.CallPipeline;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.batch.PipelineTasklet;
+import dev.billing.batch.PartitionTotals;
+import org.springframework.batch.core.partition.StepExecutionAggregator;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import dev.billing.batch.TokenPartition;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.step.StepContribution;
@@ -33,17 +37,25 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     }
 
     private GatewayHealth health;
+    private TokenPartition partition = TokenPartition.WHOLE;
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        partition = TokenPartition.of(stepExecution.getExecutionContext());
+        super.beforeStep(stepExecution);
+    }
 
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
-        return new ResolveTasklet(ledger, client, settings, businessDate).settleAll(jobExecutionId, transaction);
+        // only this partition's: another partition's open rows may be calls in flight on another node at this moment
+        return new ResolveTasklet(ledger, client, settings, businessDate, false, partition).settleAll(jobExecutionId, transaction);
     }
 
     @Override
     protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
         health = new GatewayHealth(settings.unreachableAfter());
-        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health);
+        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health, partition);
     }
 
     @Override
@@ -70,8 +82,19 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     @Override
     protected String describe(StepExecution stepExecution) {
-        long settled = stepExecution.getExecutionContext().getLong(SETTLED_FIRST, 0);
-        return ChargeStats.from(stepExecution.getExecutionContext())
-                + (settled > 0 ? String.format("; %,d open attempts settled first", settled) : "");
+        return describe(stepExecution.getExecutionContext());
+    }
+
+    private static String describe(ExecutionContext context) {
+        long settled = context.getLong(SETTLED_FIRST, 0);
+        return ChargeStats.from(context) + (settled > 0 ? String.format("; %,d open attempts settled first", settled) : "");
+    }
+
+    /** The charge step's totals: what its partitions did, summed into its own context, summary and exit description. */
+    static StepExecutionAggregator totals() {
+        return PartitionTotals.of((total, partition) -> {
+            ChargeStats.from(partition).addTo(total);
+            total.putLong(SETTLED_FIRST, total.getLong(SETTLED_FIRST, 0) + partition.getLong(SETTLED_FIRST, 0));
+        }, ChargeTasklet::describe);
     }
 }

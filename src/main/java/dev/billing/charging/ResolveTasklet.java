@@ -1,5 +1,6 @@
 package dev.billing.charging;
 
+import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
@@ -24,6 +25,7 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     private final LocalDate businessDate;
 
     private final boolean reportsTotals;
+    private final TokenPartition partition;
 
     public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate) {
         this(ledger, client, settings, businessDate, false);
@@ -31,7 +33,14 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
 
     /** @param reportsTotals the charge flow's last step with the gateway: its summary ends with what was charged per currency */
     public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals) {
+        this(ledger, client, settings, businessDate, reportsTotals, TokenPartition.WHOLE);
+    }
+
+    /** @param partition the tokens whose open attempts it settles (a partition of the charge step settles its own only) */
+    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals,
+                          TokenPartition partition) {
         super("resolve", settings.chunkSize(), settings.concurrency());
+        this.partition = partition;
         this.ledger = ledger;
         this.client = client;
         this.resolver = new OutcomeResolver(client, settings.resolveTries(), settings.resolveBackoff());
@@ -42,7 +51,7 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
 
     @Override
     protected List<ChargeLedger.Unresolved> page(long afterId, int limit) {
-        return ledger.unresolvedPage(afterId, limit);
+        return ledger.unresolvedPage(afterId, limit, partition);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.billing.cli;
 
+import dev.billing.batch.PartitionWorker;
+import javax.sql.DataSource;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.transaction.PlatformTransactionManager;
 import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
@@ -32,13 +36,17 @@ class ServeCommand implements Callable<Integer> {
         // serve runs unattended: its decisions (firings, recoveries) go to the terminal too, not only to the log file
         System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
         cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
-                "spring.main.web-application-type", "servlet"));
+                "spring.main.web-application-type", "servlet", "billing.partitions.remote", "true"));
         Path dir = cli.engine().bean(EngineProperties.class).schedules().dir();
         List<Schedule> schedules = ScheduleFiles.read(dir);
         SchedulerService service = cli.engine().bean(SchedulerService.class);
         service.apply(schedules);
         CountDownLatch stop = new CountDownLatch(1);
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err(), stop::countDown);
+        // this node runs partitions of any node's night (the one that fires a night sends them to every serve node)
+        PartitionWorker worker = new PartitionWorker(cli.engine().bean(DataSource.class), cli.engine().bean(PlatformTransactionManager.class),
+                cli.engine().bean(JobRepository.class), cli.engine().context().getBeanFactory());
+        worker.start();
         service.start();
         for (Schedule s : schedules) {
             Trigger trigger = service.trigger(s);
@@ -58,6 +66,7 @@ class ServeCommand implements Callable<Integer> {
                 + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();
         cli.out().println("stopping: waiting for running jobs to end their current chunk");
+        worker.close();
         service.shutdown();
         return ExitCodes.OK;
     }

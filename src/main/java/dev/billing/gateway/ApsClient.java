@@ -1,9 +1,7 @@
 package dev.billing.gateway;
 
 import dev.billing.money.Money;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.micrometer.core.instrument.Metrics;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +11,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,24 +34,22 @@ public class ApsClient implements AutoCloseable {
     private final GatewayProperties settings;
     private final ApsSignature signature;
     private final HttpClient http;
-    private final Semaphore inFlight;
-    private final RateLimiter rateLimiter;
+    private final CallBudget budget;
 
+    /** A client with a budget of its own (this process alone calls the gateway with these credentials). */
     public ApsClient(GatewayProperties settings) {
+        this(settings, CallBudget.local(settings.maxConcurrency(), settings.maxTps()));
+    }
+
+    /** A client that calls within {@code budget}, which it closes with itself. */
+    public ApsClient(GatewayProperties settings, CallBudget budget) {
         this.settings = settings;
         this.signature = new ApsSignature(settings.signature());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .build();
-        this.inFlight = new Semaphore(settings.maxConcurrency(), true);
-        this.rateLimiter = settings.maxTps() > 0
-                ? RateLimiter.of("aps", RateLimiterConfig.custom()
-                        .limitForPeriod(settings.maxTps())
-                        .limitRefreshPeriod(Duration.ofSeconds(1))
-                        .timeoutDuration(Duration.ofDays(1))
-                        .build())
-                : null;
+        this.budget = budget;
     }
 
     public GatewayProperties settings() {
@@ -169,21 +164,18 @@ public class ApsClient implements AutoCloseable {
 
         GatewayReply reply;
         try {
-            inFlight.acquire();
+            budget.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return GatewayReply.transportFailure(command, reference, "interrupted before sending");
         }
         try {
-            if (rateLimiter != null) {
-                RateLimiter.waitForPermission(rateLimiter);
-            }
             long started = System.nanoTime();
             reply = exchange(command, reference, body);
             Metrics.timer("billing.gateway.calls", "command", command.name(), "outcome", reply.outcome().name())
                     .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         } finally {
-            inFlight.release();
+            budget.release();
         }
         if (reply.outcome() == OutcomeClass.SUCCESS) {
             log.debug("{}", reply.summary());
@@ -264,5 +256,6 @@ public class ApsClient implements AutoCloseable {
     @Override
     public void close() {
         // Java 17's HttpClient has no close(); its connections end with the JVM or when idle.
+        budget.close();
     }
 }

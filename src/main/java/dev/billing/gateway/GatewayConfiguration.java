@@ -1,5 +1,7 @@
 package dev.billing.gateway;
 
+import dev.billing.support.NodeName;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -7,19 +9,20 @@ import org.springframework.context.annotation.Lazy;
 
 /**
  * The gateway the jobs talk to: APS at {@code billing.gateway.url}, or, when that is not set, the {@link LocalGateway}
- * (the built-in simulator) with its own credentials where none are set. Lazy: a command that makes no gateway call
- * starts neither.
+ * (the built-in simulator) with its own credentials where none are set. Its budget ({@code max-concurrency},
+ * {@code max-tps}) is the account's, shared through the database with every other process calling it
+ * ({@link SharedBudget}). Lazy: a command that makes no gateway call starts neither.
  */
 @Configuration(proxyBeanMethods = false)
 public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy
-    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway) {
-        if (gateway.url() == null) {
-            return new ApsClient(gateway.forSimulator(localGateway.getObject().url()));
+    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway, DataSource dataSource) {
+        GatewayProperties settings = gateway.url() == null ? gateway.forSimulator(localGateway.getObject().url()) : gateway;
+        if (gateway.url() != null) {
+            gateway.requireComplete();
         }
-        gateway.requireComplete();
-        return new ApsClient(gateway);
+        return new ApsClient(settings, new SharedBudget(dataSource, settings.maxConcurrency(), settings.maxTps(), NodeName.current()));
     }
 }

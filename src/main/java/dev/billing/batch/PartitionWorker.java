@@ -1,0 +1,167 @@
+package dev.billing.batch;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.postgresql.jdbc.PgConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.integration.partition.BeanFactoryStepLocator;
+import org.springframework.batch.integration.partition.StepExecutionRequest;
+import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.integration.jdbc.channel.PostgresChannelMessageTableSubscriber;
+import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
+import org.springframework.messaging.Message;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A serve node's worker: takes the partition requests of any node's night and runs them here, one at a time.
+ *
+ * <p>A request is taken by deleting it from Spring Integration's JDBC message store in a transaction that stays open
+ * while the partition runs (on another thread, so that the step's own transactions are its own), and commits when
+ * the partition has ended. If this process dies meanwhile, however it dies, PostgreSQL ends its session, the delete
+ * is rolled back, and the next free worker takes the same request: it runs the same step execution again, which
+ * settles with the gateway what this one left open before it charges anything. While the transaction is open, the
+ * row lock keeps every other worker off it (the store's poll skips locked rows): a partition never runs twice at once.
+ * New requests wake the workers at once through PostgreSQL's LISTEN/NOTIFY; each also looks every second.
+ */
+public final class PartitionWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
+
+    private final JdbcChannelMessageStore store;
+    private final TransactionTemplate transaction;
+    private final StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "partition-step"));
+    private final PostgresChannelMessageTableSubscriber subscriber;
+    private final Object wake = new Object();
+    private volatile boolean running = true;
+    private final Thread loop;
+
+    public PartitionWorker(DataSource dataSource, PlatformTransactionManager transactionManager, JobRepository jobRepository,
+                           BeanFactory beans) {
+        this.store = Partitioning.requestStore(dataSource);
+        this.transaction = new TransactionTemplate(transactionManager);
+        BeanFactoryStepLocator steps = new BeanFactoryStepLocator();
+        steps.setBeanFactory(beans);
+        handler.setStepLocator(steps);
+        handler.setJobRepository(jobRepository);
+        HikariDataSource hikari = unwrap(dataSource);
+        this.subscriber = hikari == null ? null : new PostgresChannelMessageTableSubscriber(() -> DriverManager
+                .getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword()).unwrap(PgConnection.class));
+        this.loop = daemon(this::work, "partition-worker");
+    }
+
+    private static HikariDataSource unwrap(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    public void start() {
+        if (subscriber != null) {
+            subscriber.subscribe(new PostgresChannelMessageTableSubscriber.Subscription() {
+                @Override
+                public void notifyUpdate() {
+                    synchronized (wake) {
+                        wake.notifyAll();
+                    }
+                }
+
+                @Override
+                public String getRegion() {
+                    return Partitioning.REGION;
+                }
+
+                @Override
+                public Object getGroupId() {
+                    return org.springframework.integration.util.UUIDConverter.getUUID(Partitioning.REQUESTS).toString();
+                }
+            });
+            subscriber.start();
+        }
+        loop.start();
+    }
+
+    private void work() {
+        while (running) {
+            boolean ran;
+            try {
+                ran = Boolean.TRUE.equals(transaction.execute(status -> takeAndRun()));
+            } catch (RuntimeException e) {
+                log.warn("Partition worker: {}; trying again in a second", e.toString());
+                ran = false;
+            }
+            if (!ran && running) {
+                synchronized (wake) {
+                    try {
+                        wake.wait(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** In the taking transaction: one request, run to its end on the step thread. False when none is waiting. */
+    private boolean takeAndRun() {
+        Message<?> message = store.pollMessageFromGroup(Partitioning.REQUESTS);
+        if (message == null) {
+            return false;
+        }
+        StepExecutionRequest request = (StepExecutionRequest) message.getPayload();
+        log.info("Running partition {} (step execution {}) on this node", request.getStepName(), request.getStepExecutionId());
+        Future<StepExecution> done = runner.submit(() -> handler.handle(request));
+        while (true) {
+            try {
+                StepExecution execution = done.get(1, TimeUnit.SECONDS);
+                log.info("Partition {} (step execution {}) ended {}", request.getStepName(), request.getStepExecutionId(),
+                        execution.getStatus());
+                return true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                // still running: the request stays taken
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while partition " + request.getStepName() + " ran", e);
+            } catch (ExecutionException e) {
+                log.warn("Partition {} (step execution {}) failed: {}", request.getStepName(), request.getStepExecutionId(),
+                        e.getCause().toString());
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Takes no more requests. A partition still running here is left to the end of the process: the request goes back
+     * to the other nodes when this session ends.
+     */
+    @Override
+    public void close() {
+        running = false;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        if (subscriber != null) {
+            subscriber.stop();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.billing.batch;
+
+import java.util.Collection;
+import javax.sql.DataSource;
+import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.StepExecutionAggregator;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.integration.partition.MessageChannelPartitionHandler;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.integration.channel.QueueChannel;
+import org.springframework.integration.core.MessagingTemplate;
+import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
+import org.springframework.integration.jdbc.store.channel.PostgresChannelMessageStoreQueryProvider;
+import org.springframework.integration.store.MessageGroupQueue;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Partitioned steps (Spring Batch partitioning): a manager step splits the tokens into partitions
+ * ({@link TokenPartition}) and runs a worker step for each.
+ *
+ * <p>In {@code serve}, the partitions are remote: the manager sends one request per partition through Spring
+ * Integration's JDBC channel message store, on the engine's own PostgreSQL ({@link PartitionWorker} on every serve
+ * node takes them), and polls the job repository for their results; by default there are as many partitions as
+ * live serve nodes. Anywhere else ({@code run}, {@code demo}, the benchmarks) there is one partition, run in this
+ * process, unless {@code billing.partitions.count} says how many.
+ */
+@Component
+public class Partitioning {
+
+    /** The message group that holds the partition requests. */
+    public static final String REQUESTS = "billing-partition-requests";
+    static final String REGION = "BILLING";
+
+    private final JobRepository jobRepository;
+    private final JdbcTemplate jdbc;
+    private final JdbcChannelMessageStore store;
+    private final int count;
+    private final boolean remote;
+
+    public Partitioning(JobRepository jobRepository, DataSource dataSource,
+                        @Value("${billing.partitions.count:0}") int count,
+                        @Value("${billing.partitions.remote:false}") boolean remote) {
+        if (count < 0) {
+            throw new IllegalArgumentException("billing.partitions.count must be 0 (automatic) or more, not " + count);
+        }
+        this.jobRepository = jobRepository;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.store = requestStore(dataSource);
+        this.count = count;
+        this.remote = remote;
+    }
+
+    /** The store of partition requests, as the senders and the {@link PartitionWorker}s both use it. */
+    static JdbcChannelMessageStore requestStore(DataSource dataSource) {
+        JdbcChannelMessageStore store = new JdbcChannelMessageStore(dataSource);
+        store.setChannelMessageStoreQueryProvider(new PostgresChannelMessageStoreQueryProvider());
+        store.setRegion(REGION);
+        store.addAllowedPatterns("org.springframework.batch.integration.partition.StepExecutionRequest",
+                "org.springframework.messaging.*", "org.springframework.integration.*", "java.util.*", "java.lang.*");
+        store.afterPropertiesSet();
+        return store;
+    }
+
+    JdbcChannelMessageStore store() {
+        return store;
+    }
+
+    /** A manager step named {@code name} that runs {@code worker} once per partition and sums the results with {@code aggregator}. */
+    public Step manager(String name, Step worker, StepExecutionAggregator aggregator) {
+        return new StepBuilder(name, jobRepository)
+                .partitioner(worker.getName(), TokenPartition.partitioner())
+                .step(worker)
+                .partitionHandler(new NodesHandler(worker))
+                .aggregator(aggregator)
+                .build();
+    }
+
+    /** Serve nodes alive now: the Quartz cluster's members that checked in within two of their intervals. */
+    int liveNodes() {
+        Integer nodes = jdbc.queryForObject("""
+                SELECT count(*) FROM qrtz_scheduler_state
+                WHERE last_checkin_time > (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 2 * checkin_interval""", Integer.class);
+        return nodes == null ? 0 : nodes;
+    }
+
+    /** Decides at each run where the partitions go and how many there are (a restart keeps the first run's number). */
+    private final class NodesHandler implements PartitionHandler {
+
+        private final Step worker;
+
+        NodesHandler(Step worker) {
+            this.worker = worker;
+        }
+
+        @Override
+        public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
+            int grid = count > 0 ? count : remote ? Math.max(1, liveNodes()) : 1;
+            if (remote) {
+                MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();
+                handler.setStepName(worker.getName());
+                handler.setGridSize(grid);
+                handler.setJobRepository(jobRepository); // set: the manager polls the repository for the results
+                handler.setPollInterval(500);
+                handler.setTimeout(-1);
+                handler.setMessagingOperations(new MessagingTemplate(new QueueChannel(new MessageGroupQueue(store, REQUESTS))));
+                handler.afterPropertiesSet();
+                return handler.handle(splitter, manager);
+            }
+            TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
+            handler.setStep(worker);
+            handler.setGridSize(grid);
+            handler.setTaskExecutor(grid == 1 ? new SyncTaskExecutor() : new SimpleAsyncTaskExecutor("partition-"));
+            handler.afterPropertiesSet();
+            return handler.handle(splitter, manager);
+        }
+    }
+}
