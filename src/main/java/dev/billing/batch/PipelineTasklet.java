@@ -84,6 +84,9 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
             throw pipeline.feederFailure();
         }
         List<R> batch = pipeline.take(chunkSize);
+        if (batch.isEmpty() && pipeline.feederFailure() != null) {
+            throw pipeline.feederFailure(); // it failed while this chunk waited: the work is not all done
+        }
         if (batch.isEmpty()) {
             R stopped = pipeline.stoppedBy();
             if (stopped != null) {

@@ -32,7 +32,7 @@ public record TokenPartition(int index, int count) {
 
     /** An SQL condition, {@code AND ...}, keeping the rows whose token (named by {@code column}) is in this partition. */
     public String filter(String column) {
-        return count == 1 ? "" : " AND (hashtext(" + column + ") & 2147483647) % " + count + " = " + index;
+        return count == 1 ? "" : " AND (hashtext(" + column + ") & 2147483647) % " + count + " = " + index + " ";
     }
 
     @Override
