@@ -96,7 +96,15 @@ public final class PartitionWorker implements AutoCloseable {
                     return org.springframework.integration.util.UUIDConverter.getUUID(Partitioning.REQUESTS).toString();
                 }
             });
-            subscriber.start();
+            // the subscriber waits up to 5 s for its LISTEN session: not on the caller's thread, and a slow start only
+            // means the worker finds requests by looking every second until it is listening
+            daemon(() -> {
+                try {
+                    subscriber.start();
+                } catch (RuntimeException e) {
+                    log.info("Partition worker: not listening for requests yet ({}); looking every second", e.getMessage());
+                }
+            }, "partition-listen").start();
         }
         loop.start();
     }

@@ -214,8 +214,9 @@ class BenchConsoleCommand implements Callable<Integer> {
 
     /** Per night: the nightly job (one in thirty failed once, then restarted) with its steps, and a reconcile run. */
     private void seedExecutions(JdbcTemplate jdbc, LocalDate last) {
-        String[] steps = {"resolve-verifications", "give-back-owed", "verify", "resolve-verifications-after", "give-back-owed-after",
-            "resolve-unknown", "charge", "resolve-unknown-after", "vacuum-ledger", "deactivate-tokens", "reconcile"};
+        String[] steps = {"resolve-verifications", "give-back-owed", "verify", "verify-partition:partition0", "resolve-verifications-after",
+            "give-back-owed-after", "resolve-unknown", "charge", "charge-partition:partition0", "resolve-unknown-after", "vacuum-ledger",
+            "deactivate-tokens", "reconcile"};
         List<Object[]> instances = new ArrayList<>();
         List<Object[]> executions = new ArrayList<>();
         List<Object[]> parameters = new ArrayList<>();

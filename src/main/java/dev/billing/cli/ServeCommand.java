@@ -1,9 +1,7 @@
 package dev.billing.cli;
 
 import dev.billing.batch.PartitionWorker;
-import javax.sql.DataSource;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.transaction.PlatformTransactionManager;
+import dev.billing.batch.PartitionWorkers;
 import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
@@ -44,9 +42,7 @@ class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err(), stop::countDown);
         // this node runs partitions of any node's night (the one that fires a night sends them to every serve node)
-        PartitionWorker worker = new PartitionWorker(cli.engine().bean(DataSource.class), cli.engine().bean(PlatformTransactionManager.class),
-                cli.engine().bean(JobRepository.class), cli.engine().context().getBeanFactory());
-        worker.start();
+        PartitionWorker worker = cli.engine().bean(PartitionWorkers.class).start();
         service.start();
         for (Schedule s : schedules) {
             Trigger trigger = service.trigger(s);

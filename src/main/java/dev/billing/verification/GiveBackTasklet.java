@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
@@ -17,6 +18,8 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  */
 public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed, Verification.Result> {
 
+    private final TokenPartition partition;
+
     private final VerificationLedger ledger;
     private final VerificationCalls calls;
     private final OutcomeResolver resolver;
@@ -25,7 +28,15 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
 
     public GiveBackTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
                            LocalDate businessDate) {
+        this(ledger, client, common, settings, businessDate, TokenPartition.WHOLE);
+    }
+
+    /** @param partition the tokens whose owed money it gives back (a partition of the verify step gives back its own only) */
+    public GiveBackTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
+                           LocalDate businessDate,
+                           TokenPartition partition) {
         super("give-back", common.chunkSize(), common.concurrency());
+        this.partition = partition;
         this.ledger = ledger;
         this.calls = new VerificationCalls(client);
         this.resolver = new OutcomeResolver(client, common.resolveTries(), common.resolveBackoff());
@@ -35,7 +46,7 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
 
     @Override
     protected List<VerificationLedger.Owed> page(long afterId, int limit) {
-        return ledger.owedReversals(afterId, limit);
+        return ledger.owedReversals(afterId, limit, partition);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
@@ -11,13 +12,22 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 /** Settles every micro-charge whose outcome is not known, by CHECK_STATUS; resent only when the gateway does not know it. */
 public class ResolveVerificationsTasklet extends PagedResolveTasklet<VerificationLedger.Open, Verification.Result> {
 
+    private final TokenPartition partition;
+
     private final VerificationLedger ledger;
     private final VerificationCalls calls;
     private final OutcomeResolver resolver;
     private final VerificationProperties settings;
 
     public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings) {
+        this(ledger, client, common, settings, TokenPartition.WHOLE);
+    }
+
+    /** @param partition the tokens whose open micro-charges it settles (a partition of the verify step settles its own only) */
+    public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
+                                       TokenPartition partition) {
         super("resolve-verifications", common.chunkSize(), common.concurrency());
+        this.partition = partition;
         this.ledger = ledger;
         this.calls = new VerificationCalls(client);
         this.resolver = new OutcomeResolver(client, common.resolveTries(), common.resolveBackoff());
@@ -26,7 +36,7 @@ public class ResolveVerificationsTasklet extends PagedResolveTasklet<Verificatio
 
     @Override
     protected List<VerificationLedger.Open> page(long afterId, int limit) {
-        return ledger.unresolvedCharges(afterId, limit);
+        return ledger.unresolvedCharges(afterId, limit, partition);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.billing.verification;
 
+import dev.billing.batch.TokenPartition;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
@@ -53,9 +54,14 @@ public class VerificationLedger {
 
     /** NEW tokens after {@code afterId}, each with its next verification attempt in this mode. */
     public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount) {
+        return newTokensPage(afterId, limit, mode, amount, TokenPartition.WHOLE);
+    }
+
+    /** {@link #newTokensPage(long, int, VerificationMode, Money)} of one partition's tokens. */
+    public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount, TokenPartition partition) {
         return jdbc.query("""
                 SELECT id, token_name, customer_email, verification_attempts + 1, agreement_id FROM tokens
-                WHERE id > ? AND status = 'NEW' ORDER BY id LIMIT ?""",
+                WHERE id > ? AND status = 'NEW'\s""" + partition.filter("token_name") + " ORDER BY id LIMIT ?",
                 (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount, rs.getString(5)),
                 afterId, limit);
     }
@@ -173,10 +179,16 @@ public class VerificationLedger {
     }
 
     public List<Open> unresolvedCharges(long afterId, int limit) {
+        return unresolvedCharges(afterId, limit, TokenPartition.WHOLE);
+    }
+
+    /** Open micro-charges on one partition's tokens, after {@code afterId} in id order. */
+    public List<Open> unresolvedCharges(long afterId, int limit, TokenPartition partition) {
         return jdbc.query("""
                 SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id
                 FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
-                WHERE a.id > ? AND a.kind IN\s""" + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + " ORDER BY a.id LIMIT ?",
+                WHERE a.id > ? AND a.kind IN\s""" + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + partition.filter("a.token_name")
+                + " ORDER BY a.id LIMIT ?",
                 (rs, n) -> new Open(rs.getLong(1), verification(rs)), afterId, limit);
     }
 
@@ -198,6 +210,11 @@ public class VerificationLedger {
     }
 
     public List<Owed> owedReversals(long afterId, int limit) {
+        return owedReversals(afterId, limit, TokenPartition.WHOLE);
+    }
+
+    /** Micro-charges on one partition's tokens not given back yet, after {@code afterId} in id order. */
+    public List<Owed> owedReversals(long afterId, int limit, TokenPartition partition) {
         return jdbc.query("""
                 SELECT c.id, t.id, t.token_name, t.customer_email, c.attempt, c.kind, c.amount_minor, c.currency,
                        r.attempt, r.state, t.agreement_id
@@ -206,7 +223,7 @@ public class VerificationLedger {
                 LEFT JOIN LATERAL (SELECT attempt, state FROM payment_attempts r
                                    WHERE r.merchant_reference = c.attempt_reference AND r.kind IN\s""" + REVERSAL_KINDS + """
                                    ORDER BY attempt DESC LIMIT 1) r ON TRUE
-                WHERE c.id > ? ORDER BY c.id LIMIT ?""",
+                WHERE c.id > ?\s""" + partition.filter("c.token_name") + " ORDER BY c.id LIMIT ?",
                 (rs, n) -> new Owed(rs.getLong(1), verification(rs), rs.getInt(9), AttemptState.of(rs.getString(10))), afterId, limit);
     }
 

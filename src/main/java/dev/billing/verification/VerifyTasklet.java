@@ -1,5 +1,9 @@
 package dev.billing.verification;
 
+import dev.billing.batch.PartitionTotals;
+import dev.billing.batch.TokenPartition;
+import org.springframework.batch.core.partition.StepExecutionAggregator;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
@@ -44,10 +48,19 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         this.businessDate = businessDate;
     }
 
+    private TokenPartition partition = TokenPartition.WHOLE;
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        partition = TokenPartition.of(stepExecution.getExecutionContext());
+        super.beforeStep(stepExecution);
+    }
+
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
-        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings).settleAll(jobExecutionId, transaction)
-                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate).settleAll(jobExecutionId, transaction);
+        // only this partition's: another partition's open rows may be calls in flight on another node at this moment
+        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings, partition).settleAll(jobExecutionId, transaction)
+                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate, partition).settleAll(jobExecutionId, transaction);
     }
 
     @Override
@@ -55,7 +68,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         long[] lastId = {0};
         CallPipeline.Feeder<Verification, Verification.Result> newTokens = results -> {
             while (true) {
-                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount());
+                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount(), partition);
                 if (page.isEmpty()) {
                     return page;
                 }
@@ -126,8 +139,19 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected String describe(StepExecution stepExecution) {
-        long settled = stepExecution.getExecutionContext().getLong(SETTLED_FIRST, 0);
-        return VerificationStats.from(stepExecution.getExecutionContext())
-                + (settled > 0 ? String.format("; %,d open verification rows settled first", settled) : "");
+        return describe(stepExecution.getExecutionContext());
+    }
+
+    private static String describe(ExecutionContext context) {
+        long settled = context.getLong(SETTLED_FIRST, 0);
+        return VerificationStats.from(context) + (settled > 0 ? String.format("; %,d open verification rows settled first", settled) : "");
+    }
+
+    /** The verify step's totals: what its partitions did, summed into its own context, summary and exit description. */
+    static StepExecutionAggregator totals() {
+        return PartitionTotals.of((total, partition) -> {
+            VerificationStats.from(partition).addTo(total);
+            total.putLong(SETTLED_FIRST, total.getLong(SETTLED_FIRST, 0) + partition.getLong(SETTLED_FIRST, 0));
+        }, VerifyTasklet::describe);
     }
 }

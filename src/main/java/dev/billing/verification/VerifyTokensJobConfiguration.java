@@ -1,5 +1,9 @@
 package dev.billing.verification;
 
+import dev.billing.batch.PartitionNodes;
+import dev.billing.batch.Partitioning;
+import dev.billing.batch.TokenPartition;
+import org.springframework.beans.factory.annotation.Qualifier;
 import dev.billing.batch.ProgressProperties;
 import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
@@ -73,9 +77,22 @@ public class VerifyTokensJobConfiguration {
         return new StepBuilder("give-back-owed", repo).tasklet(giveBackTasklet, tm).build();
     }
 
+    /**
+     * The verify step: a manager that splits the NEW tokens into partitions and runs {@link #PARTITION_STEP} for each
+     * (here, or on every serve node: {@link Partitioning}); its counts and summary are the partitions' sums.
+     */
     @Bean
-    Step verifyStep(JobRepository repo, PlatformTransactionManager tm, VerifyTasklet verifyTasklet, ProgressListener verifyProgress) {
-        return new StepBuilder("verify", repo).tasklet(verifyTasklet, tm)
+    Step verifyStep(Partitioning partitioning, @Qualifier(PARTITION_STEP) Step verifyPartition) {
+        return partitioning.manager("verify", verifyPartition, VerifyTasklet.totals());
+    }
+
+    /** The worker step of the verify step's partitions; its bean name is its step name, by which workers find it. */
+    public static final String PARTITION_STEP = "verify-partition";
+
+    @Bean(PARTITION_STEP)
+    Step verifyPartitionStep(JobRepository repo, PlatformTransactionManager tm, VerifyTasklet verifyTasklet, ProgressListener verifyProgress) {
+        return new StepBuilder(PARTITION_STEP, repo).tasklet(verifyTasklet, tm)
+                .listener(new PartitionNodes())
                 .listener((StepExecutionListener) verifyTasklet)
                 .listener((StepExecutionListener) verifyProgress)
                 .listener((ChunkListener<?, ?>) verifyProgress)
@@ -85,9 +102,13 @@ public class VerifyTokensJobConfiguration {
     @Bean
     @StepScope
     ProgressListener verifyProgress(JdbcTemplate jdbc, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+                                    @Value("#{stepExecution}") org.springframework.batch.core.step.StepExecution stepExecution,
                                     ProgressProperties progress) {
-        long total = progress.enabled() ? jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'", Long.class) : 0;
-        return new ProgressListener(JOB_NAME + " " + businessDate, total, progress.out(), progress.interval());
+        TokenPartition partition = TokenPartition.of(stepExecution.getExecutionContext());
+        long total = progress.enabled()
+                ? jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'" + partition.filter("token_name"), Long.class) : 0;
+        return new ProgressListener(JOB_NAME + " " + businessDate + (partition.count() == 1 ? "" : " (" + partition + ")"), total,
+                progress.out(), progress.interval());
     }
 
     @Bean

@@ -19,7 +19,7 @@ class BenchConsoleFunctionalTests {
         assertThat(bench.waitFor(3, TimeUnit.MINUTES)).isTrue();
 
         String output = EngineProcess.output(log);
-        assertThat(output).as(output).contains("seeded 5,000 orders over 40 nights").contains("82 job executions with 454 steps")
+        assertThat(output).as(output).contains("seeded 5,000 orders over 40 nights").contains("82 job executions with 576 steps")
                 .containsPattern("/console \\(nights\\) +[0-9.]+ +[0-9.]+ +[0-9.]+")
                 .containsPattern("/console/orders\\?q= \\(fort_id\\) +[0-9.]+ +[0-9.]+ +[0-9.]+")
                 .containsPattern("/console/audit +[0-9.]+ +[0-9.]+ +[0-9.]+");

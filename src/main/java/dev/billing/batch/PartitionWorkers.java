@@ -1,0 +1,32 @@
+package dev.billing.batch;
+
+import javax.sql.DataSource;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** Starts this process's {@link PartitionWorker} (serve nodes, and a benchmark of several nodes). */
+@Component
+public class PartitionWorkers {
+
+    private final DataSource dataSource;
+    private final PlatformTransactionManager transactionManager;
+    private final JobRepository jobRepository;
+    private final BeanFactory beans;
+
+    public PartitionWorkers(DataSource dataSource, PlatformTransactionManager transactionManager, JobRepository jobRepository,
+                            BeanFactory beans) {
+        this.dataSource = dataSource;
+        this.transactionManager = transactionManager;
+        this.jobRepository = jobRepository;
+        this.beans = beans;
+    }
+
+    /** A worker taking partition requests from now on, until it is closed. */
+    public PartitionWorker start() {
+        PartitionWorker worker = new PartitionWorker(dataSource, transactionManager, jobRepository, beans);
+        worker.start();
+        return worker;
+    }
+}
