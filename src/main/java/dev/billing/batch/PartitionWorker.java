@@ -16,7 +16,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.BeanFactoryStepLocator;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
-import org.springframework.batch.integration.partition.StepExecutionRequestHandler;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.step.Step;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.integration.jdbc.channel.PostgresChannelMessageTableSubscriber;
 import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
@@ -41,7 +44,8 @@ public final class PartitionWorker implements AutoCloseable {
 
     private final JdbcChannelMessageStore store;
     private final TransactionTemplate transaction;
-    private final StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
+    private final JobRepository jobRepository;
+    private final BeanFactoryStepLocator steps = new BeanFactoryStepLocator();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "partition-step"));
     private final PostgresChannelMessageTableSubscriber subscriber;
     private final Object wake = new Object();
@@ -52,10 +56,8 @@ public final class PartitionWorker implements AutoCloseable {
                            BeanFactory beans) {
         this.store = Partitioning.requestStore(dataSource);
         this.transaction = new TransactionTemplate(transactionManager);
-        BeanFactoryStepLocator steps = new BeanFactoryStepLocator();
+        this.jobRepository = jobRepository;
         steps.setBeanFactory(beans);
-        handler.setStepLocator(steps);
-        handler.setJobRepository(jobRepository);
         HikariDataSource hikari = unwrap(dataSource);
         this.subscriber = hikari == null ? null : new PostgresChannelMessageTableSubscriber(() -> DriverManager
                 .getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword()).unwrap(PgConnection.class));
@@ -130,32 +132,73 @@ public final class PartitionWorker implements AutoCloseable {
         }
     }
 
-    /** In the taking transaction: one request, run to its end on the step thread. False when none is waiting. */
+    /**
+     * In the taking transaction: one request, run to its end on the step thread (what Spring Batch's
+     * {@code StepExecutionRequestHandler} does, with two rules of the engine's). A request whose night is no longer
+     * running (its manager's node died and the execution was recovered, to be restarted with partitions of its own) is
+     * dropped, not run; and a partition whose night stops running meanwhile ends after its current chunk, so that it
+     * never runs beside the restarted night's partition on the same tokens. False when no request is waiting.
+     */
     private boolean takeAndRun() {
         Message<?> message = store.pollMessageFromGroup(Partitioning.REQUESTS);
         if (message == null) {
             return false;
         }
         StepExecutionRequest request = (StepExecutionRequest) message.getPayload();
-        log.info("Running partition {} (step execution {}) on this node", request.getStepName(), request.getStepExecutionId());
-        Future<StepExecution> done = runner.submit(() -> handler.handle(request));
+        StepExecution execution = jobRepository.getStepExecution(request.getStepExecutionId());
+        if (execution == null) {
+            log.warn("Partition request for step execution {}, which is not in the job repository: dropped", request.getStepExecutionId());
+            return true;
+        }
+        long jobExecutionId = execution.getJobExecutionId();
+        if (!nightRunning(jobExecutionId)) {
+            log.info("Partition {} (step execution {}) not run: its job execution {} is no longer running", execution.getStepName(),
+                    execution.getId(), jobExecutionId);
+            execution.setStatus(BatchStatus.ABANDONED);
+            execution.setExitStatus(ExitStatus.NOOP.addExitDescription("not run: its job execution had ended"));
+            jobRepository.update(execution);
+            return true;
+        }
+        Step step = steps.getStep(request.getStepName());
+        log.info("Running partition {} (step execution {}) on this node", execution.getStepName(), execution.getId());
+        Future<?> done = runner.submit(() -> runStep(step, execution));
         while (true) {
             try {
-                StepExecution execution = done.get(1, TimeUnit.SECONDS);
-                log.info("Partition {} (step execution {}) ended {}", request.getStepName(), request.getStepExecutionId(),
-                        execution.getStatus());
+                done.get(1, TimeUnit.SECONDS);
+                log.info("Partition {} (step execution {}) ended {}", execution.getStepName(), execution.getId(), execution.getStatus());
                 return true;
             } catch (java.util.concurrent.TimeoutException e) {
-                // still running: the request stays taken
+                if (!execution.isTerminateOnly() && !nightRunning(jobExecutionId)) {
+                    log.info("Partition {}: its job execution {} is no longer running; stopping after the current chunk",
+                            execution.getStepName(), jobExecutionId);
+                    execution.setTerminateOnly();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while partition " + request.getStepName() + " ran", e);
+                throw new IllegalStateException("interrupted while partition " + execution.getStepName() + " ran", e);
             } catch (ExecutionException e) {
-                log.warn("Partition {} (step execution {}) failed: {}", request.getStepName(), request.getStepExecutionId(),
-                        e.getCause().toString());
+                log.warn("Partition {} failed: {}", execution.getStepName(), e.getCause().toString());
                 return true;
             }
         }
+    }
+
+    private void runStep(Step step, StepExecution execution) {
+        try {
+            step.execute(execution);
+        } catch (JobInterruptedException e) {
+            execution.setStatus(BatchStatus.STOPPED);
+            jobRepository.update(execution);
+        } catch (Throwable e) {
+            execution.addFailureException(e);
+            execution.setStatus(BatchStatus.FAILED);
+            jobRepository.update(execution);
+        }
+    }
+
+    private boolean nightRunning(long jobExecutionId) {
+        org.springframework.batch.core.job.JobExecution job = jobRepository.getJobExecution(jobExecutionId);
+        return job != null && job.isRunning();
     }
 
     /**

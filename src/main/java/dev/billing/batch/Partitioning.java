@@ -35,6 +35,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class Partitioning {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Partitioning.class);
+
     /** The message group that holds the partition requests. */
     public static final String REQUESTS = "billing-partition-requests";
     static final String REGION = "BILLING";
@@ -91,6 +93,38 @@ public class Partitioning {
         return nodes == null ? 0 : nodes;
     }
 
+    private boolean isRestart(StepExecution manager) {
+        Integer runs = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution WHERE job_instance_id = ?", Integer.class,
+                manager.getJobExecution().getJobInstance().getInstanceId());
+        return runs != null && runs > 1;
+    }
+
+    /**
+     * A restarted night: a partition of its failed run may still be running on a live node (its manager's node died,
+     * not the worker's). That worker sees its night is no longer running and stops after its current chunk; until it
+     * has, its request's row stays locked. The restart waits for that (at most ten minutes), so that the same tokens
+     * are never in two partitions at once.
+     */
+    private void waitForEarlierPartitions(StepExecution manager) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        boolean told = false;
+        while (System.nanoTime() < deadline) {
+            Integer taken = jdbc.queryForObject("""
+                    SELECT (SELECT count(*) FROM int_channel_message WHERE region = ?)
+                         - (SELECT count(*) FROM (SELECT 1 FROM int_channel_message WHERE region = ? FOR UPDATE SKIP LOCKED) free)""",
+                    Integer.class, REGION, REGION);
+            if (taken == null || taken == 0) {
+                return;
+            }
+            if (!told) {
+                log.info("Step {}: waiting for {} partition(s) of an earlier run still running on other nodes", manager.getStepName(), taken);
+                told = true;
+            }
+            Thread.sleep(1000);
+        }
+        log.warn("Step {}: partitions of an earlier run still hold their requests after ten minutes; going on", manager.getStepName());
+    }
+
     /** Decides at each run where the partitions go and how many there are (a restart keeps the first run's number). */
     private final class NodesHandler implements PartitionHandler {
 
@@ -104,6 +138,9 @@ public class Partitioning {
         public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
             int grid = count > 0 ? count : remote ? Math.max(1, liveNodes()) : 1;
             if (remote) {
+                if (isRestart(manager)) {
+                    waitForEarlierPartitions(manager);
+                }
                 MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();
                 handler.setStepName(worker.getName());
                 handler.setGridSize(grid);

@@ -36,6 +36,11 @@ class BenchGatewayCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "32", description = "Calls in flight (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--budget", defaultValue = "shared",
+            description = "The calls' budget: shared (the account's, through the database, as the engine calls) or local "
+                    + "(this process's own, to measure what sharing costs); default ${DEFAULT-VALUE}.")
+    String budget;
+
     BenchGatewayCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -44,7 +49,12 @@ class BenchGatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-gateway", Map.of("billing.gateway.max-concurrency", concurrency,
                 "billing.simulator.latency", latencyMs + "ms"))) {
-            ApsClient client = sandbox.engine().bean(ApsClient.class);
+            if (!budget.equals("shared") && !budget.equals("local")) {
+                cli.err().println("error: --budget must be shared or local, not " + budget);
+                return ExitCodes.USAGE;
+            }
+            ApsClient engineClient = sandbox.engine().bean(ApsClient.class);
+            ApsClient client = budget.equals("local") ? new ApsClient(engineClient.settings()) : engineClient;
             Money amount = Money.parse("10.00", CurrencyUnit.require("AED"));
             int warmUp = Math.min(2_000, Math.max(100, calls / 10));
             roundTrips(client, concurrency, amount, "W", warmUp);
@@ -55,8 +65,8 @@ class BenchGatewayCommand implements Callable<Integer> {
             String bound = latencyMs > 0
                     ? String.format(", %.1f%% of the bound %,.0f/s (C / L)", 100 * rate / (concurrency * 1000.0 / latencyMs), concurrency * 1000.0 / latencyMs)
                     : "";
-            cli.out().printf("%,d signed PURCHASE round trips in %.1f s with %d in flight, %d ms latency: %,.0f per second%s%s%n",
-                    calls, seconds, concurrency, latencyMs, rate, bound, failures == 0 ? "" : "; " + failures + " did not succeed");
+            cli.out().printf("%,d signed PURCHASE round trips in %.1f s with %d in flight (%s budget), %d ms latency: %,.0f per second%s%s%n",
+                    calls, seconds, concurrency, budget, latencyMs, rate, bound, failures == 0 ? "" : "; " + failures + " did not succeed");
             return failures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
