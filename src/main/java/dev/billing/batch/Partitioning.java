@@ -43,7 +43,8 @@ public class Partitioning {
 
     private final JobRepository jobRepository;
     private final JdbcTemplate jdbc;
-    private final JdbcChannelMessageStore store;
+    private final DataSource dataSource;
+    private JdbcChannelMessageStore store;
     private final int count;
     private final boolean remote;
 
@@ -55,7 +56,7 @@ public class Partitioning {
         }
         this.jobRepository = jobRepository;
         this.jdbc = new JdbcTemplate(dataSource);
-        this.store = requestStore(dataSource);
+        this.dataSource = dataSource;
         this.count = count;
         this.remote = remote;
     }
@@ -71,7 +72,11 @@ public class Partitioning {
         return store;
     }
 
-    JdbcChannelMessageStore store() {
+    /** The request store, made when a remote step first needs it (a process that never sends keeps no such store). */
+    private synchronized JdbcChannelMessageStore store() {
+        if (store == null) {
+            store = requestStore(dataSource);
+        }
         return store;
     }
 
@@ -147,7 +152,7 @@ public class Partitioning {
                 handler.setJobRepository(jobRepository); // set: the manager polls the repository for the results
                 handler.setPollInterval(500);
                 handler.setTimeout(-1);
-                handler.setMessagingOperations(new MessagingTemplate(new QueueChannel(new MessageGroupQueue(store, REQUESTS))));
+                handler.setMessagingOperations(new MessagingTemplate(new QueueChannel(new MessageGroupQueue(store(), REQUESTS))));
                 handler.afterPropertiesSet();
                 return handler.handle(splitter, manager);
             }
