@@ -10,6 +10,7 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,6 +44,19 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
 
     /** The execution context key under which the step keeps how many open rows it settled first. */
     public static final String SETTLED_FIRST = "settled-first";
+
+    /**
+     * The aggregator of a partitioned pipeline step: {@code addStats} sums one partition's figures into the totals,
+     * the open rows each settled first are summed here, and {@code describe} words the totals (see {@link PartitionTotals}).
+     */
+    protected static org.springframework.batch.core.partition.StepExecutionAggregator partitionTotals(
+            java.util.function.BiConsumer<ExecutionContext, ExecutionContext> addStats,
+            java.util.function.Function<ExecutionContext, String> describe) {
+        return PartitionTotals.of((total, partition) -> {
+            addStats.accept(total, partition);
+            total.putLong(SETTLED_FIRST, total.getLong(SETTLED_FIRST, 0) + partition.getLong(SETTLED_FIRST, 0));
+        }, describe);
+    }
 
     /** Records results in the ledger, in the current transaction. */
     protected abstract void record(List<R> results, long jobExecutionId);

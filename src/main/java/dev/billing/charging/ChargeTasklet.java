@@ -6,7 +6,6 @@ import dev.billing.gateway.GatewayHealth;
 import dev.billing.batch.CallPipeline;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.batch.PipelineTasklet;
-import dev.billing.batch.PartitionTotals;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import dev.billing.batch.TokenPartition;
@@ -92,9 +91,6 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     /** The charge step's totals: what its partitions did, summed into its own context, summary and exit description. */
     static StepExecutionAggregator totals() {
-        return PartitionTotals.of((total, partition) -> {
-            ChargeStats.from(partition).addTo(total);
-            total.putLong(SETTLED_FIRST, total.getLong(SETTLED_FIRST, 0) + partition.getLong(SETTLED_FIRST, 0));
-        }, ChargeTasklet::describe);
+        return partitionTotals((total, partition) -> ChargeStats.from(partition).addTo(total), ChargeTasklet::describe);
     }
 }

@@ -1,6 +1,5 @@
 package dev.billing.verification;
 
-import dev.billing.batch.PartitionTotals;
 import dev.billing.batch.TokenPartition;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -149,9 +148,6 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     /** The verify step's totals: what its partitions did, summed into its own context, summary and exit description. */
     static StepExecutionAggregator totals() {
-        return PartitionTotals.of((total, partition) -> {
-            VerificationStats.from(partition).addTo(total);
-            total.putLong(SETTLED_FIRST, total.getLong(SETTLED_FIRST, 0) + partition.getLong(SETTLED_FIRST, 0));
-        }, VerifyTasklet::describe);
+        return partitionTotals((total, partition) -> VerificationStats.from(partition).addTo(total), VerifyTasklet::describe);
     }
 }
