@@ -45,11 +45,14 @@ public final class PartitionWorker implements AutoCloseable {
     private final JdbcChannelMessageStore store;
     private final TransactionTemplate transaction;
     private final JobRepository jobRepository;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
     private final BeanFactoryStepLocator steps = new BeanFactoryStepLocator();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "partition-step"));
     private final PostgresChannelMessageTableSubscriber subscriber;
     private final Object wake = new Object();
     private volatile boolean running = true;
+    /** The partition running here now, if any. */
+    private volatile StepExecution current;
     private final Thread loop;
 
     public PartitionWorker(DataSource dataSource, PlatformTransactionManager transactionManager, JobRepository jobRepository,
@@ -57,6 +60,7 @@ public final class PartitionWorker implements AutoCloseable {
         this.store = Partitioning.requestStore(dataSource);
         this.transaction = new TransactionTemplate(transactionManager);
         this.jobRepository = jobRepository;
+        this.jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
         steps.setBeanFactory(beans);
         HikariDataSource hikari = unwrap(dataSource);
         this.subscriber = hikari == null ? null : new PostgresChannelMessageTableSubscriber(() -> DriverManager
@@ -145,9 +149,14 @@ public final class PartitionWorker implements AutoCloseable {
             return false;
         }
         StepExecutionRequest request = (StepExecutionRequest) message.getPayload();
-        StepExecution execution = jobRepository.getStepExecution(request.getStepExecutionId());
+        StepExecution execution = stepExecution(request.getStepExecutionId());
         if (execution == null) {
             log.warn("Partition request for step execution {}, which is not in the job repository: dropped", request.getStepExecutionId());
+            return true;
+        }
+        if (execution.getStatus() == BatchStatus.COMPLETED || execution.getStatus() == BatchStatus.ABANDONED) {
+            log.info("Partition {} (step execution {}) already ended {}: request dropped", execution.getStepName(), execution.getId(),
+                    execution.getStatus());
             return true;
         }
         long jobExecutionId = execution.getJobExecutionId();
@@ -161,10 +170,12 @@ public final class PartitionWorker implements AutoCloseable {
         }
         Step step = steps.getStep(request.getStepName());
         log.info("Running partition {} (step execution {}) on this node", execution.getStepName(), execution.getId());
+        current = execution;
         Future<?> done = runner.submit(() -> runStep(step, execution));
         while (true) {
             try {
                 done.get(1, TimeUnit.SECONDS);
+                current = null;
                 log.info("Partition {} (step execution {}) ended {}", execution.getStepName(), execution.getId(), execution.getStatus());
                 return true;
             } catch (java.util.concurrent.TimeoutException e) {
@@ -177,10 +188,21 @@ public final class PartitionWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while partition " + execution.getStepName() + " ran", e);
             } catch (ExecutionException e) {
+                current = null;
                 log.warn("Partition {} failed: {}", execution.getStepName(), e.getCause().toString());
                 return true;
             }
         }
+    }
+
+    /**
+     * The step execution a request names; null when the repository has none (a request older than its records). Asked
+     * first with a plain count: the repository's own look-up fails on a missing row inside this transaction, which
+     * would then roll back and put the request back at the head of the queue.
+     */
+    private StepExecution stepExecution(long id) {
+        Integer found = jdbc.queryForObject("SELECT count(*) FROM batch_step_execution WHERE step_execution_id = ?", Integer.class, id);
+        return found == null || found == 0 ? null : jobRepository.getStepExecution(id);
     }
 
     private void runStep(Step step, StepExecution execution) {
@@ -202,17 +224,28 @@ public final class PartitionWorker implements AutoCloseable {
     }
 
     /**
-     * Takes no more requests. A partition still running here is left to the end of the process: the request goes back
-     * to the other nodes when this session ends.
+     * Takes no more requests, and stops the partition running here, if any, after its current chunk (what SIGTERM does
+     * to a serve node's work): its calls in flight are waited for and recorded, it ends STOPPED, and so does its
+     * night, which the next firing or {@code jobs restart} resumes. Waits up to 90 seconds for that.
      */
     @Override
     public void close() {
         running = false;
+        StepExecution partition = current;
+        if (partition != null) {
+            log.info("Stopping partition {} after its current chunk", partition.getStepName());
+            partition.setTerminateOnly();
+        }
         synchronized (wake) {
             wake.notifyAll();
         }
         if (subscriber != null) {
             subscriber.stop();
+        }
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(90));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -166,7 +166,9 @@ public final class SharedBudget implements CallBudget {
         }
         if (!demand && held() == 0) {
             if (connection != null) {
+                // idle, no slot held: leave the nodes that share the budget, and give the session back to the pool
                 withdraw();
+                closeConnection();
             }
             return;
         }
@@ -290,6 +292,10 @@ public final class SharedBudget implements CallBudget {
         } finally {
             lock.unlock();
         }
+        closeConnection();
+    }
+
+    private void closeConnection() {
         if (connection != null) {
             try {
                 connection.close();
