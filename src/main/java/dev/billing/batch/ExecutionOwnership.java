@@ -1,5 +1,6 @@
 package dev.billing.batch;
 
+import dev.billing.support.NodeName;
 import dev.billing.support.OperatorException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,7 +69,7 @@ public class ExecutionOwnership implements JobExecutionListener {
             insert.setLong(1, execution.getId());
             insert.setString(2, execution.getJobInstance().getJobName());
             insert.setObject(3, date);
-            insert.setString(4, host());
+            insert.setString(4, NodeName.host());
             insert.setLong(5, ProcessHandle.current().pid());
             claimed = insert.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -79,10 +80,6 @@ public class ExecutionOwnership implements JobExecutionListener {
             throw new OperatorException(execution.getJobInstance().getJobName() + " for " + date
                     + " is already running elsewhere; 'jobs list' shows it");
         }
-    }
-
-    private static String host() {
-        return dev.billing.support.NodeName.host();
     }
 
     /** Forgets that an execution runs (its process ended, or it was recovered). */
@@ -176,7 +173,7 @@ public class ExecutionOwnership implements JobExecutionListener {
              PreparedStatement select = connection.prepareStatement("SELECT host, pid FROM running_jobs WHERE job_execution_id = ?")) {
             select.setLong(1, executionId);
             try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next() || !host().equals(rs.getString(1))) {
+                if (!rs.next() || !NodeName.host().equals(rs.getString(1))) {
                     return false;
                 }
                 return ProcessHandle.of(rs.getLong(2)).map(process -> !process.isAlive()).orElse(true);

@@ -1,7 +1,10 @@
 package dev.billing.batch;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.core.partition.StepExecutionSplitter;
@@ -80,14 +83,38 @@ public class Partitioning {
         return store;
     }
 
-    /** A manager step named {@code name} that runs {@code worker} once per partition and sums the results with {@code aggregator}. */
+    /** What a manager step's worker step is named: the manager's name and this (workers find the step by that name). */
+    public static final String WORKER_SUFFIX = "-partition";
+
+    /**
+     * A manager step named {@code name} that runs {@code worker}, named {@code name + WORKER_SUFFIX}, once per
+     * partition and sums the results with {@code aggregator}. Each partition's step execution is named
+     * {@code <worker>:partition<N>} (Spring Batch's step name, then the partition's).
+     */
     public Step manager(String name, Step worker, StepExecutionAggregator aggregator) {
+        if (!worker.getName().equals(name + WORKER_SUFFIX)) {
+            throw new IllegalArgumentException("the worker step of " + name + " must be named " + name + WORKER_SUFFIX + ", not " + worker.getName());
+        }
         return new StepBuilder(name, jobRepository)
                 .partitioner(worker.getName(), TokenPartition.partitioner())
                 .step(worker)
                 .partitionHandler(new NodesHandler(worker))
                 .aggregator(aggregator)
                 .build();
+    }
+
+    /** Whether a step execution is a partition of a manager step (listed under it, not beside it). */
+    public static boolean isPartition(StepExecution step) {
+        return step.getStepName().contains(WORKER_SUFFIX + ":partition");
+    }
+
+    /** The partitions of manager step {@code managerStep} in {@code execution}, in partition order. */
+    public static List<StepExecution> partitionsOf(JobExecution execution, String managerStep) {
+        String prefix = managerStep + WORKER_SUFFIX + ":partition";
+        return execution.getStepExecutions().stream()
+                .filter(s -> s.getStepName().startsWith(prefix))
+                .sorted(Comparator.comparingInt(s -> Integer.parseInt(s.getStepName().substring(prefix.length()))))
+                .toList();
     }
 
     /** Serve nodes alive now: the Quartz cluster's members that checked in within two of their intervals. */

@@ -28,6 +28,7 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
     private final TransactionTemplate transaction;
     private CallPipeline<T, R> pipeline;
     private long jobExecutionId;
+    private TokenPartition partition = TokenPartition.WHOLE;
 
     protected PipelineTasklet(int chunkSize, PlatformTransactionManager transactionManager) {
         this.chunkSize = chunkSize;
@@ -41,6 +42,15 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
      * steps that settle it completed in the run that failed); returns how many it settled.
      */
     protected abstract long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException;
+
+    /**
+     * The tokens this step execution works on ({@link TokenPartition#WHOLE} unless it is a partition), known from
+     * {@link #beforeStep} on: what it settles first and what it sends must both stay within them, since another
+     * partition's open rows may be calls in flight on another node.
+     */
+    protected TokenPartition partition() {
+        return partition;
+    }
 
     /** The execution context key under which the step keeps how many open rows it settled first. */
     public static final String SETTLED_FIRST = "settled-first";
@@ -78,6 +88,7 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
     @Override
     public void beforeStep(StepExecution stepExecution) {
         jobExecutionId = stepExecution.getJobExecutionId();
+        partition = TokenPartition.of(stepExecution.getExecutionContext());
         try {
             long settled = settleOpenFirst(jobExecutionId, transaction);
             if (settled > 0) {

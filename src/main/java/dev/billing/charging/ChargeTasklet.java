@@ -8,7 +8,6 @@ import dev.billing.ledger.CardAttempts;
 import dev.billing.batch.PipelineTasklet;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
-import dev.billing.batch.TokenPartition;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.step.StepContribution;
@@ -36,25 +35,17 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     }
 
     private GatewayHealth health;
-    private TokenPartition partition = TokenPartition.WHOLE;
-
-    @Override
-    public void beforeStep(StepExecution stepExecution) {
-        partition = TokenPartition.of(stepExecution.getExecutionContext());
-        super.beforeStep(stepExecution);
-    }
-
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
-        // only this partition's: another partition's open rows may be calls in flight on another node at this moment
-        return new ResolveTasklet(ledger, client, settings, businessDate, false, partition).settleAll(jobExecutionId, transaction);
+        // only this partition's (see partition())
+        return new ResolveTasklet(ledger, client, settings, businessDate, false, partition()).settleAll(jobExecutionId, transaction);
     }
 
     @Override
     protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
         health = new GatewayHealth(settings.unreachableAfter());
-        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health, partition);
+        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health, partition());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.billing.charging.ChargeOrdersJobConfiguration;
 import dev.billing.operations.JobRunner;
 import dev.billing.batch.PartitionNodes;
 import dev.billing.batch.PartitionWorker;
+import dev.billing.batch.Partitioning;
 import dev.billing.batch.PartitionWorkers;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
@@ -97,7 +98,7 @@ class BenchCommand implements Callable<Integer> {
             if (nodes > 1) {
                 // the partitions ran in other processes: what they recorded is in the repository
                 JobExecution recorded = sandbox.engine().bean(JobRepository.class).getJobExecution(execution.getId());
-                for (StepExecution partition : ExecutionPrinter.partitionsOf(recorded, "charge")) {
+                for (StepExecution partition : Partitioning.partitionsOf(recorded, "charge")) {
                     cli.out().printf("  %s on %s: %,d orders%n", partition.getStepName(), PartitionNodes.nodes(partition),
                             partition.getReadCount());
                 }

@@ -1,6 +1,7 @@
 package dev.billing.cli;
 
 import dev.billing.batch.PartitionNodes;
+import dev.billing.batch.Partitioning;
 import dev.billing.operations.JobControl.ExecutionSummary;
 import dev.billing.support.Throwables;
 import java.time.Duration;
@@ -54,14 +55,14 @@ final class ExecutionPrinter {
         cli.out().println("  started: " + time(execution.getStartTime()) + "  ended: " + time(execution.getEndTime()));
         cli.out().println("  exit: " + execution.getExitStatus().getExitCode() + firstLine(execution.getExitStatus().getExitDescription()));
         for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStepName().contains("-partition:partition")) {
+            if (Partitioning.isPartition(step)) {
                 continue; // a partition: listed under its step
             }
             cli.out().printf("  step %-22s %-10s read %,d  written %,d  filtered %,d  skipped %,d  commits %,d  rollbacks %,d%s%n",
                     step.getStepName(), step.getStatus(), step.getReadCount(), step.getWriteCount(), step.getFilterCount(),
                     step.getSkipCount(), step.getCommitCount(), step.getRollbackCount(),
                     firstLine(step.getExitStatus().getExitDescription()));
-            for (StepExecution partition : partitionsOf(execution, step.getStepName())) {
+            for (StepExecution partition : Partitioning.partitionsOf(execution, step.getStepName())) {
                 cli.out().printf("    partition %-18s %-10s on %s  read %,d  written %,d  filtered %,d%s%n",
                         partition.getStepName().substring(partition.getStepName().indexOf(':') + 1), partition.getStatus(),
                         PartitionNodes.node(partition) == null ? "(not taken yet)" : PartitionNodes.nodes(partition), partition.getReadCount(), partition.getWriteCount(),
@@ -72,19 +73,6 @@ final class ExecutionPrinter {
         if (next != null) {
             cli.out().println("  next: " + next);
         }
-    }
-
-    /**
-     * The partitions of a manager step, in partition order: the worker step executions whose name is the worker step's
-     * followed by ":partitionN", recorded with the node that ran them. The worker step of {@code charge} is
-     * {@code charge-partition}; the rule is the same for every partitioned step.
-     */
-    static List<StepExecution> partitionsOf(JobExecution execution, String managerStep) {
-        String prefix = managerStep + "-partition:partition";
-        return execution.getStepExecutions().stream()
-                .filter(s -> s.getStepName().startsWith(prefix))
-                .sorted(java.util.Comparator.comparingInt(s -> Integer.parseInt(s.getStepName().substring(prefix.length()))))
-                .toList();
     }
 
     /** What an operator should do about an execution, or null when nothing. */

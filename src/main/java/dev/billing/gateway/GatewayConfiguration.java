@@ -19,9 +19,12 @@ public class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     @Lazy
     ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway, DataSource dataSource) {
-        GatewayProperties settings = gateway.url() == null ? gateway.forSimulator(localGateway.getObject().url()) : gateway;
-        if (gateway.url() != null) {
+        GatewayProperties settings;
+        if (gateway.url() == null) {
+            settings = gateway.forSimulator(localGateway.getObject().url());
+        } else {
             gateway.requireComplete();
+            settings = gateway;
         }
         return new ApsClient(settings, new SharedBudget(dataSource, settings.maxConcurrency(), settings.maxTps(), NodeName.current()));
     }

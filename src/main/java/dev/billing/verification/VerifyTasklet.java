@@ -1,6 +1,5 @@
 package dev.billing.verification;
 
-import dev.billing.batch.TokenPartition;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import dev.billing.ledger.RunSettings;
@@ -47,19 +46,11 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         this.businessDate = businessDate;
     }
 
-    private TokenPartition partition = TokenPartition.WHOLE;
-
-    @Override
-    public void beforeStep(StepExecution stepExecution) {
-        partition = TokenPartition.of(stepExecution.getExecutionContext());
-        super.beforeStep(stepExecution);
-    }
-
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
-        // only this partition's: another partition's open rows may be calls in flight on another node at this moment
-        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings, partition).settleAll(jobExecutionId, transaction)
-                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate, partition).settleAll(jobExecutionId, transaction);
+        // only this partition's (see partition())
+        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings, partition()).settleAll(jobExecutionId, transaction)
+                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate, partition()).settleAll(jobExecutionId, transaction);
     }
 
     @Override
@@ -67,7 +58,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         long[] lastId = {0};
         CallPipeline.Feeder<Verification, Verification.Result> newTokens = results -> {
             while (true) {
-                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount(), partition);
+                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount(), partition());
                 if (page.isEmpty()) {
                     return page;
                 }
