@@ -246,7 +246,7 @@ public final class SharedBudget implements CallBudget {
                 int slot;
                 lock.lock();
                 try {
-                    if (free == 0 || held.isEmpty()) {
+                    if (free <= 0 || held.isEmpty()) { // below zero: calls from before a lost session still in flight
                         return;
                     }
                     free--;
