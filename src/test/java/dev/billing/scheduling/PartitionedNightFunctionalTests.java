@@ -9,12 +9,10 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import dev.billing.EngineTest;
-import dev.billing.Fixtures;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,25 +48,7 @@ class PartitionedNightFunctionalTests {
 
     @Test
     void threeNodesShareTheNightAndTheBudgetAndASurvivorFinishesTheKilledNodesPartition() throws Exception {
-        Fixtures.resetEngineTables(jdbc);
-        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
-        jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
-        jdbc.execute("DELETE FROM int_channel_message");
-        jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                SELECT 'pn-' || i, 'C' || i, 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-pn-' || i
-                FROM generate_series(1, 450) AS i""");
-        jdbc.update("""
-                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
-                SELECT 'PN-' || i, 'C', 'pn-' || (i % 450 + 1), 100 + i, 'AED', 'SHIPPED' FROM generate_series(1, ?) AS i""", ORDERS);
-        Path schedules = Files.createDirectories(dir.resolve("jobs"));
-        Files.writeString(schedules.resolve("charge.yml"), """
-                job: charge-orders
-                cron: "0/3 * * * * ?"
-                zone: UTC
-                business-date: same-day
-                catch-up-days: 0
-                """);
+        Path schedules = ClusterNight.setUp(jdbc, dir, "pn", 450, ORDERS);
         GatewayProperties merchant = new GatewayProperties(null, "AccessPN1", "MPN1", "rq-pn", "rs-pn", "SHA-256", "en",
                 Duration.ofSeconds(5), Duration.ofSeconds(2), MAX_CONCURRENCY, 0, null, null);
         SimulatorProperties slow = new SimulatorProperties(Duration.ofMillis(50), 0, 0, 0, 0, null, 0, false, 0, 64, null);

@@ -8,9 +8,7 @@ import dev.billing.EngineProcess;
 import dev.billing.console.ConsoleUsers;
 import dev.billing.console.Role;
 import dev.billing.EngineTest;
-import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -42,25 +40,7 @@ class ServeClusterFunctionalTests {
     dev.billing.operations.JobControl jobControl;
 
     private Path setUpNight() throws Exception {
-        Fixtures.resetEngineTables(jdbc);
-        jdbc.execute("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
-        jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
-        jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                SELECT 'sv-' || i, 'C' || i, 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-sv-' || i
-                FROM generate_series(1, 300) AS i""");
-        jdbc.update("""
-                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
-                SELECT 'SV-' || i, 'C', 'sv-' || (i % 300 + 1), 100 + i, 'AED', 'SHIPPED' FROM generate_series(1, 3000) AS i""");
-        Path schedules = Files.createDirectories(dir.resolve("jobs"));
-        Files.writeString(schedules.resolve("charge.yml"), """
-                job: charge-orders
-                cron: "0/3 * * * * ?"
-                zone: UTC
-                business-date: same-day
-                catch-up-days: 0
-                """);
-        return schedules;
+        return ClusterNight.setUp(jdbc, dir, "sv", 300, 3000);
     }
 
     @Test
