@@ -62,6 +62,8 @@ class ServeCommand implements Callable<Integer> {
                 + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();
         cli.out().println("stopping: waiting for running jobs to end their current chunk");
+        // no new firing from now on: one landing while the partition stops would start a night no worker here takes
+        service.standby();
         worker.close();
         service.shutdown();
         return ExitCodes.OK;
