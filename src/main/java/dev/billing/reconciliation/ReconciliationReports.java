@@ -57,8 +57,8 @@ public class ReconciliationReports {
             Path exceptionsFile = dir.resolve("exceptions-" + date + ".csv");
             Path matchingFile = dir.resolve("matching-" + date + ".csv");
             SummaryBuilder totals = new SummaryBuilder();
-            transactions.write(transactionsFile, date, (movement, givenBack) -> {
-                totals.add(movement, givenBack);
+            transactions.write(transactionsFile, date, (movement, givenBack, firstChargeOfOrder) -> {
+                totals.add(movement, givenBack, firstChargeOfOrder);
                 if (run != null) {
                     run.add(movement);
                 }

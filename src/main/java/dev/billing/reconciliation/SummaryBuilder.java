@@ -4,10 +4,8 @@ import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,7 +17,9 @@ import java.util.TreeMap;
  *   <li>{@code CONTROL_LEDGER}: NET = successful charges + successful verification charges - successful refunds.</li>
  * </ul>
  * A token deactivation moves no money: it has its own rows (currency {@code XXX}, amount 0) and is in no control row.
- * Pure: fed the night's movements, the orders held, and which verification charges were given back.
+ * Pure: fed the night's movements, which verification charges were given back, which movement is the first charge
+ * of its order that night, and the orders held and not charged that night. Each order is counted once, by the caller's
+ * say-so, so nothing here grows with the number of orders (a night of millions streams through in flat memory).
  */
 public final class SummaryBuilder {
 
@@ -39,11 +39,14 @@ public final class SummaryBuilder {
     private final Map<String, Map<String, long[]>> orders = new TreeMap<>();
     private final Map<String, Map<String, long[]>> verification = new TreeMap<>();
     private final Map<String, long[]> net = new TreeMap<>();
-    private final Set<String> countedOrders = new HashSet<>();
 
-    public void add(Movement m, boolean verificationGivenBack) {
+    /**
+     * Counts a movement: in its kind and outcome, in the ledger's net and, for the first charge of an order that night,
+     * in the order control rows under that charge's outcome.
+     */
+    public void add(Movement m, boolean verificationGivenBack, boolean firstChargeOfOrder) {
         add(byKey, m.currency() + "\u0000" + m.kind() + "\u0000" + m.outcome(), m.amountMinor());
-        if (m.isCharge() && countedOrders.add(m.orderId())) {
+        if (m.isCharge() && firstChargeOfOrder) {
             String bucket = switch (m.outcome()) {
                 case "SUCCESS" -> "CHARGED";
                 default -> m.outcome();
@@ -60,10 +63,9 @@ public final class SummaryBuilder {
         }
     }
 
+    /** Counts an order held that night and not charged that night. */
     public void held(Held held) {
-        if (countedOrders.add(held.orderId())) {
-            add(orders.computeIfAbsent(held.currency(), c -> new HashMap<>()), "HELD", held.amountMinor());
-        }
+        add(orders.computeIfAbsent(held.currency(), c -> new HashMap<>()), "HELD", held.amountMinor());
     }
 
     public List<Row> rows() {

@@ -34,11 +34,17 @@ public class SummaryReport {
         return totals.rows();
     }
 
-    /** Adds the orders held on the date to totals that have seen the date's movements. */
+    /**
+     * Adds the orders held on the date to totals that have seen the date's movements; an order also charged that
+     * date is counted by its charge already, and is left out here.
+     */
     void addHolds(SummaryBuilder totals, LocalDate date) {
         jdbc.query("""
                 SELECT h.order_id, o.amount_minor, o.currency FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
-                WHERE h.business_date = ? ORDER BY h.order_id""",
+                WHERE h.business_date = ? AND NOT EXISTS (
+                    SELECT 1 FROM payment_attempts p WHERE p.order_id = h.order_id AND p.kind = 'CHARGE'
+                    AND p.business_date = h.business_date)
+                ORDER BY h.order_id""",
                 rs -> {
                     totals.held(new SummaryBuilder.Held(rs.getString(1), rs.getLong(2), rs.getString(3)));
                 }, Date.valueOf(date));

@@ -27,10 +27,13 @@ public class TransactionsReport {
         "processed_at"};
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    /** Takes each movement and whether it is a verification charge that was given back. */
+    /**
+     * Takes each movement, whether it is a verification charge that was given back, and whether it is the first charge
+     * of its order on the date (in ledger order), the one an order is counted by.
+     */
     @FunctionalInterface
     public interface MovementSink {
-        void accept(Movement movement, boolean verificationGivenBack);
+        void accept(Movement movement, boolean verificationGivenBack, boolean firstChargeOfOrder);
     }
 
     private final JdbcTemplate jdbc;
@@ -41,13 +44,17 @@ public class TransactionsReport {
 
     /** Writes the file, handing each movement to {@code sink} as it goes. */
     public void write(Path file, LocalDate date, MovementSink sink) {
-        CsvReportFile.write(file, HEADER, csv -> forEachMovement(date, (m, givenBack) -> {
-            sink.accept(m, givenBack);
+        CsvReportFile.write(file, HEADER, csv -> forEachMovement(date, (m, givenBack, first) -> {
+            sink.accept(m, givenBack, first);
             csv.writeNext(row(m), false);
         }));
     }
 
-    /** Streams the date's movements in ledger order (what the file holds, without writing it). */
+    /**
+     * Streams the date's movements in ledger order (what the file holds, without writing it). Whatever needs to know
+     * more than the row in hand is asked of the database along with it (whether the charge was given back, whether an
+     * order was charged before that night), so nothing grows with the number of movements.
+     */
     public void forEachMovement(LocalDate date, MovementSink sink) {
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
         streaming.setFetchSize(1000);
@@ -66,13 +73,16 @@ public class TransactionsReport {
                        COALESCE(a.resolved_at, a.sent_at, a.created_at),
                        a.kind IN ('VERIFICATION_CHARGE', 'VERIFICATION_AUTHORIZATION') AND EXISTS (
                            SELECT 1 FROM payment_attempts r WHERE r.merchant_reference = a.attempt_reference
-                           AND r.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID') AND r.state = 'SUCCEEDED') AS given_back
+                           AND r.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID') AND r.state = 'SUCCEEDED') AS given_back,
+                       a.kind = 'CHARGE' AND NOT EXISTS (
+                           SELECT 1 FROM payment_attempts p WHERE p.order_id = a.order_id AND p.kind = 'CHARGE'
+                           AND p.business_date = a.business_date AND p.id < a.id) AS first_charge_of_order
                 FROM payment_attempts a
                 JOIN tokens t ON t.token_name = a.token_name
                 LEFT JOIN orders o ON o.order_id = a.order_id
                 WHERE a.business_date = ?
                 ORDER BY a.id""", rs -> {
-                    sink.accept(movement(rs), rs.getBoolean(15));
+                    sink.accept(movement(rs), rs.getBoolean(15), rs.getBoolean(16));
                 }, Date.valueOf(date));
     }
 
