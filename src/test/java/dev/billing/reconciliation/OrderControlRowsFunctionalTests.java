@@ -28,9 +28,10 @@ class OrderControlRowsFunctionalTests {
     @Autowired
     ReconciliationReports reports;
 
+    private Fixtures fixtures;
+
     private void order(String orderId, long amount) {
-        jdbc.update("INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status) VALUES (?, 'C', 'tok', ?, 'AED', 'SHIPPED')",
-                orderId, amount);
+        fixtures.order(orderId, "tok", amount, "AED", "SHIPPED", null);
     }
 
     private void charge(String orderId, int attempt, long amount, LocalDate date, String state) {
@@ -49,10 +50,9 @@ class OrderControlRowsFunctionalTests {
 
     @Test
     void eachOrderIsCountedOnceByItsFirstChargeOfTheDateOrItsHold() throws Exception {
-        Fixtures.resetEngineTables(jdbc);
-        jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                VALUES ('tok', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-tok')""");
+        fixtures = new Fixtures(jdbc);
+        fixtures.reset();
+        fixtures.token("tok", "VERIFIED");
         order("ONCE", 1000);
         charge("ONCE", 1, 1000, D, "SUCCEEDED");
         order("TWICE", 2000);               // declined, then charged by hand the same date: counted by its first charge
