@@ -30,6 +30,12 @@ import org.springframework.test.context.TestPropertySource;
  * them): they tell the gateway's story. Every successful movement at the gateway is in the transactions once, with
  * the same amount; nothing is reported successful that the gateway did not take; summary totals per currency
  * equal the gateway's; rewriting a date gives the same bytes.
+ * <p>
+ * An outcome still unknown after {@code billing.resolve.tries} questions is left for the next night, by design. With
+ * 14% of replies faulty and the default 3 tries, a deactivation sent on the third night stayed unknown about once in
+ * 360 (0.14^3; the simulator's draws depend on the order of concurrent calls, so the seed does not fix them), and the
+ * test failed now and then in CI. Eight tries make that about once in 7 million; the faults on first sends, which the
+ * test is about, are unchanged.
  */
 @EngineTest
 @TestPropertySource(properties = {
@@ -38,6 +44,7 @@ import org.springframework.test.context.TestPropertySource;
     "billing.simulator.bad-signature-rate=0.04",
     "billing.simulator.seed=99",
     "billing.resolve.backoff=20ms",
+    "billing.resolve.tries=8",
     "billing.reports.dir=target/test-reports/nightly"
 })
 class NightlyReportsFunctionalTests {
