@@ -35,6 +35,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     }
 
     private GatewayHealth health;
+
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
         // only this partition's (see partition())

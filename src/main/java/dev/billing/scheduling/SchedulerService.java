@@ -106,12 +106,12 @@ public class SchedulerService {
         scheduler.start();
     }
 
-    /** Stops firing; waits for the jobs that run to end (they were asked to stop after their chunk). */
     /** Fires no more triggers on this node; jobs already running go on (other nodes keep firing). */
     public void standby() throws SchedulerException {
         scheduler.standby();
     }
 
+    /** Stops firing; waits for the jobs that run to end (they were asked to stop after their chunk). */
     public void shutdown() throws SchedulerException {
         scheduler.shutdown(true);
     }
