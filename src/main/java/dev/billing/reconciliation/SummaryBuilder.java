@@ -31,8 +31,8 @@ public final class SummaryBuilder {
         }
     }
 
-    /** An order due that night that was not charged, with its amount. */
-    public record Held(String orderId, long amountMinor, String currency) {
+    /** An order due that night that was not charged: its amount. */
+    public record Held(long amountMinor, String currency) {
     }
 
     private final Map<String, long[]> byKey = new TreeMap<>();

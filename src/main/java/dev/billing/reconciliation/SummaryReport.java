@@ -40,13 +40,12 @@ public class SummaryReport {
      */
     void addHolds(SummaryBuilder totals, LocalDate date) {
         jdbc.query("""
-                SELECT h.order_id, o.amount_minor, o.currency FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
+                SELECT o.amount_minor, o.currency FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
                 WHERE h.business_date = ? AND NOT EXISTS (
                     SELECT 1 FROM payment_attempts p WHERE p.order_id = h.order_id AND p.kind = 'CHARGE'
-                    AND p.business_date = h.business_date)
-                ORDER BY h.order_id""",
+                    AND p.business_date = h.business_date)""",
                 rs -> {
-                    totals.held(new SummaryBuilder.Held(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                    totals.held(new SummaryBuilder.Held(rs.getLong(1), rs.getString(2)));
                 }, Date.valueOf(date));
     }
 

@@ -36,7 +36,7 @@ class SummaryBuilderPropertyTest {
             String fate = FATES[random.nextInt(FATES.length)];
             add(expectedDue, currency, amount);
             if (fate.equals("HELD")) {
-                builder.held(new SummaryBuilder.Held("O-" + i, amount, currency));
+                builder.held(new SummaryBuilder.Held(amount, currency));
             } else {
                 builder.add(movement("CH-O-" + i + "-1", "CHARGE", "O-" + i, amount, currency, fate), false, true);
                 if (fate.equals("SUCCESS")) {
