@@ -53,7 +53,7 @@ public class TransactionsReport {
     /**
      * Streams the date's movements in ledger order (what the file holds, without writing it). Whatever needs to know
      * more than the row in hand is asked of the database along with it (whether the charge was given back, whether an
-     * order was charged before that night), so nothing grows with the number of movements.
+     * earlier charge of the same order was made that date), so nothing grows with the number of movements.
      */
     public void forEachMovement(LocalDate date, MovementSink sink) {
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
