@@ -23,7 +23,7 @@ class ArchitectureTest {
     /** Package (under dev.billing) to layer, bottom first. */
     private static final Map<String, Integer> LAYER = Map.ofEntries(
             Map.entry("money", 0), Map.entry("support", 0),
-            Map.entry("gateway", 1), Map.entry("database", 1),
+            Map.entry("gateway", 1), Map.entry("database", 1), Map.entry("audit", 1),
             Map.entry("simulator", 2),
             Map.entry("ledger", 3),
             Map.entry("batch", 4),

@@ -2,6 +2,7 @@ package dev.billing.charging;
 
 import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.RetrySchedule;
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
@@ -42,10 +43,13 @@ public class ChargeLedger {
     private final JdbcTemplate jdbc;
     private final LedgerExceptions exceptions;
     private final TransactionTemplate newTransaction;
+    private final GatewayProperties gateway;
 
-    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager) {
+    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager,
+                        GatewayProperties gateway) {
         this.jdbc = jdbc;
         this.exceptions = exceptions;
+        this.gateway = gateway;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -124,6 +128,7 @@ public class ChargeLedger {
             return List.of();
         }
         Map<String, Money> written = new HashMap<>();
+        String target = gateway.target();
         newTransaction.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
             try (PreparedStatement ps = connection.prepareStatement("""
                     WITH wanted AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS x(r, o, t, n)),
@@ -133,8 +138,8 @@ public class ChargeLedger {
                         ORDER BY o.id
                         FOR NO KEY UPDATE OF o)
                     INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt,
-                                                  amount_minor, currency, business_date, state, job_execution_id)
-                    SELECT w.r, w.r, 'CHARGE', l.order_id, l.token_name, w.n, l.amount_minor, l.currency, ?, 'PREPARED', ?
+                                                  amount_minor, currency, business_date, state, job_execution_id, gateway)
+                    SELECT w.r, w.r, 'CHARGE', l.order_id, l.token_name, w.n, l.amount_minor, l.currency, ?, 'PREPARED', ?, ?
                     FROM locked l JOIN wanted w ON w.o = l.order_id AND w.t = l.token_name
                     ON CONFLICT DO NOTHING
                     RETURNING attempt_reference, amount_minor, currency""")) {
@@ -146,6 +151,7 @@ public class ChargeLedger {
                 ps.setDate(6, Date.valueOf(date));
                 ps.setDate(7, Date.valueOf(date));
                 ps.setLong(8, jobExecutionId);
+                ps.setString(9, target);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         written.put(rs.getString(1), Money.ofMinor(rs.getLong(2), CurrencyUnit.require(rs.getString(3))));
@@ -156,6 +162,11 @@ public class ChargeLedger {
         }));
         return orders.stream().filter(o -> written.containsKey(o.reference()))
                 .map(o -> o.withAmount(written.get(o.reference()))).toList();
+    }
+
+    /** The gateway each new row names ({@link GatewayProperties#target}). */
+    public String gatewayTarget() {
+        return gateway.target();
     }
 
     /**

@@ -131,10 +131,10 @@ public class ManualCharge {
         }
         int inserted = jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
-                                              currency, business_date, state, initiated_by)
-                VALUES (?, ?, 'CHARGE', ?, ?, ?, ?, ?, ?, 'PREPARED', ?) ON CONFLICT DO NOTHING""",
+                                              currency, business_date, state, initiated_by, gateway)
+                VALUES (?, ?, 'CHARGE', ?, ?, ?, ?, ?, ?, 'PREPARED', ?, ?) ON CONFLICT DO NOTHING""",
                 order.reference(), order.reference(), orderId, order.tokenName(), order.nextAttempt(), order.amount().minorUnits(),
-                order.amount().currency().code(), Date.valueOf(date), user);
+                order.amount().currency().code(), Date.valueOf(date), user, ledger.gatewayTarget());
         if (inserted == 0) {
             throw new OperatorException("order " + orderId + " is being charged by a run at this moment; look again in a minute");
         }

@@ -83,7 +83,7 @@ class BenchCommand implements Callable<Integer> {
                 }
             }
             if (execution.getStatus() != BatchStatus.COMPLETED) {
-                return ExecutionPrinter.printOutcome(cli, execution);
+                return ExecutionPrinter.printOutcome(cli, execution, false);
             }
             StepExecution charge = execution.getStepExecutions().stream()
                     .filter(s -> s.getStepName().equals("charge")).findFirst().orElseThrow();

@@ -190,14 +190,14 @@ class BenchConsoleCommand implements Callable<Integer> {
         jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
                                               currency, business_date, state, outcome_class, response_code, response_message, fort_id,
-                                              sent_at, resolved_at)
+                                              sent_at, resolved_at, gateway)
                 SELECT 'CH-BO-' || i || '-1', 'CH-BO-' || i || '-1', 'CHARGE', 'BO-' || i, 'bt-' || (i % ? + 1), 1, 100 + (i * 37) % 90000,
                        (ARRAY['AED', 'KWD', 'JPY', 'SAR'])[i % 4 + 1], ?::date + (i % ?),
                        CASE WHEN i % 100 < 90 THEN 'SUCCEEDED' WHEN i % 100 < 95 THEN 'DECLINED' ELSE 'UNKNOWN' END,
                        CASE WHEN i % 100 < 90 THEN 'SUCCESS' WHEN i % 100 < 95 THEN 'HARD_DECLINE' ELSE 'UNKNOWN' END,
                        CASE WHEN i % 100 < 90 THEN '14000' WHEN i % 100 < 95 THEN '13012' END,
                        CASE WHEN i % 100 < 90 THEN 'Success' WHEN i % 100 < 95 THEN 'Card expired' END,
-                       (170000000000000000 + i)::text, now(), CASE WHEN i % 100 < 95 THEN now() END
+                       (170000000000000000 + i)::text, now(), CASE WHEN i % 100 < 95 THEN now() END, 'simulator'
                 FROM generate_series(1, ?) AS i
                 WHERE i % 100 < 95 OR i % 10000 = 9999""", customers, first, nights, orders);
         cli.out().println("  their charges");

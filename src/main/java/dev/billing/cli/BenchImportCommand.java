@@ -45,7 +45,7 @@ class BenchImportCommand implements Callable<Integer> {
             cli.out().printf("wrote %,d order rows (%,d MB) in %s%n", rows, Files.size(ordersFile) >> 20, work);
             ImportResult result = sandbox.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile);
             if (result.execution().getStatus() != BatchStatus.COMPLETED) {
-                return ExecutionPrinter.printOutcome(cli, result.execution());
+                return ExecutionPrinter.printOutcome(cli, result.execution(), false);
             }
             StepExecution orders = result.execution().getStepExecutions().stream()
                     .filter(s -> s.getStepName().equals("import-orders")).findFirst().orElseThrow();

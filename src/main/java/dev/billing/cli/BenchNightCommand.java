@@ -84,7 +84,7 @@ class BenchNightCommand implements Callable<Integer> {
             JobExecution imported = sandbox.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile).execution();
             printSteps(imported);
             if (imported.getStatus() != BatchStatus.COMPLETED) {
-                return ExecutionPrinter.printOutcome(cli, imported);
+                return ExecutionPrinter.printOutcome(cli, imported, false);
             }
             long rows = imported.getStepExecutions().stream().mapToLong(StepExecution::getReadCount).sum();
             double importSeconds = seconds(imported.getStartTime(), imported.getEndTime());
@@ -96,7 +96,7 @@ class BenchNightCommand implements Callable<Integer> {
             printSteps(night);
             double nightSeconds = (System.nanoTime() - nightStart) / 1e9;
             if (night.getStatus() != BatchStatus.COMPLETED) {
-                return ExecutionPrinter.printOutcome(cli, night);
+                return ExecutionPrinter.printOutcome(cli, night, false);
             }
             double first = tenthRate(jdbc, date, 0);
             double last = tenthRate(jdbc, date, 9);

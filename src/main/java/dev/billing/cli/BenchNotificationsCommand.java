@@ -187,9 +187,9 @@ class BenchNotificationsCommand implements Callable<Integer> {
                 FROM generate_series(1, ?) AS i""", prefix, n);
         jdbc.update("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
-                                              currency, business_date, state, sent_at)
+                                              currency, business_date, state, sent_at, gateway)
                 SELECT 'CH-' || ? || '-' || i || '-1', 'CH-' || ? || '-' || i || '-1', 'CHARGE', ? || '-' || i,
-                       'bench-tok-' || (i % 1000 + 1), 1, 100 + i % 10000, 'AED', ?, 'UNKNOWN', now()
+                       'bench-tok-' || (i % 1000 + 1), 1, 100 + i % 10000, 'AED', ?, 'UNKNOWN', now(), 'simulator'
                 FROM generate_series(1, ?) AS i""", prefix, prefix, prefix, Date.valueOf(NIGHT), n);
     }
 }

@@ -2,6 +2,7 @@ package dev.billing.cli;
 
 import dev.billing.database.EmbeddedDatabaseException;
 import dev.billing.support.OperatorException;
+import dev.billing.operations.BusinessDates;
 import dev.billing.operations.UnknownExecutionException;
 import dev.billing.support.InvalidInputException;
 import dev.billing.support.Throwables;
@@ -100,7 +101,8 @@ public final class Cli {
         }
         InvalidInputException usage = find(e, InvalidInputException.class);
         if (usage != null) {
-            err.println("error: " + usage.getMessage());
+            err.println("error: " + usage.getMessage() + (usage instanceof BusinessDates.FutureDateException
+                    ? "; give --allow-future-date to run it anyway (audited)" : ""));
             return ExitCodes.USAGE;
         }
         UnknownExecutionException unknown = find(e, UnknownExecutionException.class);

@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Imports sample-data/ (again: importing is idempotent), runs nightly for today against the built-in",
-            "gateway simulator (unless billing.gateway.url is set), and prints what happened and where the reports are."})
+            "gateway simulator (unless billing.gateway.url is set), and prints what happened and where the reports are.",
+            "The night is SIMULATED: no card is charged."})
 class DemoCommand implements Callable<Integer> {
 
     private final CliContext cli;
@@ -36,6 +37,8 @@ class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // demo chooses the built-in simulator (billing.gateway.url, when set, still wins)
+        cli.engine().override(java.util.Map.of("billing.gateway.simulator", "true"));
         Path data = sampleData();
         ImportResult imported = cli.engine().bean(ImportService.class).importFiles(data.resolve("tokens.csv"), data.resolve("orders.csv"));
         imported.perFile().forEach((file, counts) -> cli.out().println("imported " + file + ": " + counts));

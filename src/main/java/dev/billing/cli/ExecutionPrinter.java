@@ -88,21 +88,28 @@ final class ExecutionPrinter {
         };
     }
 
-    /** Prints how a run ended and returns the exit code of the contract: 0 completed, 1 otherwise. */
-    static int printOutcome(CliContext cli, JobExecution execution) {
+    /** What the summary line adds for a night whose calls went to the built-in simulator. */
+    static final String SIMULATED = " SIMULATED: its calls went to the built-in simulator; no card was charged";
+
+    /**
+     * Prints how a run ended and returns the exit code of the contract: 0 completed, 1 otherwise. {@code simulated}: its
+     * business date has movements sent to the built-in simulator, and the line says so.
+     */
+    static int printOutcome(CliContext cli, JobExecution execution, boolean simulated) {
         String name = execution.getJobInstance().getJobName();
         Duration took = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
         if (execution.getStatus() == BatchStatus.COMPLETED) {
-            cli.out().printf("%s COMPLETED (execution %d) in %.1fs%n", name, execution.getId(), took.toMillis() / 1000.0);
+            cli.out().printf("%s COMPLETED (execution %d) in %.1fs%s%n", name, execution.getId(), took.toMillis() / 1000.0,
+                    simulated ? ";" + SIMULATED : "");
             return ExitCodes.OK;
         }
         String reason = execution.getAllFailureExceptions().stream()
                 .map(Throwables::rootMessage)
                 .findFirst()
                 .orElse(firstLine(execution.getExitStatus().getExitDescription()).replaceFirst("^ - ", ""));
-        cli.err().printf("%s %s (execution %d)%s%n", name, execution.getStatus(), execution.getId(),
-                reason.isBlank() ? "" : ": " + reason);
+        cli.err().printf("%s %s (execution %d)%s%s%n", name, execution.getStatus(), execution.getId(),
+                reason.isBlank() ? "" : ": " + reason, simulated ? ";" + SIMULATED : "");
         String next = nextStep(execution);
         if (next != null) {
             cli.err().println(next);

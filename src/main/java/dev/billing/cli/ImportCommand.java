@@ -36,7 +36,7 @@ class ImportCommand implements Callable<Integer> {
         }
         result.rejectsFiles().forEach((file, rejects) -> cli.out().println("rejected rows of " + file + " with the reasons: " + rejects));
         if (result.execution().getStatus() != BatchStatus.COMPLETED) {
-            return ExecutionPrinter.printOutcome(cli, result.execution());
+            return ExecutionPrinter.printOutcome(cli, result.execution(), false);
         }
         long rejected = result.rejected();
         cli.out().println(String.format("import COMPLETED (execution %d): %,d rows loaded, %,d rejected",

@@ -77,14 +77,23 @@ class JobsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         long id;
 
+        @Option(names = "--allow-future-date", description = "Restarts an execution of a business date after tomorrow; audited.")
+        boolean allowFutureDate;
+
         Restart(CliContext cli) {
             this.cli = cli;
         }
 
         @Override
         public Integer call() {
+            JobExecution stopped = control(cli).restartable(id, allowFutureDate);
+            java.time.LocalDate date = JobControl.businessDate(stopped);
+            if (allowFutureDate && date != null) {
+                RunCommand.auditFutureDate(cli, date, "restart of execution " + id + " (" + stopped.getJobInstance().getJobName() + " for "
+                        + date + ")");
+            }
             GracefulStop.install(control(cli), cli.engine().bean(ExecutionOwnership.class), cli.err());
-            JobExecution execution = control(cli).restart(id);
+            JobExecution execution = control(cli).restart(id, allowFutureDate);
             cli.out().println("restarted execution " + id + " as execution " + execution.getId());
             return RunCommand.report(cli, execution);
         }

@@ -6,7 +6,9 @@ import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
-import dev.billing.support.InvalidInputException;
+import dev.billing.audit.AuditLog;
+import dev.billing.ledger.SimulatedNights;
+import dev.billing.operations.BusinessDates;
 import dev.billing.batch.StepSummary;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs one job now for a business date (default: today in billing.zone).",
             "JOB: verify-tokens, charge-orders, reconcile, or nightly (the three in that order, with the dead tokens deactivated before reconcile).",
+            "A date after tomorrow is refused unless --allow-future-date is given (audited).",
             "Exit codes: 0 completed (also when it had completed before); 1 failed or stopped; 2 usage error."})
 class RunCommand implements Callable<Integer> {
 
@@ -34,8 +37,9 @@ class RunCommand implements Callable<Integer> {
             description = "reconcile: the gateway's transaction report (CSV, APS reporting column names) to match the ledger with.")
     java.nio.file.Path settlement;
 
-    private static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
-    private static final LocalDate LATEST = LocalDate.of(2100, 12, 31);
+    @Option(names = "--allow-future-date",
+            description = "Runs a business date after tomorrow (its deferred orders are charged early); written to the audit trail.")
+    boolean allowFutureDate;
 
     RunCommand(CliContext cli) {
         this.cli = cli;
@@ -45,8 +49,10 @@ class RunCommand implements Callable<Integer> {
     public Integer call() {
         JobRunner runner = cli.engine().bean(JobRunner.class);
         LocalDate businessDate = date != null ? date : runner.today();
-        if (businessDate.isBefore(EARLIEST) || businessDate.isAfter(LATEST)) {
-            throw new InvalidInputException("--date " + businessDate + " is outside " + EARLIEST + " to " + LATEST);
+        runner.checkDate(businessDate, allowFutureDate, "--date " + businessDate);
+        runner.requireGatewayFor(job);
+        if (allowFutureDate) {
+            auditFutureDate(cli, businessDate, job + " for " + businessDate);
         }
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err());
         JobExecution execution;
@@ -60,6 +66,14 @@ class RunCommand implements Callable<Integer> {
         return report(cli, execution);
     }
 
+    /** Writes to the audit trail that {@code --allow-future-date} ran {@code what}, when the date is after tomorrow. */
+    static void auditFutureDate(CliContext cli, LocalDate date, String what) {
+        if (BusinessDates.isFuture(date, cli.engine().bean(JobRunner.class).today())) {
+            cli.engine().bean(AuditLog.class).append("(command line)", "FUTURE_DATE_RUN", what,
+                    "run with --allow-future-date by " + System.getProperty("user.name"));
+        }
+    }
+
     /** Prints what a billing job's steps say they did, then its outcome; returns the exit code. */
     static int report(CliContext cli, JobExecution execution) {
         for (StepExecution step : execution.getStepExecutions()) {
@@ -70,6 +84,7 @@ class RunCommand implements Callable<Integer> {
             cli.out().printf("  %-28s %s%n", step.getStepName() + ":", summary.get(0));
             summary.subList(1, summary.size()).forEach(line -> cli.out().println("  " + line));
         }
-        return ExecutionPrinter.printOutcome(cli, execution);
+        LocalDate date = JobControl.businessDate(execution);
+        return ExecutionPrinter.printOutcome(cli, execution, date != null && cli.engine().bean(SimulatedNights.class).on(date));
     }
 }

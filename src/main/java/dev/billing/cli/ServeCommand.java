@@ -1,6 +1,7 @@
 package dev.billing.cli;
 
 import dev.billing.batch.PartitionWorker;
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.batch.PartitionWorkers;
 import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
@@ -35,6 +36,8 @@ class ServeCommand implements Callable<Integer> {
         System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
         cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
                 "spring.main.web-application-type", "servlet", "billing.partitions.remote", "true"));
+        // a node that may run a night refuses to start without a gateway: never the simulator by accident
+        cli.engine().bean(GatewayProperties.class).requireChosen();
         Path dir = cli.engine().bean(EngineProperties.class).schedules().dir();
         List<Schedule> schedules = ScheduleFiles.read(dir);
         SchedulerService service = cli.engine().bean(SchedulerService.class);
@@ -58,6 +61,10 @@ class ServeCommand implements Callable<Integer> {
         cli.out().println(enrolment.enabled() ? "card enrolment on at /enrol (links from enrol-link or the merchant's site);"
                 + " APS notifications at /aps/notifications"
                 : "card enrolment off: billing.enrolment.secret is not set; APS notifications at /aps/notifications");
+        if (enrolment.enabled() && enrolment.publicUrl() == null) {
+            cli.out().println("card enrolment: billing.enrolment.public-url is not set, so the gateway sends customers back to this"
+                    + " server's own address (port " + port + "); behind a proxy, set it to the https address customers reach");
+        }
         cli.out().println("serving; health and Prometheus metrics on http://127.0.0.1:" + port + "/actuator/prometheus;"
                 + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();

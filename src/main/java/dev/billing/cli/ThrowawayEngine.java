@@ -30,6 +30,7 @@ final class ThrowawayEngine implements AutoCloseable {
         Map<String, Object> all = new HashMap<>(settings);
         all.put("billing.data-dir", work.resolve("data").toString());
         all.put("billing.reports.dir", work.resolve("reports").toString());
+        all.put("billing.gateway.simulator", "true"); // a benchmark measures against the built-in simulator
         for (String setting : new java.util.TreeSet<>(all.keySet())) {
             cli.engine().userValue(setting).ifPresent(value -> cli.err().println(
                     setting.equals("billing.data-dir") || setting.equals("billing.reports.dir")

@@ -1,6 +1,6 @@
 package dev.billing.cli;
 
-import dev.billing.console.AuditLog;
+import dev.billing.audit.AuditLog;
 import dev.billing.console.ConsoleUsers;
 import dev.billing.console.Role;
 import java.io.BufferedReader;

@@ -1,9 +1,12 @@
 package dev.billing.console;
 
+import dev.billing.audit.AuditLog;
 import dev.billing.batch.StepSummary;
+import dev.billing.ledger.SimulatedNights;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
 import dev.billing.support.OperatorException;
+import dev.billing.support.Throwables;
 import java.security.Principal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,7 +52,11 @@ class ConsoleController implements DisposableBean {
         return t;
     });
 
-    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, OrderHistory orders, Nights nights, JobRunner runner) {
+    private final SimulatedNights simulated;
+
+    ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, OrderHistory orders, Nights nights, JobRunner runner,
+                      SimulatedNights simulated) {
+        this.simulated = simulated;
         this.nights = nights;
         this.runner = runner;
         this.orders = orders;
@@ -74,6 +81,7 @@ class ConsoleController implements DisposableBean {
         model.addAttribute("charts", Nights.charts(figures.totals(), today, NIGHTS));
         model.addAttribute("chartWidth", NIGHTS * Nights.SLOT);
         model.addAttribute("live", nights.live());
+        model.addAttribute("simulated", simulated.since(since).stream().map(LocalDate::toString).collect(java.util.stream.Collectors.toSet()));
         return "console/nights";
     }
 
@@ -109,6 +117,8 @@ class ConsoleController implements DisposableBean {
                     String.join("; ", StepSummary.of(step))));
         }
         model.addAttribute("execution", execution);
+        LocalDate date = JobControl.businessDate(execution);
+        model.addAttribute("simulated", date != null && simulated.on(date));
         model.addAttribute("steps", steps);
         model.addAttribute("parameters", execution.getJobParameters().parameters().stream()
                 .map(p -> p.name() + "=" + p.value()).sorted().collect(java.util.stream.Collectors.joining(", ")));
@@ -137,8 +147,7 @@ class ConsoleController implements DisposableBean {
         if (text == null || text.isBlank()) {
             return "";
         }
-        String line = text.lines().findFirst().orElse("");
-        return line.replaceFirst("^([a-z][a-z0-9_]*\\.)+[A-Za-z0-9_$]+(Exception|Error): ", "");
+        return Throwables.withoutClassName(text.lines().findFirst().orElse(""));
     }
 
     private static String next(JobExecution execution, String error) {
@@ -173,7 +182,7 @@ class ConsoleController implements DisposableBean {
         try {
             result = switch (action) {
                 case "restart" -> {
-                    jobs.get(id);
+                    jobs.restartable(id, false); // refused here, in words, when it cannot be restarted (running, say)
                     restarts.execute(() -> {
                         try {
                             JobExecution restarted = jobs.restart(id);
@@ -250,11 +259,33 @@ class ConsoleController implements DisposableBean {
         return "console/order";
     }
 
+    /** The audit page: newest first, a page at a time, filtered by who, what, result and day (UTC). */
     @GetMapping("/console/audit")
-    String auditTrail(Model model) {
-        model.addAttribute("entries", audit.recent(200));
+    String auditTrail(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
+                      @RequestParam(required = false) String result, @RequestParam(required = false) String date,
+                      @RequestParam(required = false) Long before, Model model) {
+        LocalDate day = null;
+        if (date != null && !date.isBlank()) {
+            try {
+                day = LocalDate.parse(date.strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                model.addAttribute("problem", "'" + date.strip() + "' is not a date; write it as 2026-12-02.");
+            }
+        }
+        AuditLog.Filter filter = new AuditLog.Filter(actor, action, result, day, before);
+        List<AuditLog.Entry> entries = audit.search(filter, AUDIT_PAGE + 1);
+        boolean more = entries.size() > AUDIT_PAGE;
+        List<AuditLog.Entry> shown = more ? entries.subList(0, AUDIT_PAGE) : entries;
+        model.addAttribute("entries", shown);
+        model.addAttribute("actions", audit.actions());
+        model.addAttribute("filter", filter);
+        model.addAttribute("date", date == null ? "" : date.strip());
+        model.addAttribute("older", more ? shown.get(shown.size() - 1).id() : null);
         return "console/audit";
     }
+
+    /** Entries per page of the audit trail. */
+    static final int AUDIT_PAGE = 100;
 
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.strip();

@@ -1,6 +1,6 @@
 package dev.billing.console;
 
-import java.sql.Timestamp;
+import dev.billing.audit.AuditLog;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,8 +14,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The console's users ({@code console_users}): names, password hashes, roles, and the sign-in lock (five failures in a
- * row lock a user for a minute). No user exists until one is added; there is no default password.
+ * The console's users ({@code console_users}): names, password hashes, roles; and the sign-in locks, per source address
+ * ({@code sign_in_failures}): five failures in a row for one name lock that name from that address for a minute, and
+ * twenty failures from one address within a minute stop every sign-in from it for a minute. A lock set from one address
+ * never locks the user out from another; a locked sign-in is refused before its password is checked. No user exists
+ * until one is added; there is no default password.
  */
 @Component
 public class ConsoleUsers implements UserDetailsService {
@@ -23,8 +26,12 @@ public class ConsoleUsers implements UserDetailsService {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     public static final int MIN_PASSWORD = 12;
     static final int FAILURES_BEFORE_LOCK = 5;
+    /** Failures from one address, whatever the names, within a minute that stop its sign-ins for a minute. */
+    static final int ADDRESS_FAILURES_BEFORE_LOCK = 20;
+    /** The row of an address as a whole. */
+    private static final String ANY_NAME = "";
 
-    /** One user as {@code users list} shows it. */
+    /** One user as {@code users list} shows it; {@code lockedUntil} the latest lock of the name from any address. */
     public record Person(String name, Role role, Instant lockedUntil, Instant createdAt) {
     }
 
@@ -54,18 +61,22 @@ public class ConsoleUsers implements UserDetailsService {
     }
 
     public boolean remove(String name) {
+        jdbc.update("DELETE FROM sign_in_failures WHERE name = ?", name);
         return jdbc.update("DELETE FROM console_users WHERE name = ?", name) == 1;
     }
 
-    /** Sets a new password (and lifts a lock); false for an unknown user. */
+    /** Sets a new password (and lifts the name's locks); false for an unknown user. */
     public boolean changePassword(String name, String password) {
-        return jdbc.update("""
-                UPDATE console_users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL, updated_at = now()
-                WHERE name = ?""", encoder.encode(password), name) == 1;
+        jdbc.update("DELETE FROM sign_in_failures WHERE name = ?", name);
+        return jdbc.update("UPDATE console_users SET password_hash = ?, updated_at = now() WHERE name = ?", encoder.encode(password),
+                name) == 1;
     }
 
     public List<Person> list() {
-        return jdbc.query("SELECT name, role, locked_until, created_at FROM console_users ORDER BY name",
+        return jdbc.query("""
+                SELECT u.name, u.role, (SELECT max(f.locked_until) FROM sign_in_failures f WHERE f.name = u.name AND f.locked_until > now()),
+                       u.created_at
+                FROM console_users u ORDER BY u.name""",
                 (rs, n) -> new Person(rs.getString(1), Role.valueOf(rs.getString(2)),
                         rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()));
     }
@@ -74,37 +85,65 @@ public class ConsoleUsers implements UserDetailsService {
         return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM console_users)", Boolean.class));
     }
 
+    /**
+     * The user, for a sign-in from the address of the web request this thread serves: locked (so refused before its
+     * password is checked) while its name or the address as a whole is locked from there. A name that does not exist
+     * is locked too from a locked address, so that a locked address learns nothing.
+     */
     @Override
     public UserDetails loadUserByUsername(String name) {
-        List<UserDetails> found = jdbc.query("SELECT name, password_hash, role, locked_until FROM console_users WHERE name = ?",
-                (rs, n) -> {
-                    Timestamp locked = rs.getTimestamp(4);
-                    return User.withUsername(rs.getString(1)).password(rs.getString(2))
-                            .authorities(new SimpleGrantedAuthority("ROLE_" + rs.getString(3)))
-                            .accountLocked(locked != null && locked.toInstant().isAfter(Instant.now()))
-                            .build();
-                }, name);
+        String source = AuditLog.currentSource();
+        boolean locked = source != null && Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM sign_in_failures WHERE source = ? AND name IN (?, ?) AND locked_until > now())""",
+                Boolean.class, source, name, ANY_NAME));
+        List<UserDetails> found = jdbc.query("SELECT name, password_hash, role FROM console_users WHERE name = ?",
+                (rs, n) -> User.withUsername(rs.getString(1)).password(rs.getString(2))
+                        .authorities(new SimpleGrantedAuthority("ROLE_" + rs.getString(3)))
+                        .accountLocked(locked)
+                        .build(), name);
         if (found.isEmpty()) {
+            if (locked) {
+                return User.withUsername(name).password("{noop}").authorities(List.of()).accountLocked(true).build();
+            }
             throw new UsernameNotFoundException("no such user");
         }
         return found.get(0);
     }
 
-    /** Counts a failed sign-in; the fifth in a row locks the user for a minute. True when this one locked it. */
-    boolean failed(String name) {
-        List<Integer> counts = jdbc.queryForList("""
-                UPDATE console_users SET failed_sign_ins = failed_sign_ins + 1, updated_at = now()
-                WHERE name = ? RETURNING failed_sign_ins""", Integer.class, name);
-        if (!counts.isEmpty() && counts.get(0) >= FAILURES_BEFORE_LOCK) {
-            jdbc.update("""
-                    UPDATE console_users SET failed_sign_ins = 0, locked_until = now() + interval '1 minute', updated_at = now()
-                    WHERE name = ?""", name);
-            return true;
+    /** What one failed sign-in from {@code source} came to. */
+    enum Failure { COUNTED, NAME_LOCKED, ADDRESS_LOCKED }
+
+    /**
+     * Counts a failed sign-in of {@code name} from {@code source}: the fifth in a row for the name locks it from there for
+     * a minute; the twentieth of the address within a minute locks the address.
+     */
+    Failure failed(String source, String name) {
+        String from = source == null ? "unknown" : source;
+        Integer address = jdbc.queryForObject("""
+                INSERT INTO sign_in_failures (source, name, failures, since) VALUES (?, ?, 1, now())
+                ON CONFLICT (source, name) DO UPDATE SET
+                    failures = CASE WHEN sign_in_failures.since < now() - interval '1 minute' THEN 1 ELSE sign_in_failures.failures + 1 END,
+                    since = CASE WHEN sign_in_failures.since < now() - interval '1 minute' THEN now() ELSE sign_in_failures.since END
+                RETURNING failures""", Integer.class, from, ANY_NAME);
+        if (address != null && address >= ADDRESS_FAILURES_BEFORE_LOCK) {
+            jdbc.update("UPDATE sign_in_failures SET failures = 0, since = now(), locked_until = now() + interval '1 minute'"
+                    + " WHERE source = ? AND name = ?", from, ANY_NAME);
+            return Failure.ADDRESS_LOCKED;
         }
-        return false;
+        Integer named = jdbc.queryForObject("""
+                INSERT INTO sign_in_failures (source, name, failures, since) VALUES (?, ?, 1, now())
+                ON CONFLICT (source, name) DO UPDATE SET failures = sign_in_failures.failures + 1
+                RETURNING failures""", Integer.class, from, name);
+        if (named != null && named >= FAILURES_BEFORE_LOCK) {
+            jdbc.update("UPDATE sign_in_failures SET failures = 0, locked_until = now() + interval '1 minute' WHERE source = ? AND name = ?",
+                    from, name);
+            return Failure.NAME_LOCKED;
+        }
+        return Failure.COUNTED;
     }
 
-    void succeeded(String name) {
-        jdbc.update("UPDATE console_users SET failed_sign_ins = 0, locked_until = NULL WHERE name = ? AND failed_sign_ins > 0", name);
+    /** A sign-in of {@code name} from {@code source} succeeded: its count from there starts again. */
+    void succeeded(String source, String name) {
+        jdbc.update("DELETE FROM sign_in_failures WHERE source = ? AND name = ?", source == null ? "unknown" : source, name);
     }
 }

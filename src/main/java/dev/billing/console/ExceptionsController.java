@@ -1,5 +1,6 @@
 package dev.billing.console;
 
+import dev.billing.audit.AuditLog;
 import dev.billing.charging.ManualCharge;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ExceptionsReport;

@@ -19,7 +19,8 @@ public class OrderHistory {
 
     /** One ledger row of the order. */
     public record Attempt(String reference, String kind, int attempt, String businessDate, String amount, String state,
-                          String responseCode, String responseMessage, String fortId, String sentAt, String resolvedAt, String detail, String by) {
+                          String responseCode, String responseMessage, String fortId, String sentAt, String resolvedAt, String detail, String by,
+                          String gateway) {
     }
 
     /** Any other line of its history: a hold, a notification, an exception. */
@@ -46,13 +47,14 @@ public class OrderHistory {
     public List<Attempt> attempts(String orderId) {
         return jdbc.query("""
                 SELECT attempt_reference, kind, attempt, business_date, amount_minor, currency, state, response_code, response_message,
-                       fort_id, sent_at, resolved_at, detail, initiated_by
+                       fort_id, sent_at, resolved_at, detail, initiated_by, gateway
                 FROM payment_attempts WHERE order_id = ? ORDER BY id""",
                 (rs, n) -> new Attempt(rs.getString(1), rs.getString(2), rs.getInt(3), text(rs.getDate(4)),
                         Money.ofMinor(rs.getLong(5), CurrencyUnit.require(rs.getString(6))).toPlainString() + " " + rs.getString(6),
                         rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), text(rs.getTimestamp(11)),
                         text(rs.getTimestamp(12)), rs.getString(13),
-                        rs.getString(14) == null ? "the night" : "manual: " + rs.getString(14)), orderId);
+                        rs.getString(14) == null ? "the night" : "manual: " + rs.getString(14),
+                        "simulator".equals(rs.getString(15)) ? "SIMULATED (no money moved)" : rs.getString(15)), orderId);
     }
 
     public List<Event> events(String orderId) {

@@ -1,8 +1,10 @@
 package dev.billing.console;
 
+import dev.billing.audit.AuditLog;
 import dev.billing.operations.JobRunner;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.OperatorException;
+import dev.billing.support.Throwables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -142,17 +144,23 @@ class ReportsController {
         LocalDate day = date(date);
         String result;
         String target = "settlement for " + date;
+        Path saved = null;
         try {
             if (day == null) {
                 throw new OperatorException("'" + date + "' is not a date");
             }
+            runner.checkDate(day, false, "the business date " + day);
             if (file.isEmpty()) {
                 throw new OperatorException("the file is empty: choose the gateway's transaction report for " + day);
             }
-            Files.createDirectories(uploadsDir);
-            Path saved = uploadsDir.resolve(day + "-" + Instant.now().toEpochMilli() + ".csv");
+            saved = uploadsDir.resolve(day + "-" + Instant.now().toEpochMilli() + ".csv");
             try (InputStream in = file.getInputStream()) {
+                Files.createDirectories(uploadsDir);
                 Files.copy(in, saved, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                log.warn("Settlement upload for {}: cannot store it in {}: {}", day, uploadsDir, e.toString());
+                throw new OperatorException("the server could not store the file (its disk may be full); nothing was matched."
+                        + " Try again, or ask an operator to look at the server's log");
             }
             JobExecution run;
             try {
@@ -163,16 +171,31 @@ class ReportsController {
             }
             String exit = run.getExitStatus().getExitDescription();
             result = "reconcile execution " + run.getId() + " " + run.getStatus()
-                    + (run.getStatus().isUnsuccessful() && exit != null && !exit.isBlank() ? ": " + firstLine(exit) : "");
+                    + (run.getStatus().isUnsuccessful() && exit != null && !exit.isBlank() ? ": " + inWords(firstLine(exit), saved) : "");
         } catch (OperatorException e) {
-            result = "refused: " + e.getMessage();
+            result = "refused: " + inWords(e.getMessage(), saved);
         } catch (IOException | RuntimeException e) {
-            log.warn("Settlement upload for {} failed: {}", date, e.toString());
-            result = "failed: " + e.getMessage();
+            log.warn("Settlement upload for {} failed", date, e);
+            result = "failed: the file could not be matched, and no report was written; the server's log has the details"
+                    + " (under 'Settlement upload for " + day + "')";
         }
         audit.append(who.getName(), "SETTLEMENT_UPLOAD", target, result);
         flash.addFlashAttribute("notice", "Settlement file for " + date + ": " + result);
         return "redirect:/console/reports/" + (day == null ? "" : day);
+    }
+
+    /**
+     * A message as a person reads it: the stored upload called "the uploaded file" (never a path of the server), and no
+     * exception class before it.
+     */
+    static String inWords(String message, Path saved) {
+        String text = message == null ? "" : message;
+        if (saved != null) {
+            text = text.replace("settlement file " + saved.toAbsolutePath().normalize(), "the uploaded file")
+                    .replace("settlement file " + saved, "the uploaded file")
+                    .replace(saved.toAbsolutePath().normalize().toString(), "the uploaded file").replace(saved.toString(), "the uploaded file");
+        }
+        return Throwables.withoutClassName(text);
     }
 
     private static String firstLine(String text) {

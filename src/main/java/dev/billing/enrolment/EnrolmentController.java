@@ -4,6 +4,7 @@ import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayPageProperties;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.LocalGateway;
+import dev.billing.gateway.ReceivedFields;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Controller;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -48,9 +50,11 @@ class EnrolmentController {
     private final GatewayPageProperties page;
     private final ObjectProvider<LocalGateway> localGateway;
     private final TransactionTemplate transaction;
+    private final Environment environment;
 
     EnrolmentController(EnrolmentProperties settings, Enrolments enrolments, GatewayProperties gateway, GatewayPageProperties page,
-                        ObjectProvider<LocalGateway> localGateway, PlatformTransactionManager transactionManager) {
+                        ObjectProvider<LocalGateway> localGateway, PlatformTransactionManager transactionManager, Environment environment) {
+        this.environment = environment;
         this.settings = settings;
         this.enrolments = enrolments;
         this.gateway = gateway.effective();
@@ -93,6 +97,12 @@ class EnrolmentController {
         if (refusal != null) {
             return refused(response, model, 403, capitalized(refusal) + ". Ask the merchant for a new link.");
         }
+        String returnBase = returnBase(request);
+        if (returnBase == null) {
+            log.error("Enrolment needs billing.enrolment.public-url: serve listens on every address ({}), so the address"
+                    + " customers' browsers come back to is not known", environment.getProperty("server.address"));
+            return refused(response, model, 503, "Card enrolment is not available at the moment.");
+        }
         String reference = enrolments.issue(link, request.getQueryString());
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("service_command", "TOKENIZATION");
@@ -100,7 +110,7 @@ class EnrolmentController {
         fields.put("merchant_identifier", gateway.merchantIdentifier());
         fields.put("merchant_reference", reference);
         fields.put("language", gateway.language());
-        fields.put("return_url", base(request) + RETURN_PATH);
+        fields.put("return_url", returnBase + RETURN_PATH);
         fields.put("signature", new ApsSignature(gateway.signature()).sign(fields, gateway.requestPhrase()));
         model.addAttribute("action", pageUrl.toString());
         model.addAttribute("fields", fields);
@@ -119,6 +129,12 @@ class EnrolmentController {
         }
         if (!new ApsSignature(gateway.signature()).verify(fields, gateway.responsePhrase())) {
             security.warn("Refused a return from the payment page from {}: its signature does not verify", request.getRemoteAddr());
+            return refused(response, model, 400, "This answer from the payment page could not be verified. Nothing was saved.");
+        }
+        String notOurs = ReceivedFields.accountRefusal(fields, gateway);
+        if (notOurs != null) {
+            // signed, but re-arranged (a field swallowing the next) or another account's: never acted on
+            security.warn("Refused a return from the payment page from {}: {}", request.getRemoteAddr(), notOurs);
             return refused(response, model, 400, "This answer from the payment page could not be verified. Nothing was saved.");
         }
         String code = fields.get("response_code");
@@ -163,12 +179,22 @@ class EnrolmentController {
         return enrolments.storeToken(enrolment, token, mask, expiry.substring(2) + "/" + expiry.substring(0, 2), agreement);
     }
 
-    private String base(HttpServletRequest request) {
+    /**
+     * Where the gateway sends the customer's browser back: {@code billing.enrolment.public-url}; unset, the address and
+     * port this server listens on (never the request's {@code Host} header, which the visitor chooses); null when serve
+     * listens on every address, so that only {@code public-url} can say.
+     */
+    private String returnBase(HttpServletRequest request) {
         if (settings.publicUrl() != null) {
             String url = settings.publicUrl().toString();
             return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         }
-        return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
+        String address = environment.getProperty("server.address", "127.0.0.1").strip();
+        if (address.isEmpty() || address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]")) {
+            return null;
+        }
+        String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+        return "http://" + host + ":" + request.getLocalPort();
     }
 
     private static String refused(HttpServletResponse response, Model model, int status, String message) {

@@ -25,14 +25,41 @@ public class Enrolments {
         this.jdbc = jdbc;
     }
 
-    /** Records a new enrolment before its page is shown; returns its merchant reference. */
+    /**
+     * The enrolment of this link, recorded before its page is shown: the one issued for the same link, while it is not
+     * used (opening a link again, or reloading its page, creates no row), else a new one. Returns its merchant reference.
+     */
     public String issue(EnrolLinks.Link link, String linkQuery) {
-        String reference = "EN-" + HexFormat.of().formatHex(random.generateSeed(12));
-        jdbc.update("""
-                INSERT INTO enrolments (merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, 'ISSUED')""", reference, link.customerId(), link.email(), link.returnTo(), linkQuery,
-                Timestamp.from(Instant.ofEpochSecond(link.expires())));
-        return reference;
+        String key = key(link);
+        for (int tries = 0; tries < 3; tries++) {
+            List<String> issued = jdbc.queryForList("SELECT merchant_reference FROM enrolments WHERE link_key = ? AND state = 'ISSUED'",
+                    String.class, key);
+            if (!issued.isEmpty()) {
+                return issued.get(0);
+            }
+            String reference = "EN-" + HexFormat.of().formatHex(random.generateSeed(12));
+            int inserted = jdbc.update("""
+                    INSERT INTO enrolments (merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, state,
+                                            link_key)
+                    VALUES (?, ?, ?, ?, ?, ?, 'ISSUED', ?) ON CONFLICT (link_key) WHERE state = 'ISSUED' DO NOTHING""",
+                    reference, link.customerId(), link.email(), link.returnTo(), linkQuery,
+                    Timestamp.from(Instant.ofEpochSecond(link.expires())), key);
+            if (inserted == 1) {
+                return reference;
+            }
+            // the same link was opened at the same moment elsewhere: take its row
+        }
+        throw new IllegalStateException("the enrolment of one link kept changing while it was issued");
+    }
+
+    /** A link's key: the SHA-256 of what it signs (the same link however its query is written). */
+    static String key(EnrolLinks.Link link) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(link.signed().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /**

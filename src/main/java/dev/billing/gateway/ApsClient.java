@@ -225,6 +225,14 @@ public class ApsClient implements AutoCloseable {
         if (!reference.equals(fields.get("merchant_reference"))) {
             return GatewayReply.transportFailure(command, reference, "reply is for another merchant_reference");
         }
+        if ((fields.containsKey("access_code") || fields.containsKey("merchant_identifier"))
+                && ReceivedFields.accountRefusal(fields, settings) != null) {
+            // APS echoes the request's fields: a reply whose account fields are not ours was re-arranged or is not ours
+            return GatewayReply.transportFailure(command, reference, "reply's account fields are not this account's");
+        }
+        if (fields.containsKey("response_code") && !fields.get("response_code").matches("\\d{5}")) {
+            return GatewayReply.transportFailure(command, reference, "reply's response_code is not five digits");
+        }
         String code = fields.get("response_code");
         String acquirer = fields.get("acquirer_response_code");
         return new GatewayReply(command, reference, ResponseCodes.classify(command, code, acquirer), code,

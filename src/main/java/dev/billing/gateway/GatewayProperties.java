@@ -3,11 +3,14 @@ package dev.billing.gateway;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
- * {@code billing.gateway.*}. With no {@code url} the engine starts the built-in simulator in-process and, where
- * the credentials are not set, uses the simulator's own. The phrases and the access code are never logged:
- * {@link #toString()} leaves them out.
+ * {@code billing.gateway.*}. The gateway is APS at {@code url}; with no {@code url}, only {@code simulator=true} (which
+ * {@code demo} and the benchmarks set) chooses the built-in simulator, started in-process with its own credentials
+ * where none are set. Neither: every command that may call the gateway refuses to start ({@link #requireChosen}), so
+ * that an install that lost one setting never "charges" a night no bank saw. The phrases and the access code are
+ * never logged: {@link #toString()} leaves them out.
  */
 @ConfigurationProperties("billing.gateway")
 public record GatewayProperties(
@@ -23,13 +26,17 @@ public record GatewayProperties(
         Integer maxConcurrency,
         Integer maxTps,
         Integer unreachableAfter,
-        AgreementPolicy agreementId) {
+        AgreementPolicy agreementId,
+        Boolean simulator) {
 
     public static final String SIMULATOR_ACCESS_CODE = "SimAccessCode0000001";
     public static final String SIMULATOR_MERCHANT = "SIMMERCHANT";
     public static final String SIMULATOR_REQUEST_PHRASE = "sim-request-phrase";
     public static final String SIMULATOR_RESPONSE_PHRASE = "sim-response-phrase";
+    /** The gateway a ledger row names when it went to the built-in simulator. */
+    public static final String SIMULATOR = "simulator";
 
+    @ConstructorBinding
     public GatewayProperties {
         signatureType = signatureType == null || signatureType.isBlank() ? "SHA-256" : signatureType;
         language = language == null || language.isBlank() ? "en" : language;
@@ -39,6 +46,7 @@ public record GatewayProperties(
         maxTps = maxTps == null ? 0 : maxTps;
         unreachableAfter = unreachableAfter == null ? 20 : unreachableAfter;
         agreementId = agreementId == null ? AgreementPolicy.REQUIRED : agreementId;
+        simulator = Boolean.TRUE.equals(simulator);
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("billing.gateway.max-concurrency must be at least 1, not " + maxConcurrency);
         }
@@ -54,10 +62,18 @@ public record GatewayProperties(
         SignatureType.parse(signatureType);
     }
 
+    /** Settings of a real gateway at {@code url} (with no url: of a simulator the caller starts itself). */
+    public GatewayProperties(URI url, String accessCode, String merchantIdentifier, String requestPhrase, String responsePhrase,
+                             String signatureType, String language, Duration timeout, Duration connectTimeout, Integer maxConcurrency,
+                             Integer maxTps, Integer unreachableAfter, AgreementPolicy agreementId) {
+        this(url, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signatureType, language, timeout, connectTimeout,
+                maxConcurrency, maxTps, unreachableAfter, agreementId, null);
+    }
+
     /** These settings with other limits (benchmarks and tests). */
     public GatewayProperties withLimits(int concurrency, int tps) {
         return new GatewayProperties(url, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signatureType, language,
-                timeout, connectTimeout, concurrency, tps, unreachableAfter, agreementId);
+                timeout, connectTimeout, concurrency, tps, unreachableAfter, agreementId, simulator);
     }
 
     /** These settings pointed at a simulator on {@code url}, with the simulator's credentials where none are set. */
@@ -65,7 +81,35 @@ public record GatewayProperties(
         return new GatewayProperties(simulatorUrl, orElse(accessCode, SIMULATOR_ACCESS_CODE),
                 orElse(merchantIdentifier, SIMULATOR_MERCHANT), orElse(requestPhrase, SIMULATOR_REQUEST_PHRASE),
                 orElse(responsePhrase, SIMULATOR_RESPONSE_PHRASE), signatureType, language, timeout, connectTimeout,
-                maxConcurrency, maxTps, unreachableAfter, agreementId);
+                maxConcurrency, maxTps, unreachableAfter, agreementId, true);
+    }
+
+    /** True when the built-in simulator is the gateway (no {@code url}, and it was chosen). */
+    public boolean simulated() {
+        return url == null && simulator;
+    }
+
+    /**
+     * Refuses settings that name no gateway: no {@code url}, and the simulator not chosen. Called by every command that
+     * may call the gateway before it does anything.
+     */
+    public void requireChosen() {
+        if (url == null && !simulator) {
+            throw new GatewayNotChosenException();
+        }
+    }
+
+    /**
+     * The gateway every ledger row names: {@value #SIMULATOR} for the built-in simulator, else the host (and port, when
+     * not the default) of {@code url}.
+     */
+    public String target() {
+        requireChosen();
+        if (url == null) {
+            return SIMULATOR;
+        }
+        String host = url.getHost() == null ? String.valueOf(url.getAuthority()) : url.getHost();
+        return url.getPort() < 0 ? host : host + ":" + url.getPort();
     }
 
     /**
@@ -114,6 +158,6 @@ public record GatewayProperties(
     public String toString() {
         return "GatewayProperties[url=" + url + ", merchantIdentifier=" + merchantIdentifier + ", signatureType=" + signatureType
                 + ", language=" + language + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency + ", maxTps=" + maxTps + ", unreachableAfter=" + unreachableAfter
-                + ", accessCode=(hidden), phrases=(hidden)]";
+                + ", simulator=" + simulator + ", accessCode=(hidden), phrases=(hidden)]";
     }
 }

@@ -49,7 +49,17 @@ public final class NotificationParser {
         if (fields.isEmpty()) {
             throw new Refused(400, "the body has no fields");
         }
+        fields.forEach((name, value) -> {
+            if (hasControl(name) || hasControl(value)) {
+                throw new Refused(400, "a field holds a control character");
+            }
+        });
         return fields;
+    }
+
+    /** NUL and the other C0 controls but tab, line feed and carriage return: nothing APS sends, nothing to store. */
+    private static boolean hasControl(String text) {
+        return text.chars().anyMatch(c -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f);
     }
 
     private static Map<String, String> json(byte[] body) {

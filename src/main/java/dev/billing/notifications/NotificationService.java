@@ -1,8 +1,11 @@
 package dev.billing.notifications;
 
+import dev.billing.audit.AuditLog;
+import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.ApsJson;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.ReceivedFields;
 import dev.billing.support.CardNumbers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,9 +23,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes a notification's fields: checks its signature (the response phrase) before anything is stored, stores it
- * once (keyed by a hash of its content: APS repeats notifications), and lets it settle the ledger, all in one
- * transaction, so that a notification that was not stored changed nothing and APS's own retry brings it again.
+ * Takes a notification's fields: checks its signature (the response phrase), then that it is the engine's own
+ * account's and that every field a settlement acts on is there in its format ({@link ReceivedFields}: a signed set of
+ * fields can be re-arranged under the same signature), all before anything is stored; stores it once (keyed by a hash
+ * of its content: APS repeats notifications), and lets it settle the ledger, all in one transaction, so that a
+ * notification that was not stored changed nothing and APS's own retry brings it again.
  */
 @Component
 public class NotificationService {
@@ -43,12 +48,16 @@ public class NotificationService {
         DUPLICATE
     }
 
-    /** The signature does not verify: nothing was stored. */
+    /** The notification is refused (its signature, its account or its fields): nothing was stored. */
     public static final class BadSignature extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         BadSignature() {
-            super("the notification's signature does not verify with the response phrase");
+            this("the notification's signature does not verify with the response phrase");
+        }
+
+        BadSignature(String message) {
+            super(message);
         }
     }
 
@@ -60,10 +69,12 @@ public class NotificationService {
     private final NotificationSettlement settlement;
     private final GatewayProperties gateway;
     private final ApsSignature signature;
+    private final AuditLog audit;
 
     public NotificationService(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, NotificationSettlement settlement,
-                               GatewayProperties gateway) {
+                               GatewayProperties gateway, AuditLog audit) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.transaction = new TransactionTemplate(transactionManager);
         this.settlement = settlement;
         this.gateway = gateway.effective();
@@ -78,8 +89,15 @@ public class NotificationService {
      */
     public Outcome receive(Map<String, String> fields, String from, int size) {
         if (!signature.verify(fields, gateway.responsePhrase())) {
-            security.warn("Refused a notification from {} ({} bytes): its signature does not verify with the response phrase", from, size);
-            throw new BadSignature();
+            refuse(from, size, "its signature does not verify with the response phrase");
+        }
+        String refusal = ReceivedFields.accountRefusal(fields, gateway);
+        ApsCommand command = NotificationSettlement.command(NotificationSettlement.commandOf(fields));
+        if (refusal == null && command != null) {
+            refusal = ReceivedFields.settlementRefusal(command, fields);
+        }
+        if (refusal != null) {
+            refuse(from, size, refusal);
         }
         String hash = contentHash(fields);
         return transaction.execute(status -> {
@@ -99,6 +117,13 @@ public class NotificationService {
         });
     }
 
+    /** Logs and audits (counted per source and minute) a refused notification, and refuses it. */
+    private void refuse(String from, int size, String why) {
+        security.warn("Refused a notification from {} ({} bytes): {}", from, size, why);
+        audit.countRefusal(from, "NOTIFICATION_REFUSED", "POST " + NotificationController.PATH, "400: " + why);
+        throw new BadSignature("the notification is refused: " + why);
+    }
+
     /** The fields as JSON, without the access code and with anything that looks like a full card number masked. */
     static String storable(Map<String, String> fields) {
         Map<String, String> kept = new LinkedHashMap<>();
@@ -110,14 +135,18 @@ public class NotificationService {
         return new String(ApsJson.write(kept), StandardCharsets.UTF_8);
     }
 
-    /** A SHA-256 of the fields, in name order: the same notification as JSON or as a form has the same hash. */
+    /**
+     * A SHA-256 of the fields, in name order, the signature in lower case: the same notification as JSON or as a form,
+     * or with its signature in upper case (APS's own SDKs send either), has the same hash.
+     */
     static String contentHash(Map<String, String> fields) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             new TreeMap<>(fields).forEach((name, value) -> {
                 digest.update(name.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
-                digest.update(value.getBytes(StandardCharsets.UTF_8));
+                String content = name.equals("signature") ? value.toLowerCase(java.util.Locale.ROOT) : value;
+                digest.update(content.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             });
             return HexFormat.of().formatHex(digest.digest());

@@ -113,11 +113,11 @@ public class NotificationSettlement {
 
     private static String amountProblem(Row row, OutcomeClass outcome, Map<String, String> fields) {
         String amount = fields.get("amount");
-        if (outcome != OutcomeClass.SUCCESS || !row.kind().movesMoney() || row.kind() == AttemptKind.VERIFICATION_VOID || amount == null) {
+        if (outcome != OutcomeClass.SUCCESS || !row.kind().movesMoney() || row.kind() == AttemptKind.VERIFICATION_VOID) {
             return null;
         }
-        boolean same = amount.matches("\\d{1,18}") && Long.parseLong(amount) == row.amountMinor()
-                && row.currency().equals(fields.getOrDefault("currency", row.currency()));
+        boolean same = amount != null && amount.matches("\\d{1,18}") && Long.parseLong(amount) == row.amountMinor()
+                && row.currency().equals(fields.get("currency"));
         return same ? null : "amount " + amount + " " + fields.get("currency") + " where the ledger has " + row.amountMinor() + " " + row.currency();
     }
 
@@ -137,7 +137,8 @@ public class NotificationSettlement {
         }
     }
 
-    private static ApsCommand command(String name) {
+    /** The command a notification's {@code command} (or {@code service_command}) names; null for one it does not settle. */
+    static ApsCommand command(String name) {
         if (name == null) {
             return null;
         }

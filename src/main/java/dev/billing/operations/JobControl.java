@@ -6,6 +6,7 @@ import dev.billing.batch.BusinessDate;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,12 +37,15 @@ public class JobControl {
     private final JobOperator jobOperator;
     private final ExecutionOwnership ownership;
     private final JdbcTemplate jdbc;
+    private final JobRunner runner;
 
-    public JobControl(JobRepository jobRepository, JobOperator jobOperator, ExecutionOwnership ownership, JdbcTemplate jdbc) {
+    public JobControl(JobRepository jobRepository, JobOperator jobOperator, ExecutionOwnership ownership, JdbcTemplate jdbc,
+                      JobRunner runner) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.ownership = ownership;
         this.jdbc = jdbc;
+        this.runner = runner;
     }
 
     /** One line of {@code jobs list}. */
@@ -99,6 +103,29 @@ public class JobControl {
 
     /** Resumes a FAILED or STOPPED execution from its last committed chunk; runs it to its end in this thread. */
     public JobExecution restart(long id) {
+        return restart(id, false);
+    }
+
+    /**
+     * {@link #restart(long)}; an execution whose business date is after tomorrow only with {@code allowFuture}.
+     *
+     * @throws OperatorException when it cannot be restarted (running, completed, abandoned, restarted before, a future date)
+     */
+    public JobExecution restart(long id, boolean allowFuture) {
+        JobExecution execution = restartable(id, allowFuture);
+        try {
+            log.info("Restarting job execution {} ({})", id, execution.getJobInstance().getJobName());
+            return jobOperator.restart(execution);
+        } catch (JobRestartException e) {
+            throw new OperatorException("cannot restart job execution " + id + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The execution, when it can be restarted now: FAILED or STOPPED, not restarted before, a business date that may be
+     * run, and a gateway chosen for a job that calls it; {@link OperatorException} saying why not otherwise.
+     */
+    public JobExecution restartable(long id, boolean allowFuture) {
         JobExecution execution = get(id);
         BatchStatus status = execution.getStatus();
         String problem = switch (status) {
@@ -117,12 +144,19 @@ public class JobControl {
             throw new OperatorException("job execution " + id + " was already restarted as execution " + newer.getId()
                     + " (" + newer.getStatus() + "); act on that one");
         }
-        try {
-            log.info("Restarting job execution {} ({})", id, execution.getJobInstance().getJobName());
-            return jobOperator.restart(execution);
-        } catch (JobRestartException e) {
-            throw new OperatorException("cannot restart job execution " + id + ": " + e.getMessage());
+        LocalDate date = businessDate(execution);
+        if (date != null) {
+            runner.checkDate(date, allowFuture, "job execution " + id + "'s business date " + date);
         }
+        runner.requireGatewayFor(execution.getJobInstance().getJobName());
+        return execution;
+    }
+
+    /** The execution's business date, or null when it has none. */
+    public static LocalDate businessDate(JobExecution execution) {
+        Object value = execution.getJobParameters().parameters().stream().filter(p -> p.name().equals(BusinessDate.PARAMETER))
+                .map(p -> p.value()).findFirst().orElse(null);
+        return value instanceof LocalDate date ? date : null;
     }
 
     /**

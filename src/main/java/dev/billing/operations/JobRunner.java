@@ -1,5 +1,6 @@
 package dev.billing.operations;
 
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.support.EngineProperties;
 import dev.billing.batch.JobLauncherService;
 import dev.billing.support.InvalidInputException;
@@ -18,7 +19,11 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
-/** Runs a billing job for a business date: the one identifying parameter of every billing job. */
+/**
+ * Runs a billing job for a business date: the one identifying parameter of every billing job. A job that calls the
+ * gateway runs only when a gateway was chosen ({@link GatewayProperties#requireChosen}); the entry points (the command
+ * line, the console, the schedules) check the date first ({@link #checkDate}).
+ */
 @Service
 public class JobRunner {
 
@@ -29,11 +34,33 @@ public class JobRunner {
     private final Map<String, Job> jobs = new TreeMap<>();
     private final JobLauncherService launcher;
     private final ZoneId zone;
+    private final GatewayProperties gateway;
 
-    public JobRunner(List<Job> jobs, JobLauncherService launcher, EngineProperties engine) {
+    public JobRunner(List<Job> jobs, JobLauncherService launcher, EngineProperties engine, GatewayProperties gateway) {
         jobs.forEach(job -> this.jobs.put(job.getName(), job));
         this.launcher = launcher;
         this.zone = engine.zone();
+        this.gateway = gateway;
+    }
+
+    /**
+     * Refuses a business date that may not be run today ({@link BusinessDates}); {@code subject} names it in the message
+     * ("--date 2099-12-31").
+     */
+    public void checkDate(LocalDate date, boolean allowFuture, String subject) {
+        String refusal = BusinessDates.refusal(date, today(), allowFuture);
+        if (refusal == null) {
+            return;
+        }
+        throw BusinessDates.isFuture(date, today()) && !date.isAfter(BusinessDates.LATEST)
+                ? new BusinessDates.FutureDateException(subject + " " + refusal) : new InvalidInputException(subject + " " + refusal);
+    }
+
+    /** Refuses to run a job that calls the gateway when no gateway was chosen (reconcile reads only the ledger). */
+    public void requireGatewayFor(String jobName) {
+        if (!jobName.equals(ReconcileJobConfiguration.JOB_NAME)) {
+            gateway.requireChosen();
+        }
     }
 
     /** Today in {@code billing.zone}. */
@@ -53,6 +80,7 @@ public class JobRunner {
             throw new InvalidInputException("there is no job '" + jobName + "' to run" + (RUNNABLE.contains(jobName) ? " in this version" : "")
                     + "; available: " + String.join(", ", available));
         }
+        requireGatewayFor(jobName);
         JobParametersBuilder parameters = new JobParametersBuilder().addLocalDate(BusinessDate.PARAMETER, businessDate);
         if (jobName.equals(ReconcileJobConfiguration.JOB_NAME)) {
             // reports are rewritten from the ledger as often as asked: each run is its own instance

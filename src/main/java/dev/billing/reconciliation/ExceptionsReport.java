@@ -1,6 +1,8 @@
 package dev.billing.reconciliation;
 
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.SimulatedNights;
 import dev.billing.support.EngineProperties;
 import static dev.billing.reconciliation.TransactionsReport.amount;
 import static dev.billing.reconciliation.TransactionsReport.nz;
@@ -15,7 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code exceptions-<date>.csv}: everything a person must look at: outcomes not settled with the gateway, refunds
+ * {@code exceptions-<date>.csv}: everything a person must look at: a night sent to the built-in simulator (first: none
+ * of its money is real), outcomes not settled with the gateway, refunds
  * owed, orders held or out of retries, what the ledger found for a person to decide ({@code ledger_exceptions}), tokens
  * still active at the gateway that should not be (INVALID or DELETED, not deactivated yet), and the day's import rejects.
  */
@@ -26,10 +29,12 @@ public class ExceptionsReport {
 
     private final JdbcTemplate jdbc;
     private final String zone;
+    private final SimulatedNights simulated;
 
-    public ExceptionsReport(JdbcTemplate jdbc, EngineProperties engine) {
+    public ExceptionsReport(JdbcTemplate jdbc, EngineProperties engine, SimulatedNights simulated) {
         this.jdbc = jdbc;
         this.zone = engine.zone().getId();
+        this.simulated = simulated;
     }
 
     public void write(Path file, LocalDate date) {
@@ -44,6 +49,12 @@ public class ExceptionsReport {
     public List<String[]> rows(LocalDate date) {
         List<String[]> rows = new ArrayList<>();
         Date d = Date.valueOf(date);
+        long onSimulator = simulated.movements(date);
+        if (onSimulator > 0) {
+            rows.add(new String[] {"SIMULATED", GatewayProperties.SIMULATOR, "", "", "", "", onSimulator + " movements of " + date
+                + " went to the built-in simulator (billing.gateway.simulator=true): no card was charged and no money moved;"
+                + " they are not to be booked"});
+        }
         jdbc.query("""
                 SELECT attempt_reference, order_id, token_name, amount_minor, currency, kind, state, business_date,
                        COALESCE(detail, response_code || ' ' || response_message, 'never answered')

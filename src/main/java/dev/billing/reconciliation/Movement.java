@@ -1,5 +1,6 @@
 package dev.billing.reconciliation;
 
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.ledger.AttemptKind;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -8,10 +9,24 @@ import java.time.LocalDate;
  * One money movement of the ledger as finance sees it: a row of {@code transactions-<date>.csv}.
  *
  * @param outcome SUCCESS, DECLINED (soft, will be retried), FAILED (final) or UNKNOWN (not yet resolved)
+ * @param gateway where it was sent: {@value GatewayProperties#SIMULATOR} (no money moved), or the gateway's host
  */
 public record Movement(LocalDate businessDate, String merchantReference, String kind, String orderId, String customerId,
                        String tokenName, long amountMinor, String currency, String outcome, String responseCode,
-                       String responseMessage, String fortId, int attempt, Instant processedAt) {
+                       String responseMessage, String fortId, int attempt, Instant processedAt, String gateway) {
+
+    /** A movement whose gateway the ledger did not record (written before it did). */
+    public Movement(LocalDate businessDate, String merchantReference, String kind, String orderId, String customerId, String tokenName,
+                    long amountMinor, String currency, String outcome, String responseCode, String responseMessage, String fortId,
+                    int attempt, Instant processedAt) {
+        this(businessDate, merchantReference, kind, orderId, customerId, tokenName, amountMinor, currency, outcome, responseCode,
+                responseMessage, fortId, attempt, processedAt, "unrecorded");
+    }
+
+    /** True when it went to the built-in simulator: no money moved. */
+    public boolean simulated() {
+        return GatewayProperties.SIMULATOR.equals(gateway);
+    }
 
     public AttemptKind attemptKind() {
         return AttemptKind.valueOf(kind);

@@ -58,6 +58,8 @@ public final class SettlementFile {
                         SettlementMatcher.amount(amountText, currency).orElse(null), amountText, currency,
                         SettlementMatcher.succeeded(status), status));
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException("settlement file " + file + " is not UTF-8 text: export the report as CSV again");
         } catch (IOException e) {
             throw new InvalidInputException("cannot read settlement file " + file + ": " + e.getMessage());
         } catch (CsvValidationException e) {

@@ -17,7 +17,8 @@ import java.util.Set;
  */
 public final class SettlementMatcher {
 
-    public enum MatchClass { MATCHED, MISSING_AT_GATEWAY, MISSING_IN_LEDGER, AMOUNT_DIFFERS, CURRENCY_DIFFERS, STATUS_DIFFERS }
+    /** {@code SIMULATED}: the movement went to the built-in simulator; no money moved, and it is never matched as real. */
+    public enum MatchClass { MATCHED, MISSING_AT_GATEWAY, MISSING_IN_LEDGER, AMOUNT_DIFFERS, CURRENCY_DIFFERS, STATUS_DIFFERS, SIMULATED }
 
     /** A row of the gateway's report. {@code amountMinor} is null when its amount could not be read. */
     public record GatewayRow(String merchantReference, String operation, String fortId, Long amountMinor, String amountText,
@@ -85,7 +86,8 @@ public final class SettlementMatcher {
                 continue; // a token deactivation is in no settlement file
             }
             String operation = operationOf(m.kind());
-            matches.add(classify(new LedgerSide(m.merchantReference(), operation, m.fortId(), m.amountMinor(), m.currency(), m.outcome()),
+            matches.add(classify(new LedgerSide(m.merchantReference(), operation, m.fortId(), m.amountMinor(), m.currency(), m.outcome(),
+                    m.simulated()),
                     byKey.remove(m.merchantReference() + " " + operation)));
         }
         for (GatewayRow g : byKey.values()) {
@@ -98,12 +100,17 @@ public final class SettlementMatcher {
 
     /** A ledger movement as matching sees it. */
     public record LedgerSide(String merchantReference, String operation, String fortId, long amountMinor, String currency,
-                             String outcome) {
+                             String outcome, boolean simulated) {
     }
 
     /** A ledger movement and the gateway's row for the same reference and operation (null when the report has none). */
     public static Match classify(LedgerSide m, GatewayRow g) {
         String operation = m.operation();
+        if (m.simulated()) {
+            return new Match(MatchClass.SIMULATED, m.merchantReference(), operation, m.fortId(), m.amountMinor(),
+                    g == null ? null : g.amountMinor(), m.currency(), m.outcome(), g == null ? "" : g.status(),
+                    "sent to the built-in simulator: no money moved, never matched as real money");
+        }
         if (g == null) {
             return new Match(MatchClass.MISSING_AT_GATEWAY, m.merchantReference(), operation, m.fortId(), m.amountMinor(), null,
                     m.currency(), m.outcome(), "", "the gateway's report has no " + operation + " for this reference");

@@ -92,7 +92,7 @@ public class SettlementMatching {
                 return; // a token deactivation is in no settlement file
             }
             ledger.add(new Object[] {id, ++seq, m.merchantReference(), SettlementMatcher.operationOf(m.kind()), m.fortId(),
-                m.amountMinor(), m.currency(), m.outcome()});
+                m.amountMinor(), m.currency(), m.outcome(), m.simulated()});
             if (ledger.size() == BATCH) {
                 flush();
             }
@@ -101,8 +101,9 @@ public class SettlementMatching {
         private void flush() {
             if (!ledger.isEmpty()) {
                 jdbc.batchUpdate("""
-                        INSERT INTO settlement_ledger_rows (run_id, seq, merchant_reference, operation, fort_id, amount_minor, currency, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", ledger);
+                        INSERT INTO settlement_ledger_rows (run_id, seq, merchant_reference, operation, fort_id, amount_minor, currency, outcome,
+                                                            simulated)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", ledger);
                 ledger.clear();
             }
         }
@@ -113,7 +114,7 @@ public class SettlementMatching {
             JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
             streaming.setFetchSize(BATCH);
             streaming.query("""
-                    SELECT l.merchant_reference, l.operation, l.fort_id, l.amount_minor, l.currency, l.outcome,
+                    SELECT l.merchant_reference, l.operation, l.fort_id, l.amount_minor, l.currency, l.outcome, l.simulated,
                            g.merchant_reference, g.operation, g.fort_id, g.amount_minor, g.amount_text, g.currency, g.succeeded, g.status
                     FROM (SELECT l.*, row_number() OVER (PARTITION BY merchant_reference, operation ORDER BY seq) AS nth
                           FROM settlement_ledger_rows l WHERE run_id = ?) l
@@ -123,8 +124,8 @@ public class SettlementMatching {
                     ORDER BY l.seq""",
                     rs -> {
                         LedgerSide ledgerSide = new LedgerSide(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                rs.getString(5), rs.getString(6));
-                        each.accept(SettlementMatcher.classify(ledgerSide, rs.getString(7) == null ? null : gatewayRow(rs, 7)));
+                                rs.getString(5), rs.getString(6), rs.getBoolean(7));
+                        each.accept(SettlementMatcher.classify(ledgerSide, rs.getString(8) == null ? null : gatewayRow(rs, 8)));
                     }, id, id);
             streaming.query("""
                     SELECT g.merchant_reference, g.operation, g.fort_id, g.amount_minor, g.amount_text, g.currency, g.succeeded, g.status

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  *   <li>{@code CONTROL_VERIFICATION}: CHARGED = GIVEN_BACK + OWED (verification charges that succeeded that night);</li>
  *   <li>{@code CONTROL_LEDGER}: NET = successful charges + successful verification charges - successful refunds.</li>
  * </ul>
+ * Movements sent to the built-in simulator are also counted, per currency, in a {@code SIMULATED} row (outcome
+ * {@code MOVEMENTS}): no money moved for them, whatever their outcome says.
  * A token deactivation moves no money: it has its own rows (currency {@code XXX}, amount 0) and is in no control row.
  * Pure: fed the night's movements, which verification charges were given back, which movement is the first charge
  * of its order that night, and the orders held and not charged that night. Each order is counted once, by the caller's
@@ -39,6 +41,7 @@ public final class SummaryBuilder {
     private final Map<String, Map<String, long[]>> orders = new TreeMap<>();
     private final Map<String, Map<String, long[]>> verification = new TreeMap<>();
     private final Map<String, long[]> net = new TreeMap<>();
+    private final Map<String, long[]> simulated = new TreeMap<>();
 
     /**
      * Counts a movement: in its kind and outcome, in the ledger's net and, for the first charge of an order that night,
@@ -60,6 +63,9 @@ public final class SummaryBuilder {
         }
         if (m.outcome().equals("SUCCESS") && m.attemptKind().movesMoney()) {
             add(net, m.currency(), m.attemptKind().netAmount(m.amountMinor()));
+        }
+        if (m.simulated()) {
+            add(simulated, m.currency(), m.amountMinor());
         }
     }
 
@@ -93,6 +99,7 @@ public final class SummaryBuilder {
             }
         });
         net.forEach((currency, v) -> rows.add(new Row(currency, "CONTROL_LEDGER", "NET", v[0], v[1])));
+        simulated.forEach((currency, v) -> rows.add(new Row(currency, "SIMULATED", "MOVEMENTS", v[0], v[1])));
         return rows;
     }
 

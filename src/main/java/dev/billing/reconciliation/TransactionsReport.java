@@ -24,7 +24,7 @@ public class TransactionsReport {
 
     static final String[] HEADER = {"business_date", "merchant_reference", "kind", "order_id", "customer_id",
         "token_name", "amount", "amount_minor", "currency", "outcome", "response_code", "response_message", "fort_id", "attempt",
-        "processed_at"};
+        "processed_at", "gateway"};
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     /**
@@ -76,7 +76,8 @@ public class TransactionsReport {
                            AND r.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID') AND r.state = 'SUCCEEDED') AS given_back,
                        a.kind = 'CHARGE' AND NOT EXISTS (
                            SELECT 1 FROM payment_attempts p WHERE p.order_id = a.order_id AND p.kind = 'CHARGE'
-                           AND p.business_date = a.business_date AND p.id < a.id) AS first_charge_of_order
+                           AND p.business_date = a.business_date AND p.id < a.id) AS first_charge_of_order,
+                       a.gateway
                 FROM payment_attempts a
                 JOIN tokens t ON t.token_name = a.token_name
                 LEFT JOIN orders o ON o.order_id = a.order_id
@@ -90,14 +91,14 @@ public class TransactionsReport {
         Timestamp processed = rs.getTimestamp(14);
         return new Movement(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getInt(13), processed == null ? null : processed.toInstant());
+                rs.getString(12), rs.getInt(13), processed == null ? null : processed.toInstant(), rs.getString(17));
     }
 
     static String[] row(Movement m) {
         return new String[] {m.businessDate().toString(), m.merchantReference(), m.kind(), nz(m.orderId()), nz(m.customerId()),
             m.tokenName(), amount(m.amountMinor(), m.currency()), Long.toString(m.amountMinor()), m.currency(), m.outcome(),
             nz(m.responseCode()), nz(m.responseMessage()), nz(m.fortId()), Integer.toString(m.attempt()),
-            m.processedAt() == null ? "" : UTC.format(m.processedAt())};
+            m.processedAt() == null ? "" : UTC.format(m.processedAt()), m.gateway()};
     }
 
     static String amount(long minor, String currency) {

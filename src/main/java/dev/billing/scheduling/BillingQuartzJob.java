@@ -19,7 +19,7 @@ import org.springframework.scheduling.quartz.QuartzJobBean;
  * A schedule's firing: runs its job for the business date of the trigger's scheduled fire time (never "now").
  * When Quartz re-fires it on another node because the node that ran it died ({@code isRecovering}), the executions
  * that node left running are recovered first, so that the run resumes where it stopped. A date that completed
- * before is not run again.
+ * before is not run again; a date after tomorrow in {@code billing.zone} is never run.
  */
 @DisallowConcurrentExecution
 public class BillingQuartzJob extends QuartzJobBean {
@@ -46,6 +46,8 @@ public class BillingQuartzJob extends QuartzJobBean {
 
     static void run(JobRunner runner, Schedule schedule, LocalDate date) {
         try {
+            // a schedule never runs a date after tomorrow in billing.zone (a zone far ahead of it, or a clock gone wrong)
+            runner.checkDate(date, false, "its business date " + date);
             JobExecution execution = runner.run(schedule.job(), date);
             log.info("Schedule {}: {} for {} ended {} (execution {})", schedule.name(), schedule.job(), date,
                     execution.getStatus(), execution.getId());

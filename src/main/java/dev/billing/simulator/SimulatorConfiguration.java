@@ -40,7 +40,8 @@ public class SimulatorConfiguration {
             DataSource own = simulatorDataSource(dataSource);
             ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null), simulator,
                     notifications, 0);
-            log.warn("No billing.gateway.url is set: using the built-in APS simulator at {} (no real card is charged){}", started.url(),
+            log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is the gateway (no card is charged;"
+                    + " every ledger row says 'simulator' and its nights are SIMULATED){}", started.url(),
                     notifications.enabled() ? "; it posts notifications to " + notifications.notificationUrl() : "");
             return started;
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.billing.tokens;
 
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptKind;
@@ -32,9 +33,11 @@ public class TokenDeactivations {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
+    private final GatewayProperties gateway;
 
-    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, GatewayProperties gateway) {
         this.jdbc = jdbc;
+        this.gateway = gateway;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -82,10 +85,11 @@ public class TokenDeactivations {
      */
     public List<Deactivation> prepare(List<Deactivation> deactivations, LocalDate date, long jobExecutionId) {
         List<Object[]> rows = new ArrayList<>();
+        String target = gateway.target();
         for (Deactivation d : deactivations) {
             if (!d.resend()) {
                 rows.add(new Object[] {d.reference(), d.reference(), KIND, d.tokenName(), d.attempt(), CurrencyUnit.NONE.code(),
-                    Date.valueOf(date), jobExecutionId});
+                    Date.valueOf(date), jobExecutionId, target});
             }
         }
         Set<String> written = new HashSet<>();
@@ -93,8 +97,8 @@ public class TokenDeactivations {
             for (Object[] row : rows) {
                 written.addAll(jdbc.queryForList("""
                         INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor,
-                                                      currency, business_date, state, job_execution_id)
-                        VALUES (?, ?, ?, ?, ?, 0, ?, ?, 'PREPARED', ?)
+                                                      currency, business_date, state, job_execution_id, gateway)
+                        VALUES (?, ?, ?, ?, ?, 0, ?, ?, 'PREPARED', ?, ?)
                         ON CONFLICT DO NOTHING RETURNING attempt_reference""", String.class, row));
             }
         });

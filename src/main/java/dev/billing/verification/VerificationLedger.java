@@ -1,6 +1,7 @@
 package dev.billing.verification;
 
 import dev.billing.batch.TokenPartition;
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
@@ -37,9 +38,11 @@ public class VerificationLedger {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
+    private final GatewayProperties gateway;
 
-    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, GatewayProperties gateway) {
         this.jdbc = jdbc;
+        this.gateway = gateway;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -75,23 +78,25 @@ public class VerificationLedger {
             return List.of();
         }
         Set<String> written = new HashSet<>();
+        String target = gateway.target();
         newTransaction.executeWithoutResult(status -> {
             jdbc.execute((ConnectionCallback<Void>) connection -> {
                 try (PreparedStatement ps = connection.prepareStatement("""
                         INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt,
-                                                      amount_minor, currency, business_date, state, job_execution_id)
-                        SELECT r, r, k, t, n, a, c, ?, 'PREPARED', ?
+                                                      amount_minor, currency, business_date, state, job_execution_id, gateway)
+                        SELECT r, r, k, t, n, a, c, ?, 'PREPARED', ?, ?
                         FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int8[], ?::text[]) AS x(r, k, t, n, a, c)
                         ON CONFLICT DO NOTHING
                         RETURNING attempt_reference""")) {
                     ps.setDate(1, Date.valueOf(date));
                     ps.setLong(2, jobExecutionId);
-                    ps.setArray(3, connection.createArrayOf("text", verifications.stream().map(Verification::chargeReference).toArray()));
-                    ps.setArray(4, connection.createArrayOf("text", verifications.stream().map(v -> v.mode().chargeKind.name()).toArray()));
-                    ps.setArray(5, connection.createArrayOf("text", verifications.stream().map(Verification::tokenName).toArray()));
-                    ps.setArray(6, connection.createArrayOf("int4", verifications.stream().map(Verification::attempt).toArray()));
-                    ps.setArray(7, connection.createArrayOf("int8", verifications.stream().map(v -> v.amount().minorUnits()).toArray()));
-                    ps.setArray(8, connection.createArrayOf("text", verifications.stream().map(v -> v.amount().currency().code()).toArray()));
+                    ps.setString(3, target);
+                    ps.setArray(4, connection.createArrayOf("text", verifications.stream().map(Verification::chargeReference).toArray()));
+                    ps.setArray(5, connection.createArrayOf("text", verifications.stream().map(v -> v.mode().chargeKind.name()).toArray()));
+                    ps.setArray(6, connection.createArrayOf("text", verifications.stream().map(Verification::tokenName).toArray()));
+                    ps.setArray(7, connection.createArrayOf("int4", verifications.stream().map(Verification::attempt).toArray()));
+                    ps.setArray(8, connection.createArrayOf("int8", verifications.stream().map(v -> v.amount().minorUnits()).toArray()));
+                    ps.setArray(9, connection.createArrayOf("text", verifications.stream().map(v -> v.amount().currency().code()).toArray()));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             written.add(rs.getString(1));
@@ -114,11 +119,11 @@ public class VerificationLedger {
     public boolean prepareReversal(Verification v, int reversalAttempt, LocalDate date, long jobExecutionId) {
         return Boolean.TRUE.equals(newTransaction.execute(status -> !jdbc.queryForList("""
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor,
-                                              currency, business_date, state, job_execution_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?)
+                                              currency, business_date, state, job_execution_id, gateway)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?, ?)
                 ON CONFLICT DO NOTHING RETURNING id""", Long.class,
                 v.reversalReference(reversalAttempt), v.chargeReference(), v.mode().reversalKind.name(), v.tokenName(), reversalAttempt,
-                v.amount().minorUnits(), v.amount().currency().code(), Date.valueOf(date), jobExecutionId).isEmpty()));
+                v.amount().minorUnits(), v.amount().currency().code(), Date.valueOf(date), jobExecutionId, gateway.target()).isEmpty()));
     }
 
     /** Records results in the caller's transaction. */

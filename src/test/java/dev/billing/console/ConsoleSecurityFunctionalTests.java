@@ -102,7 +102,7 @@ class ConsoleSecurityFunctionalTests {
         assertThat(audited("SIGN_IN_FAILED") - failedBefore).isEqualTo(6);
         assertThat(mvc.perform(get("/actuator/prometheus").with(httpBasic("olga", "correct-horse-battery"))).andReturn().getResponse()
                 .getStatus()).as("locked for the scraper's basic sign-in too").isEqualTo(401);
-        jdbc.update("UPDATE console_users SET locked_until = now() - interval '1 second' WHERE name = 'olga'");
+        jdbc.update("UPDATE sign_in_failures SET locked_until = now() - interval '1 second' WHERE name = 'olga'");
         assertThat(mvc.perform(get("/actuator/prometheus").with(httpBasic("olga", "correct-horse-battery"))).andReturn().getResponse()
                 .getStatus()).as("after the minute").isEqualTo(200);
         assertThat(mvc.perform(post("/login").param("username", "olga").param("password", "correct-horse-battery"))

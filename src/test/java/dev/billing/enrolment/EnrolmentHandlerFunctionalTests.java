@@ -112,12 +112,53 @@ class EnrolmentHandlerFunctionalTests {
         assertThat(reference).matches("EN-[0-9a-f]{24} ISSUED C-7");
         assertThat(page.getContentAsString()).contains("action=\"http://127.0.0.1:").contains("/FortAPI/paymentPage\"")
                 .contains("name=\"service_command\" value=\"TOKENIZATION\"").contains("value=\"" + reference.substring(0, reference.indexOf(' ')) + "\"")
-                .contains("name=\"return_url\" value=\"http://localhost:80/aps/return\"").doesNotContain(gateway.requestPhrase())
+                .contains("name=\"return_url\" value=\"http://127.0.0.1:80/aps/return\"").doesNotContain(gateway.requestPhrase())
                 .as("only the gateway's signed fields go to its page").doesNotContain("_csrf");
         assertThat(page.getHeader("Content-Security-Policy")).startsWith("default-src 'none'; script-src 'nonce-")
                 .contains("form-action 'self' http://127.0.0.1:").contains("frame-ancestors 'none'");
         assertThat(page.getHeader("X-Frame-Options")).isEqualTo("DENY");
         assertThat(page.getHeader("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void theReturnAddressIsTheEnginesOwnWhateverHostTheVisitorNames() throws Exception {
+        EnrolLinks.Link link = new EnrolLinks.Link("C-7", "c7@example.com", "https://shop.example/done", Instant.now().getEpochSecond() + 600);
+
+        MockHttpServletResponse page = mvc.perform(get(java.net.URI.create("/enrol?" + link.query(SECRET))).header("Host", "evil.example")
+                .header("X-Forwarded-Host", "evil.example")).andReturn().getResponse();
+
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getContentAsString()).contains("name=\"return_url\" value=\"http://127.0.0.1:80/aps/return\"")
+                .doesNotContain("evil.example");
+    }
+
+    @Test
+    void openingALinkAgainReusesItsReferenceUntilItsEnrolmentIsUsed() throws Exception {
+        EnrolLinks.Link link = new EnrolLinks.Link("C-7", "c7@example.com", "https://shop.example/done", Instant.now().getEpochSecond() + 600);
+        for (int i = 0; i < 3; i++) {
+            assertThat(mvc.perform(get(java.net.URI.create("/enrol?" + link.query(SECRET)))).andReturn().getResponse().getStatus()).isEqualTo(200);
+        }
+        List<String> issued = jdbc.queryForList("SELECT merchant_reference FROM enrolments", String.class);
+        assertThat(issued).hasSize(1);
+
+        assertThat(returned(result(issued.get(0), "18000", "tok-reused-1")).getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get(java.net.URI.create("/enrol?" + link.query(SECRET)))).andReturn().getResponse().getStatus()).isEqualTo(200);
+
+        assertThat(jdbc.queryForList("SELECT state FROM enrolments ORDER BY created_at", String.class))
+                .as("a used enrolment is never issued again: the link's next opening is a new one").containsExactly("USED", "ISSUED");
+    }
+
+    @Test
+    void aSignedReturnOfAnotherAccountIsRefused() throws Exception {
+        String reference = issuedReference();
+        Map<String, String> fields = result(reference, "18000", "tok-other-account");
+        fields.remove("signature");
+        fields.put("access_code", "AnotherAccount0001");
+        fields.put("signature", new ApsSignature(gateway.signature()).sign(fields, gateway.responsePhrase()));
+
+        assertThat(returned(fields).getStatus()).isEqualTo(400);
+        assertThat(tokens()).isZero();
+        assertThat(jdbc.queryForObject("SELECT state FROM enrolments", String.class)).isEqualTo("ISSUED");
     }
 
     @Test
