@@ -8,6 +8,8 @@ import dev.billing.EngineProcess;
 import dev.billing.EngineTest;
 import dev.billing.gateway.ApsClient;
 import dev.billing.operations.JobControl;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -113,23 +115,23 @@ class ChargeRestartFunctionalTests {
     @Test
     void twoRunsAtOnceCannotBothCharge() throws Exception {
         Process first = startCharging("charge-first.log", 250);
-        Path sameDateLog = Path.of("target/engine-logs/charge-same-date.log");
-        Path otherDateLog = Path.of("target/engine-logs/charge-other-date.log");
-        Process sameDate = EngineProcess.start(sameDateLog, Fixtures.concat(new String[] {"run", "charge-orders", "--date", D.toString()},
-                childSettings()));
-        Process otherDate = EngineProcess.start(otherDateLog, Fixtures.concat(new String[] {"run", "charge-orders", "--date",
-            D.plusDays(1).toString()}, childSettings()));
+        // the two others run in this JVM, which starts a command in a second or two: a JVM of their own took longer to
+        // start, on a loaded machine, than the first run took to finish, and then they tried after it, not during it
+        ByteArrayOutputStream sameDateOutput = new ByteArrayOutputStream();
+        ByteArrayOutputStream otherDateOutput = new ByteArrayOutputStream();
+        int sameDate = Fixtures.cli(sameDateOutput, sameDateOutput).execute(Fixtures.concat(new String[] {"run", "charge-orders", "--date",
+            D.toString()}, childSettings()));
+        int otherDate = Fixtures.cli(otherDateOutput, otherDateOutput).execute(Fixtures.concat(new String[] {"run", "charge-orders",
+            "--date", D.plusDays(1).toString()}, childSettings()));
 
-        assertThat(sameDate.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(otherDate.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(first.isAlive()).as("the first run was still charging while the others tried").isTrue();
         assertThat(first.waitFor(3, TimeUnit.MINUTES)).isTrue();
 
         assertThat(first.exitValue()).as(EngineProcess.output(Path.of("target/engine-logs/charge-first.log"))).isZero();
-        assertThat(sameDate.exitValue()).isEqualTo(1);
-        assertThat(EngineProcess.output(sameDateLog)).contains("already running as execution");
-        assertThat(otherDate.exitValue()).isEqualTo(1);
-        assertThat(EngineProcess.output(otherDateLog)).contains("another charge-orders run is in progress");
+        assertThat(sameDate).isEqualTo(1);
+        assertThat(sameDateOutput.toString(StandardCharsets.UTF_8)).contains("already running as execution");
+        assertThat(otherDate).isEqualTo(1);
+        assertThat(otherDateOutput.toString(StandardCharsets.UTF_8)).contains("another charge-orders run is in progress");
         assertEveryOrderChargedExactlyOnce();
     }
 }
