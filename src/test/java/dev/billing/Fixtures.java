@@ -2,10 +2,10 @@ package dev.billing;
 
 import dev.billing.cli.Cli;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.simulator.SimulatorStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import dev.billing.simulator.SimulatorStore;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;

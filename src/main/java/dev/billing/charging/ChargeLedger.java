@@ -1,17 +1,17 @@
 package dev.billing.charging;
 
 import dev.billing.batch.TokenPartition;
-import dev.billing.ledger.RetrySchedule;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptOutcomes;
-import io.micrometer.core.instrument.Metrics;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.LedgerExceptions;
+import dev.billing.ledger.RetrySchedule;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
+import io.micrometer.core.instrument.Metrics;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

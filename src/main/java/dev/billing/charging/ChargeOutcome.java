@@ -1,8 +1,8 @@
 package dev.billing.charging;
 
-import dev.billing.ledger.RetrySchedule;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.RetrySchedule;
 import java.time.LocalDate;
 
 /**

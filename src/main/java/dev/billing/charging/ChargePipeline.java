@@ -1,13 +1,13 @@
 package dev.billing.charging;
 
-import dev.billing.ledger.RunSettings;
+import dev.billing.batch.CallPipeline;
+import dev.billing.batch.TokenPartition;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
-import dev.billing.batch.CallPipeline;
-import dev.billing.batch.TokenPartition;
 import dev.billing.ledger.CardAttempts;
+import dev.billing.ledger.RunSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.billing.charging;
 
+import dev.billing.batch.PagedResolveTasklet;
 import dev.billing.batch.TokenPartition;
-import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
-import dev.billing.batch.PagedResolveTasklet;
+import dev.billing.ledger.RunSettings;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;

@@ -5,10 +5,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.step.StepContribution;
-import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * The charge flow's last step: vacuums and analyzes the tables a night rewrites, now that its attempts are all

@@ -1,13 +1,13 @@
 package dev.billing.cli;
 
-import dev.billing.charging.ChargeOrdersJobConfiguration;
-import dev.billing.operations.JobRunner;
 import dev.billing.batch.PartitionNodes;
 import dev.billing.batch.PartitionWorker;
-import dev.billing.batch.Partitioning;
 import dev.billing.batch.PartitionWorkers;
+import dev.billing.batch.Partitioning;
+import dev.billing.charging.ChargeOrdersJobConfiguration;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.operations.JobRunner;
 import dev.billing.simulator.ApsSimulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

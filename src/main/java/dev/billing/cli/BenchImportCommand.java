@@ -1,7 +1,7 @@
 package dev.billing.cli;
 
-import dev.billing.importing.ImportService;
 import dev.billing.importing.ImportService.ImportResult;
+import dev.billing.importing.ImportService;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

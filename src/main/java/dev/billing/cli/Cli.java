@@ -1,16 +1,16 @@
 package dev.billing.cli;
 
 import dev.billing.database.EmbeddedDatabaseException;
-import dev.billing.support.OperatorException;
 import dev.billing.operations.BusinessDates;
 import dev.billing.operations.UnknownExecutionException;
 import dev.billing.support.InvalidInputException;
+import dev.billing.support.OperatorException;
 import dev.billing.support.Throwables;
-import java.io.PrintStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package dev.billing.cli;
 
-import dev.billing.operations.NightlyJobConfiguration;
-import dev.billing.importing.ImportService;
-import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
+import dev.billing.importing.ImportService.ImportResult;
+import dev.billing.importing.ImportService;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
-import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.operations.JobRunner;
+import dev.billing.operations.NightlyJobConfiguration;
 import dev.billing.reconciliation.SummaryBuilder;
 import dev.billing.reconciliation.SummaryReport;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.billing.cli;
 
 import dev.billing.importing.ImportCounters;
-import dev.billing.importing.ImportService;
 import dev.billing.importing.ImportService.ImportResult;
+import dev.billing.importing.ImportService;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;

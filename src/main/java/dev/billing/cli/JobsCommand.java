@@ -2,8 +2,8 @@ package dev.billing.cli;
 
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.operations.GracefulStop;
-import dev.billing.operations.JobControl;
 import dev.billing.operations.JobControl.Recovery;
+import dev.billing.operations.JobControl;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobExecution;

@@ -1,19 +1,19 @@
 package dev.billing.cli;
 
-import org.springframework.batch.core.step.StepExecution;
-import dev.billing.batch.ExecutionOwnership;
-import dev.billing.operations.GracefulStop;
-import dev.billing.operations.JobControl;
-import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
-import dev.billing.operations.JobRunner;
 import dev.billing.audit.AuditLog;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
+import dev.billing.batch.StepSummary;
 import dev.billing.ledger.SimulatedNights;
 import dev.billing.operations.BusinessDates;
-import dev.billing.batch.StepSummary;
+import dev.billing.operations.GracefulStop;
+import dev.billing.operations.JobControl;
+import dev.billing.operations.JobRunner;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

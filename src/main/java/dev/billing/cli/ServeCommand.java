@@ -1,15 +1,15 @@
 package dev.billing.cli;
 
-import dev.billing.batch.PartitionWorker;
-import dev.billing.gateway.GatewayProperties;
-import dev.billing.batch.PartitionWorkers;
-import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.PartitionWorker;
+import dev.billing.batch.PartitionWorkers;
+import dev.billing.gateway.GatewayProperties;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.scheduling.Schedule;
 import dev.billing.scheduling.ScheduleFiles;
 import dev.billing.scheduling.SchedulerService;
+import dev.billing.support.EngineProperties;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

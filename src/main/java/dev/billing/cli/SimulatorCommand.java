@@ -1,9 +1,8 @@
 package dev.billing.cli;
 
-import dev.billing.simulator.SimulatorConfiguration;
-import dev.billing.simulator.ApsSimulator;
-import dev.billing.gateway.GatewayConfiguration;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.simulator.ApsSimulator;
+import dev.billing.simulator.SimulatorConfiguration;
 import dev.billing.simulator.SimulatorNotificationProperties;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;

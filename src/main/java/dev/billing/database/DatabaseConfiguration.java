@@ -1,13 +1,11 @@
 package dev.billing.database;
 
-import dev.billing.support.EngineProperties;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.billing.support.EngineProperties;
 import java.nio.file.Path;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;

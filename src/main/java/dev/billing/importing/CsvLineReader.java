@@ -2,11 +2,11 @@ package dev.billing.importing;
 
 import com.opencsv.CSVParserBuilder;
 import com.opencsv.ICSVParser;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,20 +1,18 @@
 package dev.billing.importing;
 
-import dev.billing.batch.ProgressProperties;
-import dev.billing.support.EngineProperties;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobExclusivity;
 import dev.billing.batch.ProgressListener;
-import java.io.PrintStream;
+import dev.billing.batch.ProgressProperties;
+import dev.billing.support.EngineProperties;
 import java.nio.file.Path;
-import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.batch.core.listener.ChunkListener;
-import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;

@@ -1,19 +1,18 @@
 package dev.billing.importing;
 
-import dev.billing.support.EngineProperties;
 import com.opencsv.ICSVWriter;
 import dev.billing.support.AtomicFiles;
+import dev.billing.support.EngineProperties;
 import dev.billing.support.SafeCsvWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

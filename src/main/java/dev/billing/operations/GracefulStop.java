@@ -1,11 +1,11 @@
 package dev.billing.operations;
 
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.support.Signals;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.billing.support.Signals;
 
 /**
  * SIGTERM and SIGINT while a job runs: the job's executions in this process are asked to stop after their current

@@ -1,8 +1,8 @@
 package dev.billing.operations;
 
+import dev.billing.batch.BusinessDate;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.support.OperatorException;
-import dev.billing.batch.BusinessDate;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,22 +1,21 @@
 package dev.billing.operations;
 
-import dev.billing.gateway.GatewayProperties;
-import dev.billing.support.EngineProperties;
+import dev.billing.batch.BusinessDate;
 import dev.billing.batch.JobLauncherService;
+import dev.billing.charging.ChargeOrdersJobConfiguration;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.reconciliation.ReconcileJobConfiguration;
+import dev.billing.support.EngineProperties;
 import dev.billing.support.InvalidInputException;
+import dev.billing.verification.VerifyTokensJobConfiguration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import dev.billing.batch.BusinessDate;
-import dev.billing.charging.ChargeOrdersJobConfiguration;
-import dev.billing.reconciliation.ReconcileJobConfiguration;
-import dev.billing.verification.VerifyTokensJobConfiguration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**

@@ -2,15 +2,15 @@ package dev.billing.operations;
 
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobExclusivity;
+import dev.billing.charging.ChargeOrdersJobConfiguration;
+import dev.billing.verification.VerifyTokensJobConfiguration;
 import javax.sql.DataSource;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.job.flow.Flow;
-import dev.billing.charging.ChargeOrdersJobConfiguration;
-import dev.billing.verification.VerifyTokensJobConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,13 +1,13 @@
 package dev.billing.reconciliation;
 
-import dev.billing.gateway.GatewayProperties;
-import dev.billing.ledger.AttemptState;
-import dev.billing.ledger.SimulatedNights;
-import dev.billing.support.EngineProperties;
 import static dev.billing.reconciliation.TransactionsReport.amount;
 import static dev.billing.reconciliation.TransactionsReport.nz;
 
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.SimulatedNights;
 import dev.billing.support.CsvReportFile;
+import dev.billing.support.EngineProperties;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;

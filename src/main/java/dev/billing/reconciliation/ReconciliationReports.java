@@ -4,7 +4,6 @@ import dev.billing.support.EngineProperties;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,7 +1,7 @@
 package dev.billing.scheduling;
 
-import dev.billing.operations.JobControl;
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
+import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
 import dev.billing.support.OperatorException;
 import java.time.LocalDate;

@@ -1,11 +1,11 @@
 package dev.billing.simulator;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.billing.gateway.ApsJson;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.LocalGateway;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.billing.money.CurrencyUnit;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;

@@ -1,11 +1,11 @@
 package dev.billing.verification;
 
+import dev.billing.batch.PagedResolveTasklet;
 import dev.billing.batch.TokenPartition;
-import dev.billing.ledger.RunSettings;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
-import dev.billing.batch.PagedResolveTasklet;
+import dev.billing.ledger.RunSettings;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;

@@ -1,21 +1,21 @@
 package dev.billing.verification;
 
-import org.springframework.batch.core.partition.StepExecutionAggregator;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
-import dev.billing.ledger.RunSettings;
+import dev.billing.batch.CallPipeline;
+import dev.billing.batch.PipelineTasklet;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
-import dev.billing.batch.CallPipeline;
 import dev.billing.ledger.CardAttempts;
-import java.util.Map;
-import dev.billing.batch.PipelineTasklet;
+import dev.billing.ledger.RunSettings;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.springframework.batch.core.partition.StepExecutionAggregator;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 

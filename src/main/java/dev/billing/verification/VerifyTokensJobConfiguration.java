@@ -1,20 +1,16 @@
 package dev.billing.verification;
 
-import dev.billing.batch.PartitionNodes;
-import dev.billing.batch.Partitioning;
-import dev.billing.batch.TokenPartition;
-import org.springframework.beans.factory.annotation.Qualifier;
-import dev.billing.batch.ProgressProperties;
-import dev.billing.ledger.RunSettings;
-import dev.billing.gateway.ApsClient;
-import dev.billing.ledger.CardAttempts;
 import dev.billing.batch.BusinessDate;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobExclusivity;
+import dev.billing.batch.PartitionNodes;
+import dev.billing.batch.Partitioning;
 import dev.billing.batch.ProgressListener;
-import java.time.Duration;
-import org.springframework.batch.core.listener.ChunkListener;
-import org.springframework.jdbc.core.JdbcTemplate;
+import dev.billing.batch.ProgressProperties;
+import dev.billing.batch.TokenPartition;
+import dev.billing.gateway.ApsClient;
+import dev.billing.ledger.CardAttempts;
+import dev.billing.ledger.RunSettings;
 import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -23,15 +19,18 @@ import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.job.flow.support.SimpleFlow;
+import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**

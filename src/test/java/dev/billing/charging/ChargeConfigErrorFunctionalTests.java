@@ -1,12 +1,12 @@
 package dev.billing.charging;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
-import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.simulator.ApsSimulator;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
 import java.io.ByteArrayOutputStream;

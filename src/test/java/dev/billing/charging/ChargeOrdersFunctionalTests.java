@@ -1,12 +1,12 @@
 package dev.billing.charging;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
-import dev.billing.gateway.ApsClient;
+import dev.billing.Fixtures;
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
+import dev.billing.gateway.ApsClient;
 import dev.billing.operations.JobRunner;
 import java.time.LocalDate;
 import java.util.Map;

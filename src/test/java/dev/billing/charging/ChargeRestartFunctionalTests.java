@@ -1,11 +1,11 @@
 package dev.billing.charging;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.operations.JobControl;
 import java.io.ByteArrayOutputStream;

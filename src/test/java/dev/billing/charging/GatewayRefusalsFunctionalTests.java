@@ -1,15 +1,15 @@
 package dev.billing.charging;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
-import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.operations.JobRunner;
+import dev.billing.simulator.ApsSimulator;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
-import dev.billing.operations.JobRunner;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

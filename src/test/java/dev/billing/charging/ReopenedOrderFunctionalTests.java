@@ -1,18 +1,18 @@
 package dev.billing.charging;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
-import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.importing.ImportService;
 import dev.billing.money.Money;
 import dev.billing.operations.JobRunner;
+import dev.billing.simulator.ApsSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;

@@ -1,17 +1,17 @@
 package dev.billing.charging;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
-import dev.billing.simulator.ApsSimulator;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.money.Money;
 import dev.billing.operations.JobRunner;
+import dev.billing.simulator.ApsSimulator;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -174,6 +174,9 @@ class SlowClientsFunctionalTests {
             }
         }
 
+        System.out.printf("500 stalled connections: %d probes, slowest %d ms; cut after %d to %d ms%n", probesMs.size(),
+                probesMs.stream().mapToLong(Long::longValue).max().orElse(-1), stalls.stream().mapToLong(s -> s.cutAfterMs).min().orElse(-1),
+                stalls.stream().mapToLong(s -> s.cutAfterMs).max().orElse(-1));
         assertThat(probesMs).as("health, the sign-in page and a whole sign-in while 500 connections stall").hasSizeGreaterThanOrEqualTo(9)
                 .allSatisfy(ms -> assertThat(ms).isLessThan(1000));
         assertThat(stalls).as("every stalled connection cut").allSatisfy(s -> assertThat(s.cutAfterMs).isBetween(0L, CUT_WITHIN.toMillis()));

@@ -1,15 +1,15 @@
 package dev.billing.gateway;
 
-import dev.billing.simulator.ApsSimulator;
-import dev.billing.simulator.SimulatorProperties;
-import dev.billing.simulator.SimulatorStore;
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
+import dev.billing.simulator.ApsSimulator;
+import dev.billing.simulator.SimulatorProperties;
+import dev.billing.simulator.SimulatorStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

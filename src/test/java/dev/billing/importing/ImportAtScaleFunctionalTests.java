@@ -8,7 +8,6 @@ import dev.billing.batch.JobExclusivity;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.operations.JobControl;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

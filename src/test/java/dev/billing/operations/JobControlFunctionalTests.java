@@ -1,20 +1,20 @@
 package dev.billing.operations;
 
-import dev.billing.batch.JobLauncherService;
-import dev.billing.batch.ExecutionOwnership;
-import dev.billing.support.OperatorException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
+import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.JobLauncherService;
+import dev.billing.support.OperatorException;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
-import dev.billing.batch.PartitionNodes;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.StepExecution;
 import dev.billing.EngineTest;
+import dev.billing.batch.PartitionNodes;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.simulator.SimulatorProperties;
@@ -21,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 

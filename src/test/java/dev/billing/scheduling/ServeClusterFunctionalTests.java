@@ -1,13 +1,12 @@
 package dev.billing.scheduling;
 
-import dev.billing.operations.JobControl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
+import dev.billing.EngineTest;
 import dev.billing.console.ConsoleUsers;
 import dev.billing.console.Role;
-import dev.billing.EngineTest;
 import dev.billing.gateway.ApsClient;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package dev.billing.simulator;
 
-import dev.billing.gateway.ApsClient;
-import dev.billing.gateway.GatewayProperties;
-import dev.billing.gateway.GatewayReply;
-import dev.billing.gateway.OutcomeClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.EngineTest;
+import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.GatewayReply;
+import dev.billing.gateway.OutcomeClass;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.net.URI;

@@ -1,10 +1,10 @@
 package dev.billing.simulator;
 
-import dev.billing.gateway.GatewayProperties;
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
+import dev.billing.gateway.GatewayProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

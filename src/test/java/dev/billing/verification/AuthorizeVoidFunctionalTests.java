@@ -1,9 +1,9 @@
 package dev.billing.verification;
 
-import dev.billing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
+import dev.billing.Fixtures;
 import dev.billing.gateway.ApsClient;
 import dev.billing.operations.JobRunner;
 import java.time.LocalDate;
