@@ -45,14 +45,11 @@ public final class Cli {
             (isSpringProperty(arg) ? springArgs : commandArgs).add(arg);
         }
         boolean debug = commandArgs.contains("--debug");
+        Map<String, Object> settings = new java.util.HashMap<>(defaults);
         if (debug) {
-            System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
-            System.setProperty("BILLING_CONSOLE_EXCEPTIONS", "%ex");
-            System.setProperty("BILLING_LIBRARY_CONSOLE_LEVEL", "WARN");
-            System.setProperty("BILLING_BATCH_CONSOLE_LEVEL", "WARN");
-            System.setProperty("BILLING_STARTUP_FAILURE_LEVEL", "ERROR");
+            settings.putAll(DEBUG_LOGGING);
         }
-        try (EngineContext engine = new EngineContext(springArgs, defaults)) {
+        try (EngineContext engine = new EngineContext(springArgs, settings)) {
             CliContext context = new CliContext(engine, out, err);
             CommandLine commandLine = new CommandLine(new RootCommand(), new Factory(context));
             commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
@@ -65,16 +62,16 @@ public final class Cli {
             return commandLine.execute(commandArgs.toArray(String[]::new));
         } catch (RuntimeException e) {
             return report(e, debug);
-        } finally {
-            if (debug) {
-                System.clearProperty("BILLING_CONSOLE_LEVEL");
-                System.clearProperty("BILLING_CONSOLE_EXCEPTIONS");
-                System.clearProperty("BILLING_LIBRARY_CONSOLE_LEVEL");
-                System.clearProperty("BILLING_BATCH_CONSOLE_LEVEL");
-                System.clearProperty("BILLING_STARTUP_FAILURE_LEVEL");
-            }
         }
     }
+
+    /**
+     * What {@code --debug} shows on the terminal (logback-spring.xml reads them as Spring settings): the engine's own
+     * lines from INFO with their stack traces, the libraries' and Spring Batch's warnings, start-up failures.
+     */
+    private static final Map<String, Object> DEBUG_LOGGING = Map.of("billing.log.console-level", "INFO",
+            "billing.log.console-exceptions", "%ex", "billing.log.library-console-level", "WARN",
+            "billing.log.batch-console-level", "WARN", "billing.log.startup-failure-level", "ERROR");
 
     static boolean isSpringProperty(String arg) {
         if (!arg.startsWith("--")) {

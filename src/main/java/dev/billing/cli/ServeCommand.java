@@ -33,8 +33,7 @@ class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // serve runs unattended: its decisions (firings, recoveries) go to the terminal too, not only to the log file
-        System.setProperty("BILLING_CONSOLE_LEVEL", "INFO");
-        cli.engine().override(Map.of("logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
+        cli.engine().override(Map.of("billing.log.console-level", "INFO", "logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
                 "spring.main.web-application-type", "servlet", "billing.partitions.remote", "true"));
         // a node that may run a night refuses to start without a gateway: never the simulator by accident
         cli.engine().bean(GatewayProperties.class).requireChosen();

@@ -149,12 +149,6 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         return maxInFlight.get();
     }
 
-    /** The CHECK_STATUS requests this simulator answered about a merchant reference. */
-    public int statusChecksOf(String merchantReference) {
-        AtomicInteger n = statusChecks.get(merchantReference);
-        return n == null ? 0 : n.get();
-    }
-
     /** All the CHECK_STATUS requests this simulator answered. */
     public int statusChecks() {
         return statusChecks.values().stream().mapToInt(AtomicInteger::get).sum();
@@ -163,11 +157,6 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
     /** Notifications still to be sent or retried; 0 when notifications are off. */
     public int notificationsPending() {
         return notifier == null ? 0 : notifier.pending();
-    }
-
-    /** Notifications the merchant's endpoint took (answered 2xx); 0 when notifications are off. */
-    public int notificationsDelivered() {
-        return notifier == null ? 0 : notifier.delivered();
     }
 
     @Override

@@ -35,7 +35,6 @@ final class SimulatorNotifier implements AutoCloseable {
     private final Random random;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService senders;
-    private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
 
     SimulatorNotifier(SimulatorNotificationProperties settings, ApsSignature signature, String responsePhrase, long seed) {
@@ -49,11 +48,6 @@ final class SimulatorNotifier implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** Notifications the endpoint answered with a 2xx. */
-    int delivered() {
-        return delivered.get();
     }
 
     /** Notifications still to be sent or retried. */
@@ -105,7 +99,6 @@ final class SimulatorNotifier implements AutoCloseable {
                 .build();
         Future<?> unused = http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> { // it handles its own failure
             if (failure == null && (response.statusCode() / 100 == 2 || response.statusCode() == 302)) {
-                delivered.incrementAndGet();
                 pending.decrementAndGet();
                 return;
             }
