@@ -1,5 +1,8 @@
 package dev.billing.cli;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.EngineContext;
+import dev.billing.command.ExitCodes;
 import dev.billing.database.EmbeddedDatabaseException;
 import dev.billing.operations.BusinessDates;
 import dev.billing.operations.UnknownExecutionException;

@@ -2,6 +2,7 @@ package dev.billing.cli;
 
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
+import dev.billing.command.CliContext;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.importing.ImportService;
 import dev.billing.operations.GracefulStop;

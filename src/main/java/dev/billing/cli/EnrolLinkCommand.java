@@ -1,5 +1,7 @@
 package dev.billing.cli;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExitCodes;
 import dev.billing.enrolment.EnrolLinks;
 import dev.billing.enrolment.EnrolmentProperties;
 import java.time.Duration;

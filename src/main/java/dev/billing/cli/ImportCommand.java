@@ -1,5 +1,8 @@
 package dev.billing.cli;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExecutionPrinter;
+import dev.billing.command.ExitCodes;
 import dev.billing.importing.ImportCounters;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.importing.ImportService;

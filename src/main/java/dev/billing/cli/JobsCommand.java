@@ -1,6 +1,9 @@
 package dev.billing.cli;
 
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.command.CliContext;
+import dev.billing.command.ExecutionPrinter;
+import dev.billing.command.ExitCodes;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl.Recovery;
 import dev.billing.operations.JobControl;

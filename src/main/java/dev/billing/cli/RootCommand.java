@@ -1,5 +1,11 @@
 package dev.billing.cli;
 
+import dev.billing.bench.BenchCommand;
+import dev.billing.bench.BenchConsoleCommand;
+import dev.billing.bench.BenchGatewayCommand;
+import dev.billing.bench.BenchImportCommand;
+import dev.billing.bench.BenchNightCommand;
+import dev.billing.bench.BenchNotificationsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;

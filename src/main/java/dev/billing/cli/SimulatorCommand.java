@@ -1,5 +1,7 @@
 package dev.billing.cli;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExitCodes;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.simulator.SimulatorConfiguration;

@@ -1,6 +1,9 @@
 package dev.billing.cli;
 
 import dev.billing.audit.AuditLog;
+import dev.billing.command.CliContext;
+import dev.billing.command.ExecutionPrinter;
+import dev.billing.command.ExitCodes;
 import dev.billing.console.ConsoleUsers;
 import dev.billing.console.Role;
 import java.io.BufferedReader;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
+import dev.billing.command.ExitCodes;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ReconciliationReports;

@@ -1,5 +1,7 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExitCodes;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-gateway", mixinStandardHelpOptions = true,
         description = "Benchmarks signed PURCHASE round trips against the in-process simulator, in a throwaway embedded database.")
-class BenchGatewayCommand implements Callable<Integer> {
+public class BenchGatewayCommand implements Callable<Integer> {
 
     private final CliContext cli;
 

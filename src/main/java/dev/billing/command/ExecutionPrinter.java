@@ -1,4 +1,4 @@
-package dev.billing.cli;
+package dev.billing.command;
 
 import dev.billing.batch.PartitionNodes;
 import dev.billing.batch.Partitioning;
@@ -16,22 +16,22 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
 /** How job executions are shown to an operator. */
-final class ExecutionPrinter {
+public final class ExecutionPrinter {
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private ExecutionPrinter() {
     }
 
-    static String time(Instant instant) {
+    public static String time(Instant instant) {
         return instant == null ? "-" : UTC.format(instant);
     }
 
-    static String time(LocalDateTime utc) {
+    public static String time(LocalDateTime utc) {
         return utc == null ? "-" : time(utc.toInstant(ZoneOffset.UTC));
     }
 
-    static void printList(CliContext cli, List<ExecutionSummary> rows) {
+    public static void printList(CliContext cli, List<ExecutionSummary> rows) {
         if (rows.isEmpty()) {
             cli.out().println("no job executions yet");
             return;
@@ -44,7 +44,7 @@ final class ExecutionPrinter {
         }
     }
 
-    static void printDetails(CliContext cli, JobExecution execution) {
+    public static void printDetails(CliContext cli, JobExecution execution) {
         cli.out().printf("execution %d: %s (instance %d) %s%n", execution.getId(), execution.getJobInstance().getJobName(),
                 execution.getJobInstance().getInstanceId(), execution.getStatus());
         String params = execution.getJobParameters().parameters().stream()
@@ -76,7 +76,7 @@ final class ExecutionPrinter {
     }
 
     /** What an operator should do about an execution, or null when nothing. */
-    static String nextStep(JobExecution execution) {
+    public static String nextStep(JobExecution execution) {
         long id = execution.getId();
         return switch (execution.getStatus()) {
             case FAILED -> "fix the cause above, then 'jobs restart " + id + "' resumes from the last committed chunk"
@@ -89,13 +89,13 @@ final class ExecutionPrinter {
     }
 
     /** What the summary line adds for a night whose calls went to the built-in simulator. */
-    static final String SIMULATED = " SIMULATED: its calls went to the built-in simulator; no card was charged";
+    public static final String SIMULATED = " SIMULATED: its calls went to the built-in simulator; no card was charged";
 
     /**
      * Prints how a run ended and returns the exit code of the contract: 0 completed, 1 otherwise. {@code simulated}: its
      * business date has movements sent to the built-in simulator, and the line says so.
      */
-    static int printOutcome(CliContext cli, JobExecution execution, boolean simulated) {
+    public static int printOutcome(CliContext cli, JobExecution execution, boolean simulated) {
         String name = execution.getJobInstance().getJobName();
         Duration took = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());

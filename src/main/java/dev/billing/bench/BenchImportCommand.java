@@ -1,5 +1,8 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExecutionPrinter;
+import dev.billing.command.ExitCodes;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.importing.ImportService;
 import java.io.BufferedWriter;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench-import", mixinStandardHelpOptions = true,
         description = "Benchmarks the import of N order rows into a throwaway embedded database.")
-class BenchImportCommand implements Callable<Integer> {
+public class BenchImportCommand implements Callable<Integer> {
 
     private final CliContext cli;
 

@@ -1,4 +1,4 @@
-package dev.billing.cli;
+package dev.billing.command;
 
 /** The exit codes of the contract. */
 public final class ExitCodes {

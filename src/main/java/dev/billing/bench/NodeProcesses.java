@@ -1,4 +1,4 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
 import dev.billing.BillingEngineApplication;
 import java.io.IOException;

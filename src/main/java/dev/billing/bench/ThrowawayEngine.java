@@ -1,5 +1,7 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.EngineContext;
 import dev.billing.database.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,12 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExitCodes;
 import dev.billing.gateway.ApsForm;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks POST /aps/notifications with the ledger behind it: N charges left unknown, then N signed",
             "success notifications from C senders at once, each settling its charge. Prints notifications per second",
             "and the latency percentiles, in a throwaway embedded database."})
-class BenchNotificationsCommand implements Callable<Integer> {
+public class BenchNotificationsCommand implements Callable<Integer> {
 
     private static final LocalDate NIGHT = LocalDate.of(2026, 1, 1);
 
@@ -58,8 +59,8 @@ class BenchNotificationsCommand implements Callable<Integer> {
         try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-notifications", Map.of("spring.main.web-application-type", "servlet",
                 "server.port", 0))) {
             JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
-            createUnknownCharges(jdbc, "BW", warmUp);
-            createUnknownCharges(jdbc, "BN", count);
+            BenchData.unknownCharges(jdbc, "BW", warmUp, NIGHT);
+            BenchData.unknownCharges(jdbc, "BN", count, NIGHT);
             jdbc.execute("ANALYZE orders, tokens, payment_attempts");
             String port = sandbox.engine().context().getEnvironment().getProperty("local.server.port");
             URI endpoint = URI.create("http://127.0.0.1:" + port + "/aps/notifications");
@@ -173,23 +174,5 @@ class BenchNotificationsCommand implements Callable<Integer> {
         fields.put("authorization_code", String.format("%06d", i % 1_000_000));
         fields.put("signature", signature.sign(fields, gateway.responsePhrase()));
         return ApsForm.encode(fields);
-    }
-
-    /** N due orders ({@code <prefix>-i}), each with a charge sent and its outcome unknown (as after lost replies). */
-    private static void createUnknownCharges(JdbcTemplate jdbc, String prefix, int n) {
-        jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-' || i
-                FROM generate_series(1, 1000) AS i ON CONFLICT DO NOTHING""");
-        jdbc.update("""
-                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
-                SELECT ? || '-' || i, 'C', 'bench-tok-' || (i % 1000 + 1), 100 + i % 10000, 'AED', 'SHIPPED'
-                FROM generate_series(1, ?) AS i""", prefix, n);
-        jdbc.update("""
-                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
-                                              currency, business_date, state, sent_at, gateway)
-                SELECT 'CH-' || ? || '-' || i || '-1', 'CH-' || ? || '-' || i || '-1', 'CHARGE', ? || '-' || i,
-                       'bench-tok-' || (i % 1000 + 1), 1, 100 + i % 10000, 'AED', ?, 'UNKNOWN', now(), 'simulator'
-                FROM generate_series(1, ?) AS i""", prefix, prefix, prefix, Date.valueOf(NIGHT), n);
     }
 }

@@ -1,5 +1,8 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
+import dev.billing.command.CliContext;
+import dev.billing.command.ExecutionPrinter;
+import dev.billing.command.ExitCodes;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.importing.ImportService;
@@ -35,7 +38,7 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks a whole night: N orders on N/50 tokens (a tenth NEW) imported from generated CSV files,",
             "then nightly against the in-process simulator answering after L ms; each step's time and rate, charging's",
             "first and last tenth, its share of the raw gateway rate, peak heap and resident memory, report sizes."})
-class BenchNightCommand implements Callable<Integer> {
+public class BenchNightCommand implements Callable<Integer> {
 
     private final CliContext cli;
 

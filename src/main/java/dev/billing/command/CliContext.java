@@ -1,4 +1,4 @@
-package dev.billing.cli;
+package dev.billing.command;
 
 import java.io.PrintStream;
 

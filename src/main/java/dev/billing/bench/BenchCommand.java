@@ -1,10 +1,13 @@
-package dev.billing.cli;
+package dev.billing.bench;
 
 import dev.billing.batch.PartitionNodes;
 import dev.billing.batch.PartitionWorker;
 import dev.billing.batch.PartitionWorkers;
 import dev.billing.batch.Partitioning;
 import dev.billing.charging.ChargeOrdersJobConfiguration;
+import dev.billing.command.CliContext;
+import dev.billing.command.ExecutionPrinter;
+import dev.billing.command.ExitCodes;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.operations.JobRunner;
@@ -34,7 +37,7 @@ import picocli.CommandLine.Option;
             "the bound C / L, and the peak heap. Run with the heap a deployment gets, e.g. java -Xmx512m -jar ...",
             "With --nodes N, N-1 serve processes are started beside it on the same database: the charge step's N partitions",
             "run on all N processes under one gateway budget of C calls, and the most calls the simulator saw at once is printed."})
-class BenchCommand implements Callable<Integer> {
+public class BenchCommand implements Callable<Integer> {
 
     private final CliContext cli;
 
@@ -65,7 +68,7 @@ class BenchCommand implements Callable<Integer> {
                 "billing.simulator.latency", latencyMs + "ms", "billing.partitions.count", nodes,
                 "billing.partitions.remote", nodes > 1))) {
             JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
-            createDueOrders(jdbc);
+            BenchData.dueOrders(jdbc, orders, tokens());
             cli.out().printf("created %,d due orders on %,d verified tokens%n", orders, tokens());
             ApsClient client = sandbox.engine().bean(ApsClient.class);
             ApsSimulator simulator = sandbox.engine().bean(ApsSimulator.class);
@@ -133,18 +136,6 @@ class BenchCommand implements Callable<Integer> {
 
     private int tokens() {
         return Math.max(1, orders / 5);
-    }
-
-    private void createDueOrders(JdbcTemplate jdbc) {
-        jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED',
-                       'AGR-bench-' || i
-                FROM generate_series(1, ?) AS i""", tokens());
-        jdbc.update("""
-                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status)
-                SELECT 'B-' || i, 'C' || (i % ? + 1), 'bench-tok-' || (i % ? + 1), 100 + i % 10000, 'AED', 'SHIPPED'
-                FROM generate_series(1, ?) AS i""", tokens(), tokens(), orders);
     }
 
     static long peakHeap() {
