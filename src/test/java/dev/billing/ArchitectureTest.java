@@ -67,4 +67,32 @@ class ArchitectureTest {
         }
         assertThat(violations).isEmpty();
     }
+
+    /** SQL that writes a table of the payment ledger: its rows, or the exceptions the ledger found for a person. */
+    private static final Pattern LEDGER_WRITE = Pattern.compile(
+            "(?i)\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM|TRUNCATE|VACUUM\\s*(\\([A-Z, ]*\\))?)\\s+(payment_attempts|ledger_exceptions)\\b");
+
+    /**
+     * The ledger has one owner: no class outside {@code ledger/} writes its tables, whatever the path (a charge, a
+     * verification, a deactivation, a console action). The benchmarks' synthetic data ({@code bench/BenchData}), written
+     * in bulk into their throwaway database, is the one exception.
+     */
+    @Test
+    void onlyTheLedgerWritesTheLedgerTables() throws IOException {
+        Path root = Path.of("src/main/java/dev/billing");
+        List<String> writers = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Path relative = root.relativize(file);
+                if (relative.startsWith("ledger") || relative.equals(Path.of("bench/BenchData.java"))) {
+                    continue;
+                }
+                Matcher m = LEDGER_WRITE.matcher(Files.readString(file));
+                while (m.find()) {
+                    writers.add(relative + ": " + m.group().replaceAll("\\s+", " "));
+                }
+            }
+        }
+        assertThat(writers).as("writes of the ledger's tables outside ledger/").isEmpty();
+    }
 }

@@ -1,12 +1,12 @@
 package dev.billing.charging;
 
 import dev.billing.batch.TokenPartition;
-import dev.billing.gateway.GatewayProperties;
-import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
+import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.Attempts;
 import dev.billing.ledger.LedgerExceptions;
 import dev.billing.ledger.RetrySchedule;
 import dev.billing.money.CurrencyUnit;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -43,13 +44,12 @@ public class ChargeLedger {
     private final JdbcTemplate jdbc;
     private final LedgerExceptions exceptions;
     private final TransactionTemplate newTransaction;
-    private final GatewayProperties gateway;
+    private final Attempts attempts;
 
-    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager,
-                        GatewayProperties gateway) {
+    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager, Attempts attempts) {
         this.jdbc = jdbc;
         this.exceptions = exceptions;
-        this.gateway = gateway;
+        this.attempts = attempts;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -128,150 +128,139 @@ public class ChargeLedger {
             return List.of();
         }
         Map<String, Money> written = new HashMap<>();
-        String target = gateway.target();
-        newTransaction.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    WITH wanted AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS x(r, o, t, n)),
-                    locked AS (
-                        SELECT o.order_id, o.token_name, o.amount_minor, o.currency FROM orders o
-                        WHERE o.order_id IN (SELECT w.o FROM wanted w) AND\s""" + DUE_ON + """
-                        ORDER BY o.id
-                        FOR NO KEY UPDATE OF o)
-                    INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt,
-                                                  amount_minor, currency, business_date, state, job_execution_id, gateway)
-                    SELECT w.r, w.r, 'CHARGE', l.order_id, l.token_name, w.n, l.amount_minor, l.currency, ?, 'PREPARED', ?, ?
-                    FROM locked l JOIN wanted w ON w.o = l.order_id AND w.t = l.token_name
-                    ON CONFLICT DO NOTHING
-                    RETURNING attempt_reference, amount_minor, currency""")) {
-                ps.setArray(1, connection.createArrayOf("text", orders.stream().map(DueOrder::reference).toArray()));
-                ps.setArray(2, connection.createArrayOf("text", orders.stream().map(DueOrder::orderId).toArray()));
-                ps.setArray(3, connection.createArrayOf("text", orders.stream().map(DueOrder::tokenName).toArray()));
-                ps.setArray(4, connection.createArrayOf("int4", orders.stream().map(DueOrder::nextAttempt).toArray()));
-                ps.setDate(5, Date.valueOf(date));
-                ps.setDate(6, Date.valueOf(date));
-                ps.setDate(7, Date.valueOf(date));
-                ps.setLong(8, jobExecutionId);
-                ps.setString(9, target);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        written.put(rs.getString(1), Money.ofMinor(rs.getLong(2), CurrencyUnit.require(rs.getString(3))));
-                    }
+        newTransaction.executeWithoutResult(status -> {
+            Map<String, Locked> now = lockDue(orders, date);
+            List<Attempts.New> rows = new ArrayList<>();
+            for (DueOrder order : orders) {
+                Locked locked = now.get(order.orderId());
+                if (locked != null && locked.tokenName().equals(order.tokenName())) {
+                    rows.add(new Attempts.New(order.reference(), order.reference(), AttemptKind.CHARGE, order.orderId(), order.tokenName(),
+                            order.nextAttempt(), locked.amount(), date, jobExecutionId, null));
                 }
             }
-            return null;
-        }));
+            Set<String> prepared = attempts.prepare(rows);
+            rows.stream().filter(row -> prepared.contains(row.attemptReference())).forEach(row -> written.put(row.attemptReference(), row.amount()));
+        });
         return orders.stream().filter(o -> written.containsKey(o.reference()))
                 .map(o -> o.withAmount(written.get(o.reference()))).toList();
     }
 
-    /** The gateway each new row names ({@link GatewayProperties#target}). */
-    public String gatewayTarget() {
-        return gateway.target();
+    /** An order as it stands now, under its row lock. */
+    private record Locked(String tokenName, Money amount) {
     }
 
     /**
-     * Writes what the results mean, in the caller's transaction. An outcome never overrides a status the import set:
-     * only a SHIPPED or DEFERRED order takes the outcome's status. A success on an order that is neither (cancelled,
-     * say) is an exception for a person, with a refund decision, never a silent PAID.
+     * Of these orders, those still due on {@code date}, read under the row lock the import's update takes too
+     * ({@code FOR NO KEY UPDATE}, in id order on both sides), kept until the caller's transaction ends.
+     */
+    private Map<String, Locked> lockDue(List<DueOrder> orders, LocalDate date) {
+        Map<String, Locked> locked = new HashMap<>();
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            try (PreparedStatement ps = connection.prepareStatement("""
+                    SELECT o.order_id, o.token_name, o.amount_minor, o.currency FROM orders o
+                    WHERE o.order_id = ANY (?) AND\s""" + DUE_ON + """
+
+                    ORDER BY o.id
+                    FOR NO KEY UPDATE OF o""")) {
+                ps.setArray(1, connection.createArrayOf("text", orders.stream().map(DueOrder::orderId).toArray()));
+                ps.setDate(2, Date.valueOf(date));
+                ps.setDate(3, Date.valueOf(date));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        locked.put(rs.getString(1), new Locked(rs.getString(2), Money.ofMinor(rs.getLong(3), CurrencyUnit.require(rs.getString(4)))));
+                    }
+                }
+            }
+            return null;
+        });
+        return locked;
+    }
+
+    /**
+     * Writes what the results mean, in the caller's transaction: {@link ChargePlan#of} decides, {@link #apply} writes.
+     * An outcome never overrides a status the import set: only a SHIPPED or DEFERRED order takes the outcome's status. A
+     * success on an order that is neither (cancelled, say) is an exception for a person, with a refund decision, never a
+     * silent PAID.
      */
     public void record(List<ChargeResult> results, LocalDate date, RetrySchedule schedule, long jobExecutionId) {
-        List<Object[]> attempts = new ArrayList<>();
-        List<Object[]> orders = new ArrayList<>();
-        List<DueOrder> successes = new ArrayList<>();
-        List<Object[]> tokens = new ArrayList<>();
-        List<Object[]> holds = new ArrayList<>();
-        List<Object[]> unsent = new ArrayList<>();
-        List<ChargeResult> counted = new ArrayList<>();
-        List<ChargeResult> sent = new ArrayList<>();
-        List<ChargeOutcome> outcomes = new ArrayList<>();
-        for (ChargeResult result : results) {
-            DueOrder order = result.order();
-            switch (result.kind()) {
-                case HELD -> holds.add(new Object[] {Date.valueOf(date), order.orderId(), order.tokenName(), result.reason(), jobExecutionId});
-                case WITHDRAWN -> unsent.add(new Object[] {order.reference()});
-                case NOT_SENT -> {
-                    unsent.add(new Object[] {order.reference()});
-                    holds.add(new Object[] {Date.valueOf(date), order.orderId(), order.tokenName(), result.reason(), jobExecutionId});
-                }
-                case SENT -> {
-                    GatewayReply reply = result.reply();
-                    ChargeOutcome outcome = ChargeOutcome.of(reply.outcome(), order.softDeclines(), date, schedule, reply.describe());
-                    attempts.add(AttemptOutcomes.row(reply, outcome.attemptState(), order.reference()));
-                    sent.add(result);
-                    outcomes.add(outcome);
-                }
+        apply(ChargePlan.of(results, date, schedule), date, jobExecutionId);
+    }
+
+    /**
+     * Applies a plan, one statement per table: the sent charges' rows are settled; for each row that moved from open
+     * to settled (none other), its order and token change; the withdrawn attempts' rows go; the holds are written.
+     */
+    void apply(ChargePlan plan, LocalDate date, long jobExecutionId) {
+        List<Object[]> settled = new ArrayList<>();
+        for (ChargePlan.Settle settle : plan.settles()) {
+            settled.add(AttemptOutcomes.row(settle.reply(), settle.outcome().attemptState(), settle.due().reference()));
+        }
+        boolean[] moved = attempts.settle(settled);
+        List<ChargePlan.Settle> applied = new ArrayList<>();
+        for (int i = 0; i < moved.length; i++) {
+            if (moved[i]) {
+                applied.add(plan.settles().get(i)); // a row settled already had its effects when it was settled
             }
         }
-        boolean[] moved = AttemptOutcomes.write(jdbc, attempts);
-        for (int i = 0; i < sent.size(); i++) {
-            if (!moved[i]) {
-                continue; // settled already, by a notification, a status check or another run: its effects were applied then
-            }
-            ChargeResult result = sent.get(i);
-            DueOrder order = result.order();
-            GatewayReply reply = result.reply();
-            ChargeOutcome outcome = outcomes.get(i);
-            counted.add(result);
-            if (reply.outcome().isFinal()) {
-                orders.add(new Object[] {outcome.orderStatus(), outcome.orderStatus(), order.nextAttempt(),
-                    outcome.nextAttemptOn() == null ? null : Date.valueOf(outcome.nextAttemptOn()),
-                    outcome.failureReason(), outcome.softDeclines(), order.orderId()});
-                successes.add(reply.outcome() == OutcomeClass.SUCCESS ? order : null);
-            }
-            if (outcome.invalidateToken()) {
-                tokens.add(new Object[] {"hard decline on order " + order.orderId() + ": " + reply.describe(), order.tokenName()});
-            }
-        }
-        AfterCommit.run(() -> count(counted));
-        if (!orders.isEmpty()) {
-            int[][] updated = jdbc.batchUpdate("""
-                    UPDATE orders SET status = COALESCE(?, status), paid_at = CASE WHEN ? = 'PAID' THEN now() ELSE paid_at END,
-                        attempt_count = GREATEST(attempt_count, ?), next_attempt_on = ?, failure_reason = ?,
-                        soft_declines = ?, updated_at = now()
-                    WHERE order_id = ? AND status IN ('SHIPPED', 'DEFERRED')""",
-                    orders, orders.size(), (ps, row) -> {
-                        ps.setString(1, (String) row[0]);
-                        ps.setString(2, (String) row[1]);
-                        ps.setInt(3, (Integer) row[2]);
-                        if (row[3] == null) {
-                            ps.setNull(4, Types.DATE);
-                        } else {
-                            ps.setDate(4, (Date) row[3]);
-                        }
-                        ps.setString(5, (String) row[4]);
-                        ps.setInt(6, (Integer) row[5]);
-                        ps.setString(7, (String) row[6]);
-                    });
-            List<DueOrder> notDue = new ArrayList<>();
-            for (int i = 0; i < successes.size(); i++) {
-                if (successes.get(i) != null && updated[0][i] == 0) {
-                    notDue.add(successes.get(i));
-                }
-            }
-            recordChargedWhileNotDue(notDue, date);
-        }
+        AfterCommit.run(() -> count(applied));
+        updateOrders(applied.stream().filter(s -> s.order() != null).toList(), date);
+        List<Object[]> tokens = applied.stream().filter(s -> s.token() != null)
+                .map(s -> new Object[] {s.token().reason(), s.token().tokenName()}).toList();
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("UPDATE tokens SET status = 'INVALID', status_reason = ?, updated_at = now() WHERE token_name = ? AND status NOT IN ('INVALID', 'DELETED')", tokens);
         }
-        if (!unsent.isEmpty()) {
-            jdbc.batchUpdate("DELETE FROM payment_attempts WHERE attempt_reference = ? AND state = 'PREPARED'", unsent);
-        }
-        if (!holds.isEmpty()) {
+        attempts.withdraw(plan.withdrawn());
+        if (!plan.holds().isEmpty()) {
             jdbc.batchUpdate("""
                     INSERT INTO charge_holds (business_date, order_id, token_name, reason, job_execution_id) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (business_date, order_id) DO UPDATE SET reason = excluded.reason,
-                        job_execution_id = excluded.job_execution_id, held_at = now()""", holds);
+                        job_execution_id = excluded.job_execution_id, held_at = now()""",
+                    plan.holds().stream().map(h -> new Object[] {Date.valueOf(date), h.orderId(), h.tokenName(), h.reason(), jobExecutionId})
+                            .toList());
         }
     }
 
-    /** Business counters, once the chunk that recorded these results has committed. */
-    private static void count(List<ChargeResult> sent) {
-        for (ChargeResult result : sent) {
-            String currency = result.order().amount().currency().code();
-            Metrics.counter("billing.charges", "outcome", result.reply().outcome().name(), "currency", currency).increment();
-            if (result.reply().outcome() == OutcomeClass.SUCCESS) {
+    /** The orders of final outcomes whose rows moved; a success on an order no longer due is an exception for a person. */
+    private void updateOrders(List<ChargePlan.Settle> settles, LocalDate date) {
+        if (settles.isEmpty()) {
+            return;
+        }
+        int[][] updated = jdbc.batchUpdate("""
+                UPDATE orders SET status = COALESCE(?, status), paid_at = CASE WHEN ? THEN now() ELSE paid_at END,
+                    attempt_count = GREATEST(attempt_count, ?), next_attempt_on = ?, failure_reason = ?,
+                    soft_declines = ?, updated_at = now()
+                WHERE order_id = ? AND status IN ('SHIPPED', 'DEFERRED')""",
+                settles, settles.size(), (ps, settle) -> {
+                    ChargePlan.OrderChange order = settle.order();
+                    ps.setString(1, order.status());
+                    ps.setBoolean(2, "PAID".equals(order.status()));
+                    ps.setInt(3, order.attempt());
+                    if (order.nextAttemptOn() == null) {
+                        ps.setNull(4, Types.DATE);
+                    } else {
+                        ps.setDate(4, Date.valueOf(order.nextAttemptOn()));
+                    }
+                    ps.setString(5, order.failureReason());
+                    ps.setInt(6, order.softDeclines());
+                    ps.setString(7, order.orderId());
+                });
+        List<DueOrder> notDue = new ArrayList<>();
+        for (int i = 0; i < settles.size(); i++) {
+            if (settles.get(i).order().paid() && updated[0][i] == 0) {
+                notDue.add(settles.get(i).due());
+            }
+        }
+        recordChargedWhileNotDue(notDue, date);
+    }
+
+    /** Business counters, once the chunk that recorded these charges has committed. */
+    private static void count(List<ChargePlan.Settle> settled) {
+        for (ChargePlan.Settle settle : settled) {
+            String currency = settle.due().amount().currency().code();
+            Metrics.counter("billing.charges", "outcome", settle.reply().outcome().name(), "currency", currency).increment();
+            if (settle.reply().outcome() == OutcomeClass.SUCCESS) {
                 // a metric, not money: Prometheus values are doubles, exact for amounts of APS's 10 digits
-                Metrics.counter("billing.charged.amount.minor", "currency", currency).increment((double) result.order().amount().minorUnits());
+                Metrics.counter("billing.charged.amount.minor", "currency", currency).increment((double) settle.due().amount().minorUnits());
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.billing.batch.TokenPartition;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
+import dev.billing.ledger.VacuumLedgerTasklet;
 import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;

@@ -3,16 +3,18 @@ package dev.billing.charging;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
+import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.Attempts;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.ledger.RunSettings;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import dev.billing.support.OperatorException;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -39,10 +41,12 @@ public class ManualCharge {
     private final RunSettings settings;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
+    private final Attempts attempts;
 
     public ManualCharge(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings settings,
-                        JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+                        JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts) {
         this.ledger = ledger;
+        this.attempts = attempts;
         this.cardAttempts = cardAttempts;
         this.client = client;
         this.settings = settings;
@@ -129,13 +133,9 @@ public class ManualCharge {
             jdbc.update("UPDATE orders SET status = 'SHIPPED', next_attempt_on = NULL, failure_reason = NULL, updated_at = now()"
                     + " WHERE order_id = ?", orderId);
         }
-        int inserted = jdbc.update("""
-                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
-                                              currency, business_date, state, initiated_by, gateway)
-                VALUES (?, ?, 'CHARGE', ?, ?, ?, ?, ?, ?, 'PREPARED', ?, ?) ON CONFLICT DO NOTHING""",
-                order.reference(), order.reference(), orderId, order.tokenName(), order.nextAttempt(), order.amount().minorUnits(),
-                order.amount().currency().code(), Date.valueOf(date), user, ledger.gatewayTarget());
-        if (inserted == 0) {
+        Set<String> prepared = attempts.prepare(List.of(new Attempts.New(order.reference(), order.reference(), AttemptKind.CHARGE, orderId,
+                order.tokenName(), order.nextAttempt(), order.amount(), date, null, user)));
+        if (prepared.isEmpty()) {
             throw new OperatorException("order " + orderId + " is being charged by a run at this moment; look again in a minute");
         }
         return order;

@@ -1,4 +1,4 @@
-package dev.billing.charging;
+package dev.billing.ledger;
 
 import java.sql.Connection;
 import java.sql.SQLException;

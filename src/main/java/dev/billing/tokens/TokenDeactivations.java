@@ -1,13 +1,13 @@
 package dev.billing.tokens;
 
-import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.Attempts;
 import dev.billing.money.CurrencyUnit;
-import java.sql.Date;
+import dev.billing.money.Money;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,11 +33,11 @@ public class TokenDeactivations {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
-    private final GatewayProperties gateway;
+    private final Attempts attempts;
 
-    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, GatewayProperties gateway) {
+    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts) {
         this.jdbc = jdbc;
-        this.gateway = gateway;
+        this.attempts = attempts;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -84,24 +84,11 @@ public class TokenDeactivations {
      * deactivating at this moment is left out by the database's unique indexes).
      */
     public List<Deactivation> prepare(List<Deactivation> deactivations, LocalDate date, long jobExecutionId) {
-        List<Object[]> rows = new ArrayList<>();
-        String target = gateway.target();
-        for (Deactivation d : deactivations) {
-            if (!d.resend()) {
-                rows.add(new Object[] {d.reference(), d.reference(), KIND, d.tokenName(), d.attempt(), CurrencyUnit.NONE.code(),
-                    Date.valueOf(date), jobExecutionId, target});
-            }
-        }
+        List<Attempts.New> rows = deactivations.stream().filter(d -> !d.resend())
+                .map(d -> new Attempts.New(d.reference(), d.reference(), AttemptKind.TOKEN_DEACTIVATION, null, d.tokenName(), d.attempt(),
+                        Money.ofMinor(0, CurrencyUnit.NONE), date, jobExecutionId, null)).toList();
         Set<String> written = new HashSet<>();
-        newTransaction.executeWithoutResult(status -> {
-            for (Object[] row : rows) {
-                written.addAll(jdbc.queryForList("""
-                        INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor,
-                                                      currency, business_date, state, job_execution_id, gateway)
-                        VALUES (?, ?, ?, ?, ?, 0, ?, ?, 'PREPARED', ?, ?)
-                        ON CONFLICT DO NOTHING RETURNING attempt_reference""", String.class, row));
-            }
-        });
+        newTransaction.executeWithoutResult(status -> written.addAll(attempts.prepare(rows)));
         return deactivations.stream().filter(d -> d.resend() || written.contains(d.reference())).toList();
     }
 
@@ -119,7 +106,7 @@ public class TokenDeactivations {
                 deactivated.add(new Object[] {result.deactivation().tokenName()});
             }
         }
-        AttemptOutcomes.write(jdbc, attempts);
+        this.attempts.settle(attempts);
         if (!deactivated.isEmpty()) {
             jdbc.batchUpdate("UPDATE tokens SET deactivated_at = now(), updated_at = now() WHERE token_name = ? AND deactivated_at IS NULL",
                     deactivated);

@@ -1,25 +1,22 @@
 package dev.billing.verification;
 
 import dev.billing.batch.TokenPartition;
-import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.Attempts;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import io.micrometer.core.instrument.Metrics;
-import java.sql.Date;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -38,11 +35,11 @@ public class VerificationLedger {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
-    private final GatewayProperties gateway;
+    private final Attempts attempts;
 
-    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, GatewayProperties gateway) {
+    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts) {
         this.jdbc = jdbc;
-        this.gateway = gateway;
+        this.attempts = attempts;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -78,33 +75,9 @@ public class VerificationLedger {
             return List.of();
         }
         Set<String> written = new HashSet<>();
-        String target = gateway.target();
         newTransaction.executeWithoutResult(status -> {
-            jdbc.execute((ConnectionCallback<Void>) connection -> {
-                try (PreparedStatement ps = connection.prepareStatement("""
-                        INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt,
-                                                      amount_minor, currency, business_date, state, job_execution_id, gateway)
-                        SELECT r, r, k, t, n, a, c, ?, 'PREPARED', ?, ?
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int8[], ?::text[]) AS x(r, k, t, n, a, c)
-                        ON CONFLICT DO NOTHING
-                        RETURNING attempt_reference""")) {
-                    ps.setDate(1, Date.valueOf(date));
-                    ps.setLong(2, jobExecutionId);
-                    ps.setString(3, target);
-                    ps.setArray(4, connection.createArrayOf("text", verifications.stream().map(Verification::chargeReference).toArray()));
-                    ps.setArray(5, connection.createArrayOf("text", verifications.stream().map(v -> v.mode().chargeKind.name()).toArray()));
-                    ps.setArray(6, connection.createArrayOf("text", verifications.stream().map(Verification::tokenName).toArray()));
-                    ps.setArray(7, connection.createArrayOf("int4", verifications.stream().map(Verification::attempt).toArray()));
-                    ps.setArray(8, connection.createArrayOf("int8", verifications.stream().map(v -> v.amount().minorUnits()).toArray()));
-                    ps.setArray(9, connection.createArrayOf("text", verifications.stream().map(v -> v.amount().currency().code()).toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            written.add(rs.getString(1));
-                        }
-                    }
-                }
-                return null;
-            });
+            written.addAll(attempts.prepare(verifications.stream().map(v -> new Attempts.New(v.chargeReference(), v.chargeReference(),
+                    v.mode().chargeKind, null, v.tokenName(), v.attempt(), v.amount(), date, jobExecutionId, null)).toList()));
             List<Object[]> tokens = verifications.stream().filter(v -> written.contains(v.chargeReference()))
                     .map(v -> new Object[] {v.tokenName()}).toList();
             jdbc.batchUpdate("UPDATE tokens SET status = 'VERIFYING', updated_at = now() WHERE token_name = ? AND status = 'NEW'", tokens);
@@ -117,25 +90,21 @@ public class VerificationLedger {
      * the row of reversal attempt {@code reversalAttempt}; false when a reversal of that charge is open already.
      */
     public boolean prepareReversal(Verification v, int reversalAttempt, LocalDate date, long jobExecutionId) {
-        return Boolean.TRUE.equals(newTransaction.execute(status -> !jdbc.queryForList("""
-                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, token_name, attempt, amount_minor,
-                                              currency, business_date, state, job_execution_id, gateway)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PREPARED', ?, ?)
-                ON CONFLICT DO NOTHING RETURNING id""", Long.class,
-                v.reversalReference(reversalAttempt), v.chargeReference(), v.mode().reversalKind.name(), v.tokenName(), reversalAttempt,
-                v.amount().minorUnits(), v.amount().currency().code(), Date.valueOf(date), jobExecutionId, gateway.target()).isEmpty()));
+        return Boolean.TRUE.equals(newTransaction.execute(status -> !attempts.prepare(List.of(new Attempts.New(
+                v.reversalReference(reversalAttempt), v.chargeReference(), v.mode().reversalKind, null, v.tokenName(), reversalAttempt,
+                v.amount(), date, jobExecutionId, null))).isEmpty()));
     }
 
     /** Records results in the caller's transaction. */
     public void record(List<Verification.Result> results, int maxAttempts) {
         List<Object[]> attempts = new ArrayList<>();
         List<Object[]> tokens = new ArrayList<>();
-        List<Object[]> withdrawn = new ArrayList<>();
+        List<String> withdrawn = new ArrayList<>();
         List<Verification.Result> charged = new ArrayList<>();
         for (Verification.Result result : results) {
             Verification v = result.verification();
             if (result.withdrawn()) {
-                withdrawn.add(new Object[] {v.chargeReference()});
+                withdrawn.add(v.chargeReference());
                 continue;
             }
             if (result.charge() != null) {
@@ -143,7 +112,7 @@ public class VerificationLedger {
                 charged.add(result);
             }
         }
-        boolean[] moved = AttemptOutcomes.write(jdbc, attempts);
+        boolean[] moved = this.attempts.settle(attempts);
         List<GatewayReply> charges = new ArrayList<>();
         for (int i = 0; i < charged.size(); i++) {
             if (!moved[i]) {
@@ -163,7 +132,7 @@ public class VerificationLedger {
                         result.verification().reversalReference(result.reversalAttempt())));
             }
         }
-        AttemptOutcomes.write(jdbc, reversals);
+        this.attempts.settle(reversals);
         AfterCommit.run(() -> charges.forEach(c -> Metrics.counter("billing.verifications", "outcome", c.outcome().name()).increment()));
         if (!tokens.isEmpty()) {
             jdbc.batchUpdate("""
@@ -171,11 +140,9 @@ public class VerificationLedger {
                         status_reason = CASE WHEN ? = 'VERIFIED' THEN NULL ELSE COALESCE(?, status_reason) END, updated_at = now()
                     WHERE token_name = ? AND status IN ('NEW', 'VERIFYING')""", tokens);
         }
-        if (!withdrawn.isEmpty()) {
-            jdbc.batchUpdate("""
-                    WITH gone AS (DELETE FROM payment_attempts WHERE attempt_reference = ? AND state = 'PREPARED' RETURNING token_name)
-                    UPDATE tokens SET status = 'NEW', updated_at = now() WHERE token_name IN (SELECT token_name FROM gone) AND status = 'VERIFYING'""",
-                    withdrawn);
+        List<Object[]> backToNew = this.attempts.withdraw(withdrawn).stream().map(gone -> new Object[] {gone.tokenName()}).toList();
+        if (!backToNew.isEmpty()) {
+            jdbc.batchUpdate("UPDATE tokens SET status = 'NEW', updated_at = now() WHERE token_name = ? AND status = 'VERIFYING'", backToNew);
         }
     }
 
