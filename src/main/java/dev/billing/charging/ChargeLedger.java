@@ -8,13 +8,13 @@ import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.Attempts;
 import dev.billing.ledger.LedgerExceptions;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.RetrySchedule;
+import dev.billing.ledger.TokenStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import io.micrometer.core.instrument.Metrics;
 import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,8 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -36,18 +36,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ChargeLedger {
 
-    /** Due on a business date (bound twice, to the date): shipped, or deferred to it; and not waiting for a retry date. */
+    /** Due on a business date ({@code :date}): shipped, or deferred to it; and not waiting for a retry date. */
     private static final String DUE_ON = """
-            o.status IN ('SHIPPED', 'DEFERRED') AND (o.status = 'SHIPPED' OR o.charge_on <= ?)
-              AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= ?)""";
+            o.status IN ('SHIPPED', 'DEFERRED') AND (o.status = 'SHIPPED' OR o.charge_on <= :date)
+              AND (o.next_attempt_on IS NULL OR o.next_attempt_on <= :date)""";
 
     private final JdbcTemplate jdbc;
+    private final JdbcClient sql;
     private final LedgerExceptions exceptions;
     private final TransactionTemplate newTransaction;
     private final Attempts attempts;
 
     public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager, Attempts attempts) {
         this.jdbc = jdbc;
+        this.sql = JdbcClient.create(jdbc);
         this.exceptions = exceptions;
         this.attempts = attempts;
         this.newTransaction = new TransactionTemplate(transactionManager);
@@ -64,21 +66,23 @@ public class ChargeLedger {
 
     /** {@link #duePage(LocalDate, long, int)} of the orders on the tokens of one partition. */
     public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition) {
-        return jdbc.query("""
+        return sql.sql("""
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE((SELECT max(a.attempt) FROM payment_attempts a
                                  WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'), 0) + 1 AS next_attempt,
                        o.soft_declines, t.agreement_id
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
-                WHERE o.id > ? AND\s""" + DUE_ON + """
+                WHERE o.id > :afterId AND\s""" + DUE_ON + """
                   AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
                                   AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
                 )""" + partition.filter("o.token_name") + """
                 ORDER BY o.id
-                LIMIT ?""",
-                (rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10)),
-                afterId, Date.valueOf(date), Date.valueOf(date), limit);
+                LIMIT :limit""")
+                .param("afterId", afterId).param("date", Date.valueOf(date)).param("limit", limit)
+                .query((rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), TokenStatus.of(rs.getString(4)),
+                        rs.getString(5), Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9),
+                        rs.getString(10)))
+                .list();
     }
 
     /**
@@ -96,21 +100,18 @@ public class ChargeLedger {
 
     /** How many orders on the tokens of {@code partition} are due on {@code date}. */
     public long countDue(LocalDate date, TokenPartition partition) {
-        Long count = jdbc.queryForObject("""
-                SELECT count(*) FROM orders o WHERE\s""" + DUE_ON + partition.filter("o.token_name"), Long.class, Date.valueOf(date),
-                Date.valueOf(date));
-        return count == null ? 0 : count;
+        return sql.sql("SELECT count(*) FROM orders o WHERE " + DUE_ON + partition.filter("o.token_name"))
+                .param("date", Date.valueOf(date)).query(Long.class).single();
     }
 
     /** Orders the charge run of {@code date} has still to try: due, not held on that date, no charge of that date yet. */
     public long countLeftToTry(LocalDate date) {
-        Long count = jdbc.queryForObject("""
+        return sql.sql("""
                 SELECT count(*) FROM orders o WHERE\s""" + DUE_ON + """
-                  AND NOT EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id AND h.business_date = ?)
+                  AND NOT EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id AND h.business_date = :date)
                   AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                                  AND a.business_date = ?)""", Long.class, Date.valueOf(date), Date.valueOf(date), Date.valueOf(date),
-                Date.valueOf(date));
-        return count == null ? 0 : count;
+                                  AND a.business_date = :date)""")
+                .param("date", Date.valueOf(date)).query(Long.class).single();
     }
 
     /**
@@ -155,24 +156,16 @@ public class ChargeLedger {
      */
     private Map<String, Locked> lockDue(List<DueOrder> orders, LocalDate date) {
         Map<String, Locked> locked = new HashMap<>();
-        jdbc.execute((ConnectionCallback<Void>) connection -> {
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    SELECT o.order_id, o.token_name, o.amount_minor, o.currency FROM orders o
-                    WHERE o.order_id = ANY (?) AND\s""" + DUE_ON + """
+        sql.sql("""
+                SELECT o.order_id, o.token_name, o.amount_minor, o.currency FROM orders o
+                WHERE o.order_id IN (:orders) AND\s""" + DUE_ON + """
 
-                    ORDER BY o.id
-                    FOR NO KEY UPDATE OF o""")) {
-                ps.setArray(1, connection.createArrayOf("text", orders.stream().map(DueOrder::orderId).toArray()));
-                ps.setDate(2, Date.valueOf(date));
-                ps.setDate(3, Date.valueOf(date));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        locked.put(rs.getString(1), new Locked(rs.getString(2), Money.ofMinor(rs.getLong(3), CurrencyUnit.require(rs.getString(4)))));
-                    }
-                }
-            }
-            return null;
-        });
+                ORDER BY o.id
+                FOR NO KEY UPDATE OF o""")
+                .param("orders", orders.stream().map(DueOrder::orderId).toList()).param("date", Date.valueOf(date))
+                .query(rs -> {
+                    locked.put(rs.getString(1), new Locked(rs.getString(2), Money.ofMinor(rs.getLong(3), CurrencyUnit.require(rs.getString(4)))));
+                });
         return locked;
     }
 
@@ -232,8 +225,8 @@ public class ChargeLedger {
                 WHERE order_id = ? AND status IN ('SHIPPED', 'DEFERRED')""",
                 settles, settles.size(), (ps, settle) -> {
                     ChargePlan.OrderChange order = settle.order();
-                    ps.setString(1, order.status());
-                    ps.setBoolean(2, "PAID".equals(order.status()));
+                    ps.setString(1, order.status() == null ? null : order.status().name());
+                    ps.setBoolean(2, order.status() == OrderStatus.PAID);
                     ps.setInt(3, order.attempt());
                     if (order.nextAttemptOn() == null) {
                         ps.setNull(4, Types.DATE);
@@ -268,7 +261,7 @@ public class ChargeLedger {
     private void recordChargedWhileNotDue(List<DueOrder> orders, LocalDate date) {
         for (DueOrder order : orders) {
             String status = jdbc.queryForObject("SELECT status FROM orders WHERE order_id = ?", String.class, order.orderId());
-            if (!"PAID".equals(status)) {
+            if (OrderStatus.of(status) != OrderStatus.PAID) {
                 exceptions.add(date, LedgerExceptions.CHARGED_ORDER_NOT_DUE, order.reference(), order.orderId(), order.tokenName(),
                         order.amount(), "the gateway took " + order.amount() + " for order " + order.orderId() + " whose status is "
                                 + status + "; the order was left " + status + ": decide whether to refund it");
@@ -302,7 +295,7 @@ public class ChargeLedger {
             WHERE a.kind = 'CHARGE'""";
 
     private static final org.springframework.jdbc.core.RowMapper<Unresolved> UNRESOLVED_ROW = (rs, n) -> new Unresolved(rs.getLong(1),
-            new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+            new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), TokenStatus.of(rs.getString(5)), rs.getString(6),
                     Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11), rs.getString(12)),
             AttemptState.of(rs.getString(10)));
 

@@ -2,6 +2,7 @@ package dev.billing.charging;
 
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.RetrySchedule;
 import java.time.LocalDate;
 
@@ -11,7 +12,7 @@ import java.time.LocalDate;
  *
  * @param softDeclines the order's soft declines since it was (re)opened, this one included when it is one
  */
-public record ChargeOutcome(AttemptState attemptState, String orderStatus, LocalDate nextAttemptOn, boolean invalidateToken,
+public record ChargeOutcome(AttemptState attemptState, OrderStatus orderStatus, LocalDate nextAttemptOn, boolean invalidateToken,
                             String failureReason, boolean stopsTheRun, int softDeclines) {
 
     /**
@@ -23,17 +24,17 @@ public record ChargeOutcome(AttemptState attemptState, String orderStatus, Local
                                    String detail) {
         AttemptState state = AttemptState.after(outcome);
         return switch (outcome) {
-            case SUCCESS -> new ChargeOutcome(state, "PAID", null, false, null, false, softDeclinesBefore);
+            case SUCCESS -> new ChargeOutcome(state, OrderStatus.PAID, null, false, null, false, softDeclinesBefore);
             case SOFT_DECLINE -> {
                 int declines = softDeclinesBefore + 1;
                 yield schedule.nextAttempt(declines, businessDate)
                         .map(next -> new ChargeOutcome(state, null, next, false, null, false, declines))
-                        .orElseGet(() -> new ChargeOutcome(state, "PAYMENT_FAILED", null, false,
+                        .orElseGet(() -> new ChargeOutcome(state, OrderStatus.PAYMENT_FAILED, null, false,
                                 "declined " + declines + " times, last: " + detail, false, declines));
             }
-            case HARD_DECLINE -> new ChargeOutcome(state, "PAYMENT_FAILED", null, true, "hard decline: " + detail, false,
+            case HARD_DECLINE -> new ChargeOutcome(state, OrderStatus.PAYMENT_FAILED, null, true, "hard decline: " + detail, false,
                     softDeclinesBefore);
-            case REJECTED -> new ChargeOutcome(state, "PAYMENT_FAILED", null, false,
+            case REJECTED -> new ChargeOutcome(state, OrderStatus.PAYMENT_FAILED, null, false,
                     "the gateway refused the request for its data: " + detail, false, softDeclinesBefore);
             case CONFIG_ERROR -> new ChargeOutcome(state, null, null, false, null, true, softDeclinesBefore);
             case DUPLICATE_REFERENCE, UNKNOWN -> new ChargeOutcome(state, null, null, false, null, false, softDeclinesBefore);

@@ -2,6 +2,7 @@ package dev.billing.charging;
 
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.RetrySchedule;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public record ChargePlan(List<Settle> settles, List<String> withdrawn, List<Hold
      *
      * @param status null: the status stays (a soft decline with a retry date left)
      */
-    public record OrderChange(String orderId, String status, int attempt, LocalDate nextAttemptOn, String failureReason,
+    public record OrderChange(String orderId, OrderStatus status, int attempt, LocalDate nextAttemptOn, String failureReason,
                               int softDeclines, boolean paid) {
     }
 

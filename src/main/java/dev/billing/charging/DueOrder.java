@@ -2,6 +2,7 @@ package dev.billing.charging;
 
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
+import dev.billing.ledger.TokenStatus;
 import dev.billing.money.Money;
 import java.time.LocalDate;
 
@@ -10,7 +11,7 @@ import java.time.LocalDate;
  * only ever grows, so a merchant reference is never reused) and its soft declines since it was (re)opened (which the
  * retry schedule counts).
  */
-public record DueOrder(long id, String orderId, String tokenName, String tokenStatus, String customerEmail, Money amount,
+public record DueOrder(long id, String orderId, String tokenName, TokenStatus tokenStatus, String customerEmail, Money amount,
                        int nextAttempt, int softDeclines, String agreementId) {
 
     /** The attempt's merchant reference: derived from the order and the attempt number, so a retry of a call reuses it. */
@@ -29,8 +30,8 @@ public record DueOrder(long id, String orderId, String tokenName, String tokenSt
      * "charge again" apply the same rules, in this order.
      */
     String holdReason(int declinesInWindow, RunSettings settings, LocalDate date, boolean tokenDeadInThisRun) {
-        if (!tokenStatus.equals("VERIFIED")) {
-            return tokenStatus.equals("DELETED") ? "token " + tokenName + " is DELETED: the customer removed the card"
+        if (tokenStatus != TokenStatus.VERIFIED) {
+            return tokenStatus == TokenStatus.DELETED ? "token " + tokenName + " is DELETED: the customer removed the card"
                     : "token " + tokenName + " is " + tokenStatus + ", not VERIFIED";
         }
         if (settings.agreementHold(agreementId) != null) {

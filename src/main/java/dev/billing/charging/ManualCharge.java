@@ -7,8 +7,10 @@ import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.Attempts;
 import dev.billing.ledger.CardAttempts;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.ledger.RunSettings;
+import dev.billing.ledger.TokenStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import dev.billing.support.OperatorException;
@@ -107,19 +109,19 @@ public class ManualCharge {
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.order_id = ?
                 FOR NO KEY UPDATE OF o""",
-                (rs, n) -> new Candidate(new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                (rs, n) -> new Candidate(new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), TokenStatus.of(rs.getString(4)), rs.getString(5),
                         Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10)),
                         rs.getString(11), rs.getBoolean(12), rs.getBoolean(13)), orderId);
         if (found.isEmpty()) {
             throw new OperatorException("there is no order " + orderId);
         }
         DueOrder order = found.get(0).order();
-        String status = found.get(0).status();
+        OrderStatus status = OrderStatus.of(found.get(0).status());
         boolean held = found.get(0).held();
         if (found.get(0).chargeOpen()) {
             throw new OperatorException("order " + orderId + " has a charge whose outcome is not known yet; ask the gateway about it first");
         }
-        boolean chargeable = status.equals("PAYMENT_FAILED") || (held && (status.equals("SHIPPED") || status.equals("DEFERRED")));
+        boolean chargeable = status == OrderStatus.PAYMENT_FAILED || (held && status.awaitsCharge());
         if (!chargeable) {
             throw new OperatorException("order " + orderId + " is " + status + (held ? "" : ", not held")
                     + ": only a PAYMENT_FAILED or held order is charged again from the console");
@@ -129,7 +131,7 @@ public class ManualCharge {
         if (hold != null) {
             throw new OperatorException(hold + ": the order cannot be charged with it");
         }
-        if (status.equals("PAYMENT_FAILED")) {
+        if (status == OrderStatus.PAYMENT_FAILED) {
             jdbc.update("UPDATE orders SET status = 'SHIPPED', next_attempt_on = NULL, failure_reason = NULL, updated_at = now()"
                     + " WHERE order_id = ?", orderId);
         }

@@ -2,6 +2,7 @@ package dev.billing.importing;
 
 import dev.billing.database.CopyIn;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.nio.file.Path;
@@ -127,11 +128,13 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
 
     private static String refusal(Stored before, OrderRecord incoming) {
         OrderRecord stored = before.order();
-        if (stored.status().equals("PAID") && !sameCharge(stored, incoming)) {
+        OrderStatus was = OrderStatus.of(stored.status());
+        OrderStatus is = OrderStatus.of(incoming.status());
+        if (was == OrderStatus.PAID && !sameCharge(stored, incoming)) {
             return "order " + incoming.orderId() + " was already charged (" + stored.amount() + " on token "
                     + stored.tokenName() + "); its amount, currency and token cannot change";
         }
-        if (stored.status().equals("PAID") && (incoming.status().equals("CANCELLED") || incoming.status().equals("PENDING"))) {
+        if (was == OrderStatus.PAID && (is == OrderStatus.CANCELLED || is == OrderStatus.PENDING)) {
             return "order " + incoming.orderId() + " was already charged (" + stored.amount() + "); it cannot become "
                     + incoming.status() + ": a paid order is refunded, not cancelled";
         }
@@ -144,7 +147,8 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
 
     /** A PAID or PAYMENT_FAILED order is unchanged unless what would be charged changes. */
     private static boolean unchanged(OrderRecord stored, OrderRecord incoming) {
-        if (stored.status().equals("PAID") || stored.status().equals("PAYMENT_FAILED")) {
+        OrderStatus was = OrderStatus.of(stored.status());
+        if (was == OrderStatus.PAID || was == OrderStatus.PAYMENT_FAILED) {
             return sameCharge(stored, incoming);
         }
         return stored.equals(incoming);

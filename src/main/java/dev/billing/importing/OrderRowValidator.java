@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.ledger.OrderStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.InvalidAmountException;
 import dev.billing.money.Money;
@@ -14,7 +15,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<OrderRecord>> {
 
     /** The order id becomes part of the gateway's merchant_reference, which APS limits to 40 characters. */
-    private static final Set<String> STATUSES = Set.of("SHIPPED", "DEFERRED", "PENDING", "CANCELLED");
+    private static final Set<String> STATUSES = OrderStatus.IMPORTED.stream().map(Enum::name).collect(java.util.stream.Collectors.toSet());
 
     @Override
     public ImportRow<OrderRecord> process(CsvLine line) {
@@ -71,7 +72,7 @@ public class OrderRowValidator implements ItemProcessor<CsvLine, ImportRow<Order
             if (reason != null) {
                 return ImportRow.rejected(line, reason);
             }
-        } else if (status.equals("DEFERRED")) {
+        } else if (status.equals(OrderStatus.DEFERRED.name())) {
             return ImportRow.rejected(line, "status DEFERRED needs a charge_on date");
         }
         return ImportRow.accepted(line, new OrderRecord(orderId, customerId, tokenName, amount, status, chargeOn));

@@ -1,6 +1,7 @@
 package dev.billing.importing;
 
 import dev.billing.database.CopyIn;
+import dev.billing.ledger.TokenStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,7 +82,9 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
      * brings it back); NEW becomes VERIFIED when the merchant says the card was checked; otherwise the engine's own.
      */
     static String statusAfter(String stored, String incoming) {
-        if (incoming.equals("DELETED") || (stored.equals("NEW") && incoming.equals("VERIFIED"))) {
+        TokenStatus was = TokenStatus.of(stored);
+        TokenStatus is = TokenStatus.of(incoming);
+        if (is == TokenStatus.DELETED || (was == TokenStatus.NEW && is == TokenStatus.VERIFIED)) {
             return incoming;
         }
         return stored;

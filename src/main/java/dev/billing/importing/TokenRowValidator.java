@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.ledger.TokenStatus;
 import dev.billing.support.CardNumbers;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -34,7 +35,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         String cardMask = f[3].trim();
         String expiry = f[4].trim();
         String createdAtText = f[5].trim();
-        String status = f.length > 6 && !f[6].isBlank() ? f[6].trim().toUpperCase(Locale.ROOT) : "NEW";
+        String status = f.length > 6 && !f[6].isBlank() ? f[6].trim().toUpperCase(Locale.ROOT) : TokenStatus.NEW.name();
         String agreementId = f.length > 7 && !f[7].isBlank() ? f[7].trim() : null;
 
         reason = FieldRules.first(FieldRules.tokenName(tokenName), FieldRules.customerId(customerId),
@@ -50,7 +51,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
-        if (!status.equals("NEW") && !status.equals("VERIFIED") && !status.equals("DELETED")) {
+        if (TokenStatus.IMPORTED.stream().noneMatch(s -> s.name().equals(status))) {
             return ImportRow.rejected(line, "status '" + f[6].trim() + "' must be NEW, VERIFIED or DELETED (the customer removed the card)");
         }
         if (agreementId != null && !FieldRules.AGREEMENT_ID.matcher(agreementId).matches()) {

@@ -23,6 +23,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /** What an operator does to job executions: list, show, restart, stop, abandon, recover. */
@@ -60,25 +61,27 @@ public class JobControl {
     /** The newest executions, at most {@code limit}, of a job, a status and a business date when given (null: any). */
     public List<ExecutionSummary> list(String jobName, String status, String businessDate, int limit) {
         // the newest executions first, then the step counts of those only
-        return jdbc.query("""
+        return JdbcClient.create(jdbc).sql("""
                 WITH chosen AS (
                     SELECT e.job_execution_id, i.job_name, p.parameter_value AS business_date, e.status, e.start_time, e.end_time
                     FROM batch_job_execution e
                     JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-                    LEFT JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = ?
-                    WHERE (?::text IS NULL OR i.job_name = ?) AND (?::text IS NULL OR e.status = ?)
-                      AND (?::text IS NULL OR p.parameter_value = ?)
+                    LEFT JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = :parameter
+                    WHERE (CAST(:job AS text) IS NULL OR i.job_name = :job) AND (CAST(:status AS text) IS NULL OR e.status = :status)
+                      AND (CAST(:date AS text) IS NULL OR p.parameter_value = :date)
                     ORDER BY e.job_execution_id DESC
-                    LIMIT ?)
+                    LIMIT :limit)
                 SELECT c.job_execution_id, c.job_name, c.business_date, c.status, c.start_time, c.end_time,
                        COALESCE(SUM(s.read_count), 0), COALESCE(SUM(s.write_count), 0),
                        COALESCE(SUM(s.read_skip_count + s.process_skip_count + s.write_skip_count), 0)
                 FROM chosen c LEFT JOIN batch_step_execution s ON s.job_execution_id = c.job_execution_id
                 GROUP BY c.job_execution_id, c.job_name, c.business_date, c.status, c.start_time, c.end_time
-                ORDER BY c.job_execution_id DESC""",
-                (rs, n) -> new ExecutionSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        utc(rs.getTimestamp(5)), utc(rs.getTimestamp(6)), rs.getLong(7), rs.getLong(8), rs.getLong(9)),
-                BusinessDate.PARAMETER, jobName, jobName, status, status, businessDate, businessDate, limit);
+                ORDER BY c.job_execution_id DESC""")
+                .param("parameter", BusinessDate.PARAMETER).param("job", jobName).param("status", status).param("date", businessDate)
+                .param("limit", limit)
+                .query((rs, n) -> new ExecutionSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        utc(rs.getTimestamp(5)), utc(rs.getTimestamp(6)), rs.getLong(7), rs.getLong(8), rs.getLong(9)))
+                .list();
     }
 
     /** The newest execution of the same job instance, when it is not this one (it was restarted); else null. */

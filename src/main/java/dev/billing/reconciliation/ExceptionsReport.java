@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,18 +65,19 @@ public class ExceptionsReport {
                         amount(rs.getLong(4), rs.getString(5)), rs.getString(5), rs.getString(6) + " of " + rs.getDate(8)
                         + " not resolved with the gateway (" + rs.getString(7) + "): " + rs.getString(9)});
                 }, d);
-        jdbc.query("""
-                SELECT c.attempt_reference, c.token_name, c.amount_minor, c.currency, c.business_date, (? - c.business_date) AS age,
+        JdbcClient.create(jdbc).sql("""
+                SELECT c.attempt_reference, c.token_name, c.amount_minor, c.currency, c.business_date, (:date - c.business_date) AS age,
                        (SELECT r.state || ' ' || COALESCE(r.response_code, r.detail, '') FROM payment_attempts r
                         WHERE r.merchant_reference = c.attempt_reference AND r.kind IN ('VERIFICATION_REFUND', 'VERIFICATION_VOID')
                         ORDER BY r.attempt DESC LIMIT 1)
-                FROM verification_charges_owed c WHERE c.business_date <= ? ORDER BY c.id""",
-                rs -> {
+                FROM verification_charges_owed c WHERE c.business_date <= :date ORDER BY c.id""")
+                .param("date", d)
+                .query(rs -> {
                     String last = rs.getString(7);
                     rows.add(new String[] {"REFUND_OWED", rs.getString(1), "", rs.getString(2), amount(rs.getLong(3), rs.getString(4)),
                         rs.getString(4), "verification charge of " + rs.getDate(5) + " not given back for " + rs.getInt(6)
                         + " days; last attempt: " + (last == null ? "none yet" : last.trim())});
-                }, d, d);
+                });
         jdbc.query("""
                 SELECT h.order_id, h.token_name, o.amount_minor, o.currency, h.reason FROM charge_holds h
                 JOIN orders o ON o.order_id = h.order_id WHERE h.business_date = ? ORDER BY h.order_id""",

@@ -1,6 +1,7 @@
 package dev.billing.verification;
 
 import dev.billing.gateway.OutcomeClass;
+import dev.billing.ledger.TokenStatus;
 
 /** What a micro-charge's outcome does to the token: pure rules, tested without a database. */
 public final class TokenVerification {
@@ -9,12 +10,12 @@ public final class TokenVerification {
     }
 
     /** The token's status after verification attempt {@code attempt} ended {@code outcome}. */
-    public static String tokenStatusAfter(OutcomeClass outcome, int attempt, int maxAttempts) {
+    public static TokenStatus tokenStatusAfter(OutcomeClass outcome, int attempt, int maxAttempts) {
         return switch (outcome) {
-            case SUCCESS -> "VERIFIED";
-            case HARD_DECLINE, REJECTED -> "INVALID";
-            case SOFT_DECLINE -> attempt >= maxAttempts ? "INVALID" : "NEW";
-            case CONFIG_ERROR, UNKNOWN, DUPLICATE_REFERENCE -> "VERIFYING";
+            case SUCCESS -> TokenStatus.VERIFIED;
+            case HARD_DECLINE, REJECTED -> TokenStatus.INVALID;
+            case SOFT_DECLINE -> attempt >= maxAttempts ? TokenStatus.INVALID : TokenStatus.NEW;
+            case CONFIG_ERROR, UNKNOWN, DUPLICATE_REFERENCE -> TokenStatus.VERIFYING;
         };
     }
 }

@@ -8,6 +8,7 @@ import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.Attempts;
+import dev.billing.ledger.TokenStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import io.micrometer.core.instrument.Metrics;
@@ -121,9 +122,9 @@ public class VerificationLedger {
             Verification v = charged.get(i).verification();
             GatewayReply charge = charged.get(i).charge();
             charges.add(charge);
-            String status = TokenVerification.tokenStatusAfter(charge.outcome(), v.attempt(), maxAttempts);
-            String reason = status.equals("INVALID") ? "verification " + v.chargeReference() + ": " + charge.describe() : null;
-            tokens.add(new Object[] {status, v.attempt(), status, reason, v.tokenName()});
+            TokenStatus status = TokenVerification.tokenStatusAfter(charge.outcome(), v.attempt(), maxAttempts);
+            String reason = status == TokenStatus.INVALID ? "verification " + v.chargeReference() + ": " + charge.describe() : null;
+            tokens.add(new Object[] {status.name(), v.attempt(), status.name(), reason, v.tokenName()});
         }
         List<Object[]> reversals = new ArrayList<>();
         for (Verification.Result result : results) {

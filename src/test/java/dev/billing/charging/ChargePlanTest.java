@@ -6,7 +6,9 @@ import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.RetrySchedule;
+import dev.billing.ledger.TokenStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.time.LocalDate;
@@ -23,7 +25,7 @@ class ChargePlanTest {
     private static final RetrySchedule SCHEDULE = RetrySchedule.parse("1d,3d,7d");
 
     private static DueOrder order(String id, int softDeclines) {
-        return new DueOrder(7, id, "tok-" + id, "VERIFIED", "c@example.com", Money.ofMinor(1250, CurrencyUnit.require("AED")), 2,
+        return new DueOrder(7, id, "tok-" + id, TokenStatus.VERIFIED, "c@example.com", Money.ofMinor(1250, CurrencyUnit.require("AED")), 2,
                 softDeclines, "AGR-1");
     }
 
@@ -44,7 +46,7 @@ class ChargePlanTest {
         ChargePlan.Settle settle = settleOf(sent(order("O-1", 1), OutcomeClass.SUCCESS, "14000"));
 
         assertThat(settle.outcome().attemptState()).isEqualTo(AttemptState.SUCCEEDED);
-        assertThat(settle.order()).isEqualTo(new ChargePlan.OrderChange("O-1", "PAID", 2, null, null, 1, true));
+        assertThat(settle.order()).isEqualTo(new ChargePlan.OrderChange("O-1", OrderStatus.PAID, 2, null, null, 1, true));
         assertThat(settle.token()).isNull();
     }
 
@@ -55,7 +57,7 @@ class ChargePlanTest {
 
         assertThat(retried.outcome().attemptState()).isEqualTo(AttemptState.DECLINED);
         assertThat(retried.order()).isEqualTo(new ChargePlan.OrderChange("O-1", null, 2, D.plusDays(1), null, 1, false));
-        assertThat(last.order().status()).isEqualTo("PAYMENT_FAILED");
+        assertThat(last.order().status()).isEqualTo(OrderStatus.PAYMENT_FAILED);
         assertThat(last.order().nextAttemptOn()).isNull();
         assertThat(last.order().failureReason()).startsWith("declined 4 times, last: ");
         assertThat(last.order().softDeclines()).isEqualTo(4);
@@ -68,7 +70,7 @@ class ChargePlanTest {
         ChargePlan.Settle settle = settleOf(sent(order("O-1", 1), OutcomeClass.HARD_DECLINE, "13012"));
 
         assertThat(settle.outcome().attemptState()).isEqualTo(AttemptState.FAILED);
-        assertThat(settle.order().status()).isEqualTo("PAYMENT_FAILED");
+        assertThat(settle.order().status()).isEqualTo(OrderStatus.PAYMENT_FAILED);
         assertThat(settle.order().failureReason()).startsWith("hard decline: ");
         assertThat(settle.order().paid()).isFalse();
         assertThat(settle.token()).isEqualTo(new ChargePlan.TokenChange("tok-O-1", "hard decline on order O-1: "
@@ -80,7 +82,7 @@ class ChargePlanTest {
         ChargePlan.Settle settle = settleOf(sent(order("O-1", 0), OutcomeClass.REJECTED, "00005"));
 
         assertThat(settle.outcome().attemptState()).isEqualTo(AttemptState.FAILED);
-        assertThat(settle.order().status()).isEqualTo("PAYMENT_FAILED");
+        assertThat(settle.order().status()).isEqualTo(OrderStatus.PAYMENT_FAILED);
         assertThat(settle.order().failureReason()).startsWith("the gateway refused the request for its data: ");
         assertThat(settle.token()).isNull();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.RetrySchedule;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ChargeRulesTest {
         "UNKNOWN,0,UNKNOWN,-,-,false,false",
         "DUPLICATE_REFERENCE,1,UNKNOWN,-,-,false,false"
     })
-    void transitions(OutcomeClass outcome, int softDeclinesBefore, AttemptState attemptState, String orderStatus, LocalDate next,
+    void transitions(OutcomeClass outcome, int softDeclinesBefore, AttemptState attemptState, OrderStatus orderStatus, LocalDate next,
                      boolean invalidToken, boolean stops) {
         ChargeOutcome o = ChargeOutcome.of(outcome, softDeclinesBefore, D, DEFAULT, "13666 Transaction declined");
         assertThat(o.attemptState()).isEqualTo(attemptState);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.TokenStatus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,7 +22,7 @@ class TokenVerificationTest {
         "CONFIG_ERROR,1,VERIFYING,UNKNOWN",
         "REJECTED,1,INVALID,FAILED"
     })
-    void transitions(OutcomeClass outcome, int attempt, String token, String row) {
+    void transitions(OutcomeClass outcome, int attempt, TokenStatus token, String row) {
         assertThat(TokenVerification.tokenStatusAfter(outcome, attempt, 3)).isEqualTo(token);
         assertThat(AttemptState.after(outcome)).isEqualTo(AttemptState.valueOf(row));
     }
