@@ -95,4 +95,33 @@ class ArchitectureTest {
         }
         assertThat(writers).as("writes of the ledger's tables outside ledger/").isEmpty();
     }
+
+    /**
+     * The frameworks' own tables are named in SQL in one place each: Spring Batch's job repository in {@code operations/}
+     * (job control, the console's nights) and in the partition hand-over's existence check ({@code batch/PartitionWorker},
+     * which must not let the repository's failed look-up roll its transaction back); Quartz's and Spring Integration's
+     * in {@code batch/Partitioning} (live nodes, requests still held). The benchmarks' {@code BenchData} fills them in
+     * its throwaway database.
+     */
+    @Test
+    void eachFrameworksTablesAreNamedInOnePlace() throws IOException {
+        Path root = Path.of("src/main/java/dev/billing");
+        Map<Pattern, List<String>> owners = Map.of(
+                Pattern.compile("(?i)\\bbatch_(job|step)_\\w+"), List.of("operations/", "batch/PartitionWorker.java", "bench/BenchData.java"),
+                Pattern.compile("(?i)\\b(qrtz_\\w+|int_channel_message)\\b"), List.of("batch/Partitioning.java"));
+        List<String> strays = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String relative = root.relativize(file).toString();
+                String source = Files.readString(file);
+                owners.forEach((table, places) -> {
+                    Matcher m = table.matcher(source);
+                    if (m.find() && places.stream().noneMatch(relative::startsWith)) {
+                        strays.add(relative + " names " + m.group());
+                    }
+                });
+            }
+        }
+        assertThat(strays).as("framework tables named outside their one place").isEmpty();
+    }
 }

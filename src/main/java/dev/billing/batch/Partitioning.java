@@ -23,6 +23,7 @@ import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
 import org.springframework.integration.jdbc.store.channel.PostgresChannelMessageStoreQueryProvider;
 import org.springframework.integration.store.MessageGroupQueue;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -126,9 +127,7 @@ public class Partitioning {
     }
 
     private boolean isRestart(StepExecution manager) {
-        Integer runs = jdbc.queryForObject("SELECT count(*) FROM batch_job_execution WHERE job_instance_id = ?", Integer.class,
-                manager.getJobExecution().getJobInstance().getInstanceId());
-        return runs != null && runs > 1;
+        return jobRepository.getJobExecutions(manager.getJobExecution().getJobInstance()).size() > 1;
     }
 
     /**
@@ -141,10 +140,10 @@ public class Partitioning {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
         boolean told = false;
         while (System.nanoTime() < deadline) {
-            Integer taken = jdbc.queryForObject("""
-                    SELECT (SELECT count(*) FROM int_channel_message WHERE region = ?)
-                         - (SELECT count(*) FROM (SELECT 1 FROM int_channel_message WHERE region = ? FOR UPDATE SKIP LOCKED) free)""",
-                    Integer.class, REGION, REGION);
+            Integer taken = JdbcClient.create(jdbc).sql("""
+                    SELECT (SELECT count(*) FROM int_channel_message WHERE region = :region)
+                         - (SELECT count(*) FROM (SELECT 1 FROM int_channel_message WHERE region = :region FOR UPDATE SKIP LOCKED) free)""")
+                    .param("region", REGION).query(Integer.class).single();
             if (taken == null || taken == 0) {
                 return;
             }

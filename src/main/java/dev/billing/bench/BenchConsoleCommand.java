@@ -86,8 +86,7 @@ public class BenchConsoleCommand implements Callable<Integer> {
             HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
             signIn(client, base, password);
 
-            long[] executionIds = jdbc.queryForList("SELECT job_execution_id FROM batch_job_execution", Long.class).stream()
-                    .mapToLong(Long::longValue).toArray();
+            long[] executionIds = BenchData.executionIds(jdbc);
             SplittableRandom random = new SplittableRandom(42);
             IntFunction<String> anyDate = i -> last.minusDays(random.nextInt(nights)).toString();
             IntFunction<Integer> anyOrder = i -> 1 + random.nextInt(orders);

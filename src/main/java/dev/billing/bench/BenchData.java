@@ -148,4 +148,9 @@ final class BenchData {
                 + "), setval('batch_step_execution_seq', " + step + ")");
         out.printf("  %,d job executions with %,d steps%n", execution, step);
     }
+
+    /** The ids of the job executions the seeding wrote, for the benchmark's requests. */
+    static long[] executionIds(JdbcTemplate jdbc) {
+        return jdbc.queryForList("SELECT job_execution_id FROM batch_job_execution", Long.class).stream().mapToLong(Long::longValue).toArray();
+    }
 }

@@ -1,12 +1,11 @@
 package dev.billing.console;
 
-import dev.billing.batch.BusinessDate;
 import dev.billing.charging.ChargeLedger;
 import dev.billing.ledger.AttemptState;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
+import dev.billing.operations.NightRuns;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -45,10 +44,12 @@ class Nights {
 
     private final JdbcTemplate jdbc;
     private final ChargeLedger charges;
+    private final NightRuns runs;
 
-    Nights(JdbcTemplate jdbc, ChargeLedger charges) {
+    Nights(JdbcTemplate jdbc, ChargeLedger charges, NightRuns runs) {
         this.jdbc = jdbc;
         this.charges = charges;
+        this.runs = runs;
     }
 
     /** The figures table and the charts' totals, from one pass over the charges since {@code since}. */
@@ -94,48 +95,29 @@ class Nights {
     /** The last status of each job per business date since {@code since}: date, then job name, then status. */
     Map<String, Map<String, String>> jobStatuses(LocalDate since) {
         Map<String, Map<String, String>> statuses = new TreeMap<>(java.util.Comparator.reverseOrder());
-        jdbc.query("""
-                SELECT DISTINCT ON (p.parameter_value, i.job_name) p.parameter_value, i.job_name, e.status, e.job_execution_id
-                FROM batch_job_execution_params p
-                JOIN batch_job_execution e ON e.job_execution_id = p.job_execution_id
-                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-                WHERE p.parameter_name = ? AND p.parameter_value >= ?
-                ORDER BY p.parameter_value, i.job_name, e.job_execution_id DESC""", rs -> {
-                    statuses.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3) + " #" + rs.getLong(4));
-                }, BusinessDate.PARAMETER, since.toString());
+        for (NightRuns.LastRun run : runs.lastRuns(since)) {
+            statuses.computeIfAbsent(run.businessDate(), k -> new TreeMap<>()).put(run.jobName(), run.status() + " #" + run.executionId());
+        }
         return statuses;
     }
 
     /** The steps running now, with how many items each has done, its rate and, for the charge step, the time left. */
     List<Live> live() {
         List<Live> running = new ArrayList<>();
-        jdbc.query("""
-                SELECT e.job_execution_id, i.job_name, p.parameter_value, s.step_name, s.read_count, s.start_time, s.last_updated
-                FROM batch_job_execution e
-                JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
-                JOIN batch_step_execution s ON s.job_execution_id = e.job_execution_id AND s.status IN ('STARTING', 'STARTED')
-                LEFT JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id AND p.parameter_name = ?
-                WHERE e.status IN ('STARTING', 'STARTED', 'STOPPING')
-                ORDER BY e.job_execution_id, s.step_execution_id""", rs -> {
-                    long done = rs.getLong(5);
-                    Duration took = between(rs.getTimestamp(6), rs.getTimestamp(7));
-                    double perSecond = took.toMillis() <= 0 ? 0 : done * 1000.0 / took.toMillis();
-                    String left = "";
-                    if (rs.getString(4).equals("charge") && rs.getString(3) != null && perSecond > 0) {
-                        long remaining = charges.countLeftToTry(LocalDate.parse(rs.getString(3)));
-                        left = remaining + " orders, about " + formatDuration(Duration.ofSeconds(Math.round(remaining / perSecond)));
-                    }
-                    running.add(new Live(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), done,
-                            String.format("%,.0f/s", perSecond), left));
-                }, BusinessDate.PARAMETER);
-        return running;
-    }
-
-    private static Duration between(Timestamp start, Timestamp last) {
-        if (start == null || last == null) {
-            return Duration.ZERO;
+        for (NightRuns.RunningStep step : runs.running()) {
+            long done = step.done();
+            Duration took = step.started() == null || step.lastUpdated() == null ? Duration.ZERO
+                    : Duration.between(step.started(), step.lastUpdated());
+            double perSecond = took.toMillis() <= 0 ? 0 : done * 1000.0 / took.toMillis();
+            String left = "";
+            if (step.stepName().equals("charge") && step.businessDate() != null && perSecond > 0) {
+                long remaining = charges.countLeftToTry(LocalDate.parse(step.businessDate()));
+                left = remaining + " orders, about " + formatDuration(Duration.ofSeconds(Math.round(remaining / perSecond)));
+            }
+            running.add(new Live(step.executionId(), step.jobName(), step.businessDate(), step.stepName(), done,
+                    String.format("%,.0f/s", perSecond), left));
         }
-        return Duration.between(start.toInstant(), last.toInstant());
+        return running;
     }
 
     static String formatDuration(Duration d) {
