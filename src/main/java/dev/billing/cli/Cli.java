@@ -9,6 +9,7 @@ import dev.billing.operations.UnknownExecutionException;
 import dev.billing.support.InvalidInputException;
 import dev.billing.support.OperatorException;
 import dev.billing.support.Throwables;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ public final class Cli {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, Object> defaults;
+    private final InputStream in;
 
     public Cli(PrintStream out, PrintStream err) {
         this(out, err, Map.of("billing.progress.enabled", "true"));
@@ -36,9 +38,15 @@ public final class Cli {
 
     /** With the Spring properties every command of this CLI starts with (tests turn progress output off). */
     public Cli(PrintStream out, PrintStream err, Map<String, Object> defaults) {
+        this(out, err, defaults, System.in);
+    }
+
+    /** Reading what is piped in (a password with --password-stdin) from {@code in}. */
+    public Cli(PrintStream out, PrintStream err, Map<String, Object> defaults, InputStream in) {
         this.out = out;
         this.err = err;
         this.defaults = defaults;
+        this.in = in;
     }
 
     public int execute(String... args) {
@@ -53,7 +61,7 @@ public final class Cli {
             settings.putAll(DEBUG_LOGGING);
         }
         try (EngineContext engine = new EngineContext(springArgs, settings)) {
-            CliContext context = new CliContext(engine, out, err);
+            CliContext context = new CliContext(engine, out, err, in);
             CommandLine commandLine = new CommandLine(new RootCommand(), new Factory(context));
             commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
             commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));

@@ -39,7 +39,7 @@ class UsersCommand implements Callable<Integer> {
     static String password(CliContext cli, boolean fromStdin) throws IOException {
         String password;
         if (fromStdin) {
-            password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            password = new BufferedReader(new InputStreamReader(cli.in(), StandardCharsets.UTF_8)).readLine();
         } else {
             Console console = System.console();
             if (console == null) {
