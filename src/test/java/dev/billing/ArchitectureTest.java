@@ -96,6 +96,35 @@ class ArchitectureTest {
         assertThat(writers).as("writes of the ledger's tables outside ledger/").isEmpty();
     }
 
+    /** A table of the payment ledger, or a view over it, named in code (comments left out). */
+    private static final Pattern LEDGER_TABLE = Pattern.compile("(?i)\\b(payment_attempts|ledger_exceptions|verification_charges_owed)\\b");
+
+    /**
+     * Everyone else reads the ledger through its query classes, as records: the console, the reports, the notifications,
+     * the import, the metrics. The jobs that move money ({@code charging/}, {@code verification/}, {@code tokens/}) page
+     * and lock the rows they send beside the ledger's writes, and the benchmarks measure it in their throwaway database.
+     */
+    @Test
+    void othersReadTheLedgerThroughItsQueryClasses() throws IOException {
+        Path root = Path.of("src/main/java/dev/billing");
+        List<String> allowed = List.of("ledger/", "charging/", "verification/", "tokens/", "bench/");
+        List<String> readers = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String relative = root.relativize(file).toString();
+                if (allowed.stream().anyMatch(relative::startsWith)) {
+                    continue;
+                }
+                String code = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)^\\s*//.*$", "");
+                Matcher m = LEDGER_TABLE.matcher(code);
+                while (m.find()) {
+                    readers.add(relative + " names " + m.group());
+                }
+            }
+        }
+        assertThat(readers).as("ledger tables named outside the ledger and the jobs that move money").isEmpty();
+    }
+
     /**
      * The frameworks' own tables are named in SQL in one place each: Spring Batch's job repository in {@code operations/}
      * (job control, the console's nights) and in the partition hand-over's existence check ({@code batch/PartitionWorker},

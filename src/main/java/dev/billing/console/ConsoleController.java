@@ -235,10 +235,10 @@ class ConsoleController implements DisposableBean {
     @GetMapping("/console/orders")
     String search(@RequestParam(name = "q", required = false) String term, Model model) {
         String q = term == null ? "" : term.strip();
-        List<Map<String, Object>> found = q.isEmpty() || q.length() > 100 ? List.of() : orders.search(q);
+        List<OrderHistory.Found> found = q.isEmpty() || q.length() > 100 ? List.of() : orders.search(q);
         if (found.size() == 1) {
             return "redirect:/console/orders/" + org.springframework.web.util.UriUtils.encodePathSegment(
-                    (String) found.get(0).get("order_id"), java.nio.charset.StandardCharsets.UTF_8);
+                    found.get(0).orderId(), java.nio.charset.StandardCharsets.UTF_8);
         }
         model.addAttribute("q", q);
         model.addAttribute("found", found);

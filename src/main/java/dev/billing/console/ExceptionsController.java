@@ -2,6 +2,7 @@ package dev.billing.console;
 
 import dev.billing.audit.AuditLog;
 import dev.billing.charging.ManualCharge;
+import dev.billing.ledger.AttemptKind;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ExceptionsReport;
 import dev.billing.support.OperatorException;
@@ -58,16 +59,17 @@ class ExceptionsController {
             model.addAttribute("message", "'" + date + "' is not a date; write it as 2026-11-27.");
             return "console/missing";
         }
-        List<Row> rows = report.rows(day).stream().map(r -> new Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], action(r))).toList();
+        List<Row> rows = report.rows(day).stream().map(r -> new Row(r.type(), r.reference(), r.orderId(), r.tokenName(), r.amount(),
+                r.currency(), r.detail(), action(r))).toList();
         model.addAttribute("date", day.toString());
         model.addAttribute("rows", rows);
         return "console/exceptions";
     }
 
-    private static String action(String[] row) {
-        return switch (row[0]) {
-            case "UNKNOWN_OUTCOME" -> row[6].startsWith("CHARGE ") || row[6].startsWith("VERIFICATION_CHARGE ")
-                    || row[6].startsWith("VERIFICATION_AUTHORIZATION ") ? "ask" : "";
+    /** Asking the gateway settles a card charge whose outcome is unknown; charging again is for a held or failed order. */
+    private static String action(ExceptionsReport.Row row) {
+        return switch (row.type()) {
+            case "UNKNOWN_OUTCOME" -> AttemptKind.CARD_CHARGES.contains(row.unsettled()) ? "ask" : "";
             case "ORDER_HELD", "ORDER_FAILED" -> "charge";
             default -> "";
         };

@@ -1,7 +1,7 @@
 package dev.billing.console;
 
 import dev.billing.charging.ChargeLedger;
-import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.AttemptQueries;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import dev.billing.operations.NightRuns;
@@ -43,11 +43,13 @@ class Nights {
     }
 
     private final JdbcTemplate jdbc;
+    private final AttemptQueries ledger;
     private final ChargeLedger charges;
     private final NightRuns runs;
 
-    Nights(JdbcTemplate jdbc, ChargeLedger charges, NightRuns runs) {
+    Nights(JdbcTemplate jdbc, AttemptQueries ledger, ChargeLedger charges, NightRuns runs) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
         this.charges = charges;
         this.runs = runs;
     }
@@ -59,24 +61,15 @@ class Nights {
     Figures figures(LocalDate since) {
         Map<String, String[]> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
         List<Totals> totals = new ArrayList<>();
-        jdbc.query("""
-                SELECT business_date, currency,
-                       count(*) FILTER (WHERE state = 'SUCCEEDED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'SUCCEEDED'), 0),
-                       count(*) FILTER (WHERE state = 'DECLINED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'DECLINED'), 0),
-                       count(*) FILTER (WHERE state = 'FAILED'), COALESCE(sum(amount_minor) FILTER (WHERE state = 'FAILED'), 0),
-                       count(*) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
-                ),
-                       COALESCE(sum(amount_minor) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
-                ), 0)
-                FROM payment_attempts WHERE kind = 'CHARGE' AND business_date >= ? GROUP BY 1, 2 ORDER BY 1 DESC, 2""", rs -> {
-                    CurrencyUnit unit = CurrencyUnit.require(rs.getString(2));
-                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
-                    for (int i = 0; i < 4; i++) {
-                        row[i] = figure(rs.getLong(3 + 2 * i), rs.getLong(4 + 2 * i), unit);
-                    }
-                    totals.add(new Totals(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(7)));
-                }, Date.valueOf(since));
+        for (AttemptQueries.ChargeNight n : ledger.chargeNights(since)) {
+            CurrencyUnit unit = CurrencyUnit.require(n.currency());
+            String[] row = rows.computeIfAbsent(n.businessDate() + " " + n.currency(), k -> new String[] {"", "", "", "", ""});
+            row[0] = figure(n.succeeded(), n.succeededMinor(), unit);
+            row[1] = figure(n.declined(), n.declinedMinor(), unit);
+            row[2] = figure(n.failed(), n.failedMinor(), unit);
+            row[3] = figure(n.open(), n.openMinor(), unit);
+            totals.add(new Totals(n.businessDate(), n.currency(), n.succeeded(), n.succeededMinor(), n.declined(), n.failed()));
+        }
         jdbc.query("""
                 SELECT h.business_date, o.currency, count(*), sum(o.amount_minor) FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
                 WHERE h.business_date >= ? GROUP BY 1, 2""", rs -> {

@@ -1,11 +1,18 @@
 package dev.billing.console;
 
+import dev.billing.gateway.GatewayProperties;
+import dev.billing.ledger.AttemptQueries;
+import dev.billing.ledger.LedgerFindings;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /** An order's whole history for the console: the order, its attempts and gateway replies, holds, notifications, exceptions. */
@@ -27,10 +34,18 @@ public class OrderHistory {
     public record Event(String at, String what, String detail) {
     }
 
-    private final JdbcTemplate jdbc;
+    /** An order a search found. */
+    public record Found(String orderId, String customerId, String tokenName, String status) {
+    }
 
-    public OrderHistory(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final AttemptQueries ledger;
+    private final LedgerFindings findings;
+
+    public OrderHistory(JdbcTemplate jdbc, AttemptQueries ledger, LedgerFindings findings) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
+        this.findings = findings;
     }
 
     public Optional<Order> order(String orderId) {
@@ -45,30 +60,29 @@ public class OrderHistory {
     }
 
     public List<Attempt> attempts(String orderId) {
-        return jdbc.query("""
-                SELECT attempt_reference, kind, attempt, business_date, amount_minor, currency, state, response_code, response_message,
-                       fort_id, sent_at, resolved_at, detail, initiated_by, gateway
-                FROM payment_attempts WHERE order_id = ? ORDER BY id""",
-                (rs, n) -> new Attempt(rs.getString(1), rs.getString(2), rs.getInt(3), text(rs.getDate(4)),
-                        Money.ofMinor(rs.getLong(5), CurrencyUnit.require(rs.getString(6))).toPlainString() + " " + rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), text(rs.getTimestamp(11)),
-                        text(rs.getTimestamp(12)), rs.getString(13),
-                        rs.getString(14) == null ? "the night" : "manual: " + rs.getString(14),
-                        "simulator".equals(rs.getString(15)) ? "SIMULATED (no money moved)" : rs.getString(15)), orderId);
+        return ledger.ofOrder(orderId).stream().map(a -> new Attempt(a.reference(), a.kind().name(), a.attempt(), text(a.businessDate()),
+                Money.ofMinor(a.amountMinor(), CurrencyUnit.require(a.currency())).toPlainString() + " " + a.currency(),
+                a.state().name(), a.responseCode(), a.responseMessage(), a.fortId(), text(timestamp(a.sentAt())), text(timestamp(a.resolvedAt())),
+                a.detail(), a.initiatedBy() == null ? "the night" : "manual: " + a.initiatedBy(),
+                GatewayProperties.SIMULATOR.equals(a.gateway()) ? "SIMULATED (no money moved)" : a.gateway())).toList();
     }
 
     public List<Event> events(String orderId) {
-        return jdbc.query("""
-                SELECT at, what, detail FROM (
-                    SELECT h.held_at AS at, 'held on ' || h.business_date AS what, h.reason AS detail FROM charge_holds h WHERE h.order_id = ?
-                    UNION ALL
-                    SELECT n.received_at, 'notification ' || n.outcome, coalesce(n.command, '') || ' ' || coalesce(n.response_code, '')
-                           || ' for ' || coalesce(n.merchant_reference, '')
-                    FROM aps_notifications n WHERE n.attempt_reference IN (SELECT attempt_reference FROM payment_attempts WHERE order_id = ?)
-                    UNION ALL
-                    SELECT e.created_at, 'exception ' || e.type, e.detail FROM ledger_exceptions e WHERE e.order_id = ?
-                ) x ORDER BY at""",
-                (rs, n) -> new Event(text(rs.getTimestamp(1)), rs.getString(2), rs.getString(3)), orderId, orderId, orderId);
+        record At(Instant at, Event event) {
+        }
+        List<At> events = new ArrayList<>(jdbc.query("""
+                SELECT h.held_at AS at, 'held on ' || h.business_date AS what, h.reason AS detail FROM charge_holds h WHERE h.order_id = ?
+                UNION ALL
+                SELECT n.received_at, 'notification ' || n.outcome, coalesce(n.command, '') || ' ' || coalesce(n.response_code, '')
+                       || ' for ' || coalesce(n.merchant_reference, '')
+                FROM aps_notifications n WHERE n.attempt_reference = ANY (?)""",
+                (rs, n) -> new At(rs.getTimestamp(1).toInstant(), new Event(text(rs.getTimestamp(1)), rs.getString(2), rs.getString(3))),
+                orderId, ledger.ofOrder(orderId).stream().map(AttemptQueries.OrderAttempt::reference).toArray(String[]::new)));
+        for (LedgerFindings.Recorded e : findings.recordedFor(orderId)) {
+            events.add(new At(e.createdAt(), new Event(text(timestamp(e.createdAt())), "exception " + e.type(), e.detail())));
+        }
+        events.sort(Comparator.comparing(At::at));
+        return events.stream().map(At::event).toList();
     }
 
     /** True when the order is due and was held on some night (a "charge again now" candidate). */
@@ -82,20 +96,21 @@ public class OrderHistory {
      * The orders a search term names: an order id, a customer id, a token name, a merchant reference or a fort_id. At
      * most 50, newest first.
      */
-    public List<Map<String, Object>> search(String term) {
+    public List<Found> search(String term) {
         // each way of naming an order is an index lookup of its own: an OR across them would read every order
-        return jdbc.queryForList("""
-                SELECT o.id, o.order_id, o.customer_id, o.token_name, o.status FROM orders o
-                WHERE o.id IN (SELECT id FROM orders WHERE order_id = ?
-                               UNION SELECT id FROM orders WHERE customer_id = ?
-                               UNION SELECT id FROM orders WHERE token_name = ?
-                               UNION SELECT o2.id FROM payment_attempts a JOIN orders o2 ON o2.order_id = a.order_id
-                                     WHERE a.attempt_reference = ?
-                               UNION SELECT o2.id FROM payment_attempts a JOIN orders o2 ON o2.order_id = a.order_id
-                                     WHERE a.merchant_reference = ?
-                               UNION SELECT o2.id FROM payment_attempts a JOIN orders o2 ON o2.order_id = a.order_id
-                                     WHERE a.fort_id = ?)
-                ORDER BY o.id DESC LIMIT 50""", term, term, term, term, term, term);
+        return JdbcClient.create(jdbc).sql("""
+                SELECT o.order_id, o.customer_id, o.token_name, o.status FROM orders o
+                WHERE o.id IN (SELECT id FROM orders WHERE order_id = :term
+                               UNION SELECT id FROM orders WHERE customer_id = :term
+                               UNION SELECT id FROM orders WHERE token_name = :term
+                               UNION SELECT id FROM orders WHERE order_id = ANY (:named))
+                ORDER BY o.id DESC LIMIT 50""")
+                .param("term", term).param("named", ledger.ordersNamedBy(term).toArray(String[]::new))
+                .query(Found.class).list();
+    }
+
+    private static Timestamp timestamp(Instant at) {
+        return at == null ? null : Timestamp.from(at);
     }
 
     private static String text(Object value) {

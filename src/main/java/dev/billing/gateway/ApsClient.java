@@ -120,16 +120,16 @@ public class ApsClient implements AutoCloseable {
             return StatusCheck.notAnswered(reply);
         }
         if (reply.responseCode().endsWith("036")) {
-            return new StatusCheck(true, false, null, null, OutcomeClass.UNKNOWN, 0, 0, 0, reply);
+            return StatusCheck.notFound(reply);
         }
         if (reply.outcome() != OutcomeClass.SUCCESS) {
             return StatusCheck.notAnswered(reply);
         }
         String code = reply.field("transaction_code");
         OutcomeClass transaction = ResponseCodes.classify(originalCommand, code, reply.field("acquirer_response_code"));
-        return new StatusCheck(true, true, code, reply.field("transaction_message"), transaction,
+        return StatusCheck.found(new StatusCheck.Transaction(code, reply.field("transaction_message"), transaction,
                 amount(reply.field("authorized_amount")), amount(reply.field("captured_amount")),
-                amount(reply.field("refunded_amount")), reply);
+                amount(reply.field("refunded_amount"))), reply);
     }
 
     private Map<String, String> chargeFields(String merchantReference, Money amount, String tokenName, String customerEmail,

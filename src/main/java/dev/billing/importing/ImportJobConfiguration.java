@@ -4,6 +4,7 @@ import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobExclusivity;
 import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
+import dev.billing.ledger.AttemptQueries;
 import dev.billing.support.EngineProperties;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -102,9 +103,9 @@ public class ImportJobConfiguration {
 
     @Bean
     @StepScope
-    OrderImportWriter orderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+    OrderImportWriter orderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger,
                                         @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
-        return new OrderImportWriter(jdbc, transactionManager, file == null ? null : Path.of(file));
+        return new OrderImportWriter(jdbc, transactionManager, ledger, file == null ? null : Path.of(file));
     }
 
     @Bean

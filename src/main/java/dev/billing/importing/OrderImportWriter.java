@@ -1,7 +1,7 @@
 package dev.billing.importing;
 
 import dev.billing.database.CopyIn;
-import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.OrderStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
@@ -42,10 +42,12 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     static final int SHARED_INSERT_MIN = 2_000;
 
     private final TransactionTemplate sideTransaction;
+    private final AttemptQueries ledger;
     private ExecutorService side;
 
-    OrderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Path file) {
+    OrderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger, Path file) {
         super(jdbc, ImportFileKind.ORDERS, file);
+        this.ledger = ledger;
         this.sideTransaction = new TransactionTemplate(transactionManager);
         this.sideTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -181,19 +183,19 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         if (stored.isEmpty()) {
             return found; // all new: the usual case of a night's file
         }
+        Set<String> inFlight = ledger.chargesInFlight(stored);
         jdbc.query("""
                 SELECT o.order_id, o.customer_id, o.token_name, o.amount_minor, o.currency, o.status, o.charge_on,
-                       EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                               AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
-                ) AS in_flight, o.import_job_instance, o.import_line
+                       o.import_job_instance, o.import_line
                 FROM orders o WHERE o.order_id = ANY (?)""",
                 rs -> {
                     Date chargeOn = rs.getDate(7);
                     OrderRecord order = new OrderRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                             Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getString(6),
                             chargeOn == null ? null : chargeOn.toLocalDate());
-                    long instance = rs.getLong(9);
-                    found.put(order.orderId(), new Stored(order, rs.getBoolean(8), rs.wasNull() ? -1 : instance, rs.getLong(10)));
+                    long instance = rs.getLong(8);
+                    found.put(order.orderId(), new Stored(order, inFlight.contains(order.orderId()), rs.wasNull() ? -1 : instance,
+                            rs.getLong(9)));
                 }, (Object) stored.toArray(String[]::new));
         return found;
     }

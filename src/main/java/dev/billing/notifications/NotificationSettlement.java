@@ -7,6 +7,8 @@ import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.gateway.ResponseCodes;
 import dev.billing.ledger.AttemptKind;
+import dev.billing.ledger.AttemptQueries.Locked;
+import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.LedgerExceptions;
 import dev.billing.ledger.RunSettings;
@@ -19,6 +21,7 @@ import dev.billing.verification.Verification;
 import dev.billing.verification.VerificationLedger;
 import dev.billing.verification.VerificationProperties;
 import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,13 +45,8 @@ public class NotificationSettlement {
     public record Applied(NotificationService.Outcome outcome, String attemptReference) {
     }
 
-    /** The ledger row a notification speaks of. */
-    private record Row(long id, String attemptReference, String merchantReference, AttemptKind kind, AttemptState state, int attempt,
-                       long amountMinor, String currency, LocalDate businessDate, long jobExecutionId, String tokenName,
-                       String orderId) {
-    }
-
     private final JdbcTemplate jdbc;
+    private final AttemptQueries ledger;
     private final ChargeLedger charges;
     private final VerificationLedger verifications;
     private final TokenDeactivations deactivations;
@@ -57,10 +55,11 @@ public class NotificationSettlement {
     private final VerificationProperties verification;
     private final EngineProperties engine;
 
-    public NotificationSettlement(JdbcTemplate jdbc, ChargeLedger charges, VerificationLedger verifications,
+    public NotificationSettlement(JdbcTemplate jdbc, AttemptQueries ledger, ChargeLedger charges, VerificationLedger verifications,
                                   TokenDeactivations deactivations, LedgerExceptions exceptions, RunSettings settings,
                                   VerificationProperties verification, EngineProperties engine) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
         this.charges = charges;
         this.verifications = verifications;
         this.deactivations = deactivations;
@@ -78,7 +77,7 @@ public class NotificationSettlement {
     public Applied apply(Map<String, String> fields) {
         String reference = fields.get("merchant_reference");
         ApsCommand command = command(commandOf(fields));
-        Optional<Row> found = command == null || reference == null ? Optional.empty() : row(command, reference, fields.get("maintenance_reference"));
+        Optional<Locked> found = command == null || reference == null ? Optional.empty() : row(command, reference, fields.get("maintenance_reference"));
         if (found.isEmpty()) {
             String safe = reference == null ? "" : reference.length() > 40 ? reference.substring(0, 40) : reference;
             exceptions.add(LocalDate.now(engine.zone()), UNKNOWN_REFERENCE, safe, null, null, null,
@@ -86,7 +85,7 @@ public class NotificationSettlement {
                     + safe + ", which the engine never sent: check it in the APS back office");
             return new Applied(NotificationService.Outcome.UNKNOWN_REFERENCE, null);
         }
-        Row row = found.get();
+        Locked row = found.get();
         String code = fields.get("response_code");
         String acquirer = fields.get("acquirer_response_code");
         OutcomeClass outcome = ResponseCodes.classify(command, code, acquirer);
@@ -111,7 +110,7 @@ public class NotificationSettlement {
         return new Applied(NotificationService.Outcome.CONFLICT, row.attemptReference());
     }
 
-    private static String amountProblem(Row row, OutcomeClass outcome, Map<String, String> fields) {
+    private static String amountProblem(Locked row, OutcomeClass outcome, Map<String, String> fields) {
         String amount = fields.get("amount");
         if (outcome != OutcomeClass.SUCCESS || !row.kind().movesMoney() || row.kind() == AttemptKind.VERIFICATION_VOID) {
             return null;
@@ -122,7 +121,7 @@ public class NotificationSettlement {
     }
 
     /** Settles an open row through the record path of its kind: what a reply would have done, once. */
-    private void settle(Row row, GatewayReply reply) {
+    private void settle(Locked row, GatewayReply reply) {
         switch (row.kind()) {
             case CHARGE -> charges.unresolved(row.attemptReference()).ifPresent(open -> charges.record(
                     List.of(ChargeResult.sent(open.order(), reply)), row.businessDate(), settings.schedule(), row.jobExecutionId()));
@@ -153,29 +152,16 @@ public class NotificationSettlement {
     }
 
     /** The row, locked until the caller's transaction ends, so that a reply being recorded at this moment waits. */
-    private Optional<Row> row(ApsCommand command, String reference, String maintenanceReference) {
-        String select = """
-                SELECT id, attempt_reference, merchant_reference, kind, state, attempt, amount_minor, currency, business_date,
-                       COALESCE(job_execution_id, 0), token_name, order_id
-                FROM payment_attempts WHERE\s""";
-        List<Row> rows = switch (command) {
-            case PURCHASE -> query(select + "attempt_reference = ? AND kind IN ('CHARGE', 'VERIFICATION_CHARGE') FOR UPDATE", reference);
-            case AUTHORIZATION -> query(select + "attempt_reference = ? AND kind = 'VERIFICATION_AUTHORIZATION' FOR UPDATE", reference);
-            case UPDATE_TOKEN -> query(select + "attempt_reference = ? AND kind = 'TOKEN_DEACTIVATION' FOR UPDATE", reference);
+    private Optional<Locked> row(ApsCommand command, String reference, String maintenanceReference) {
+        return switch (command) {
+            case PURCHASE -> ledger.lock(reference, EnumSet.of(AttemptKind.CHARGE, AttemptKind.VERIFICATION_CHARGE));
+            case AUTHORIZATION -> ledger.lock(reference, EnumSet.of(AttemptKind.VERIFICATION_AUTHORIZATION));
+            case UPDATE_TOKEN -> ledger.lock(reference, EnumSet.of(AttemptKind.TOKEN_DEACTIVATION));
             case REFUND -> maintenanceReference != null
-                    ? query(select + "attempt_reference = ? AND merchant_reference = ? AND kind = 'VERIFICATION_REFUND' FOR UPDATE",
-                            maintenanceReference, reference)
-                    : query(select + "merchant_reference = ? AND kind = 'VERIFICATION_REFUND' ORDER BY attempt DESC LIMIT 1 FOR UPDATE", reference);
-            case VOID_AUTHORIZATION -> query(select + "merchant_reference = ? AND kind = 'VERIFICATION_VOID' ORDER BY attempt DESC LIMIT 1 FOR UPDATE",
-                    reference);
-            case CHECK_STATUS -> List.of();
+                    ? ledger.lock(maintenanceReference, reference, AttemptKind.VERIFICATION_REFUND)
+                    : ledger.lockLatest(reference, AttemptKind.VERIFICATION_REFUND);
+            case VOID_AUTHORIZATION -> ledger.lockLatest(reference, AttemptKind.VERIFICATION_VOID);
+            case CHECK_STATUS -> Optional.empty();
         };
-        return rows.stream().findFirst();
-    }
-
-    private List<Row> query(String sql, Object... args) {
-        return jdbc.query(sql, (rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), AttemptKind.valueOf(rs.getString(4)),
-                AttemptState.of(rs.getString(5)), rs.getInt(6), rs.getLong(7), rs.getString(8), rs.getDate(9).toLocalDate(), rs.getLong(10),
-                rs.getString(11), rs.getString(12)), args);
     }
 }

@@ -1,10 +1,9 @@
 package dev.billing.operations;
 
-import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.AttemptQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,18 +13,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class LedgerGauges {
 
-    public LedgerGauges(ObjectProvider<MeterRegistry> registries, JdbcTemplate jdbc) {
+    public LedgerGauges(ObjectProvider<MeterRegistry> registries, AttemptQueries ledger) {
         registries.ifAvailable(registry -> {
-            Gauge.builder("billing.outcomes.unknown", () -> count(jdbc,
-                            "SELECT count(*) FROM payment_attempts WHERE state IN " + AttemptState.OPEN_SQL))
+            Gauge.builder("billing.outcomes.unknown", ledger::openCount)
                     .description("ledger rows whose outcome is not resolved with the gateway").register(registry);
-            Gauge.builder("billing.verification.refunds.owed", () -> count(jdbc, "SELECT count(*) FROM verification_charges_owed"))
+            Gauge.builder("billing.verification.refunds.owed", ledger::verificationRefundsOwed)
                     .description("verification charges not given back yet").register(registry);
         });
-    }
-
-    private static double count(JdbcTemplate jdbc, String sql) {
-        Long n = jdbc.queryForObject(sql, Long.class);
-        return n == null ? 0 : n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.reconciliation;
 
+import dev.billing.ledger.Movement;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.InvalidAmountException;
 import dev.billing.money.Money;

@@ -1,16 +1,19 @@
 package dev.billing.reconciliation;
 
+import dev.billing.ledger.LedgerMovements;
+import dev.billing.ledger.Movement;
 import dev.billing.reconciliation.SettlementMatcher.GatewayRow;
 import dev.billing.reconciliation.SettlementMatcher.LedgerSide;
 import dev.billing.reconciliation.SettlementMatcher.Match;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,15 +31,12 @@ import org.springframework.stereotype.Component;
 public class SettlementMatching {
 
     private static final int BATCH = 1000;
-    private static final String OPERATION_OF_KIND = """
-            CASE a.kind WHEN 'CHARGE' THEN 'PURCHASE' WHEN 'VERIFICATION_CHARGE' THEN 'PURCHASE'
-                        WHEN 'VERIFICATION_REFUND' THEN 'REFUND' WHEN 'VERIFICATION_AUTHORIZATION' THEN 'AUTHORIZATION'
-                        WHEN 'VERIFICATION_VOID' THEN 'VOID_AUTHORIZATION' ELSE a.kind END""";
-
     private final JdbcTemplate jdbc;
+    private final LedgerMovements movements;
 
-    public SettlementMatching(JdbcTemplate jdbc) {
+    public SettlementMatching(JdbcTemplate jdbc, LedgerMovements movements) {
         this.jdbc = jdbc;
+        this.movements = movements;
     }
 
     /** One matching run: the report is read and staged when it starts, so a bad file is refused before any report is written. */
@@ -127,19 +127,35 @@ public class SettlementMatching {
                                 rs.getString(5), rs.getString(6), rs.getBoolean(7));
                         each.accept(SettlementMatcher.classify(ledgerSide, rs.getString(8) == null ? null : gatewayRow(rs, 8)));
                     }, id, id);
+            // a report row whose movement the ledger has on another date is not missing: asked of the ledger a batch at a time
+            List<GatewayRow> unmatched = new ArrayList<>(BATCH);
             streaming.query("""
                     SELECT g.merchant_reference, g.operation, g.fort_id, g.amount_minor, g.amount_text, g.currency, g.succeeded, g.status
                     FROM (SELECT DISTINCT ON (merchant_reference, operation) * FROM settlement_gateway_rows WHERE run_id = ?
                           ORDER BY merchant_reference, operation, seq) g
                     WHERE NOT EXISTS (SELECT 1 FROM settlement_ledger_rows l WHERE l.run_id = g.run_id
                                       AND l.merchant_reference = g.merchant_reference AND l.operation = g.operation)
-                      AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.merchant_reference = g.merchant_reference
-                                      AND a.business_date <> ? AND\s""" + OPERATION_OF_KIND + """
-                     = g.operation)
                     ORDER BY g.seq""",
                     rs -> {
-                        each.accept(SettlementMatcher.unmatched(gatewayRow(rs, 1)));
-                    }, id, Date.valueOf(date));
+                        unmatched.add(gatewayRow(rs, 1));
+                        if (unmatched.size() == BATCH) {
+                            emitMissing(unmatched, date, each);
+                        }
+                    }, id);
+            emitMissing(unmatched, date, each);
+        }
+
+        private void emitMissing(List<GatewayRow> unmatched, LocalDate date, Consumer<Match> each) {
+            Set<String> elsewhere = new HashSet<>();
+            for (LedgerMovements.Reference r : movements.onOtherDates(unmatched.stream().map(GatewayRow::merchantReference).toList(), date)) {
+                elsewhere.add(r.merchantReference() + " " + SettlementMatcher.operationOf(r.kind().name()));
+            }
+            for (GatewayRow g : unmatched) {
+                if (!elsewhere.contains(g.merchantReference() + " " + g.operation())) {
+                    each.accept(SettlementMatcher.unmatched(g));
+                }
+            }
+            unmatched.clear();
         }
 
         /** Deletes what this run staged. */

@@ -1,11 +1,11 @@
 package dev.billing.reconciliation;
 
+import dev.billing.ledger.LedgerMovements;
+import dev.billing.money.Money;
 import dev.billing.support.CsvReportFile;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,18 +18,16 @@ public class SummaryReport {
 
     static final String[] HEADER = {"currency", "kind", "outcome", "count", "amount"};
 
-    private final JdbcTemplate jdbc;
-    private final TransactionsReport transactions;
+    private final LedgerMovements movements;
 
-    public SummaryReport(JdbcTemplate jdbc, TransactionsReport transactions) {
-        this.jdbc = jdbc;
-        this.transactions = transactions;
+    public SummaryReport(LedgerMovements movements) {
+        this.movements = movements;
     }
 
     /** The date's summary rows, computed from the ledger (what the file holds, without the matching rows). */
     public List<SummaryBuilder.Row> rows(LocalDate date) {
         SummaryBuilder totals = new SummaryBuilder();
-        transactions.forEachMovement(date, totals::add);
+        movements.forEach(date, totals::add);
         addHolds(totals, date);
         return totals.rows();
     }
@@ -39,14 +37,9 @@ public class SummaryReport {
      * date is counted by its charge already, and is left out here.
      */
     void addHolds(SummaryBuilder totals, LocalDate date) {
-        jdbc.query("""
-                SELECT o.amount_minor, o.currency FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
-                WHERE h.business_date = ? AND NOT EXISTS (
-                    SELECT 1 FROM payment_attempts p WHERE p.order_id = h.order_id AND p.kind = 'CHARGE'
-                    AND p.business_date = h.business_date)""",
-                rs -> {
-                    totals.held(new SummaryBuilder.Held(rs.getLong(1), rs.getString(2)));
-                }, Date.valueOf(date));
+        for (Money held : movements.heldNotCharged(date)) {
+            totals.held(new SummaryBuilder.Held(held.minorUnits(), held.currency().code()));
+        }
     }
 
     public void write(Path file, List<SummaryBuilder.Row> rows, List<SummaryBuilder.Row> matchingRows) {

@@ -35,14 +35,11 @@ import org.slf4j.LoggerFactory;
  * (a reused one is answered as a duplicate, never charged again), tracks each order's authorized, captured and
  * refunded amounts (a refund over what was captured is refused), answers CHECK_STATUS from what it recorded, and
  * signs every reply with the response phrase. Charges are scripted by token name ({@link SimulatorScripts}) and
- * faults are injected per {@link SimulatorProperties}. Records live in {@link SimulatorStore}.
+ * faults are injected per {@link SimulatorProperties}. Records live in {@link SimulatorStore}. Its replies go out
+ * without Nagle's delay when the JVM was started with {@code sun.net.httpserver.nodelay=true}, as the engine's
+ * {@code main} and the tests' JVMs are.
  */
 public class ApsSimulator implements AutoCloseable, LocalGateway {
-
-    static {
-        // The JDK server otherwise leaves Nagle's algorithm on and each reply waits for a delayed ACK (~40 ms).
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     public static final String PATH = "/FortAPI/paymentApi";
     private static final Logger log = LoggerFactory.getLogger(ApsSimulator.class);

@@ -2,12 +2,11 @@ package dev.billing.verification;
 
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
-import dev.billing.ledger.AttemptState;
+import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.support.OperatorException;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -24,15 +23,15 @@ public class VerificationStatusCheck {
     private final VerificationLedger ledger;
     private final ObjectProvider<ApsClient> client;
     private final VerificationProperties settings;
-    private final JdbcTemplate jdbc;
+    private final AttemptQueries ledgerRows;
     private final TransactionTemplate transaction;
 
     public VerificationStatusCheck(VerificationLedger ledger, ObjectProvider<ApsClient> client, VerificationProperties settings,
-                                   JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+                                   AttemptQueries ledgerRows, PlatformTransactionManager transactionManager) {
         this.ledger = ledger;
         this.client = client;
         this.settings = settings;
-        this.jdbc = jdbc;
+        this.ledgerRows = ledgerRows;
         this.transaction = new TransactionTemplate(transactionManager);
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -59,9 +58,6 @@ public class VerificationStatusCheck {
     }
 
     private boolean open(String chargeReference) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE attempt_reference = ? AND kind IN\s"""
-                + dev.billing.ledger.AttemptKind.VERIFICATION_CHARGES_SQL + " AND state " + AttemptState.NOT_SETTLED_SQL + ")",
-                Boolean.class, chargeReference));
+        return ledgerRows.verificationChargeOpen(chargeReference);
     }
 }

@@ -2,6 +2,7 @@ package dev.billing.reconciliation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.ledger.Movement;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,6 @@
-package dev.billing.reconciliation;
+package dev.billing.ledger;
 
 import dev.billing.gateway.GatewayProperties;
-import dev.billing.ledger.AttemptKind;
 import java.time.Instant;
 import java.time.LocalDate;
 
