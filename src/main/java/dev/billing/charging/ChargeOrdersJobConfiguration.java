@@ -1,13 +1,9 @@
 package dev.billing.charging;
 
 import dev.billing.batch.BusinessDate;
-import dev.billing.batch.ExecutionOwnership;
-import dev.billing.batch.JobExclusivity;
-import dev.billing.batch.PartitionNodes;
-import dev.billing.batch.Partitioning;
+import dev.billing.batch.NightSteps;
 import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
-import dev.billing.batch.TokenPartition;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
@@ -16,22 +12,14 @@ import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.FlowBuilder;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
-import org.springframework.batch.core.job.flow.support.SimpleFlow;
-import org.springframework.batch.core.listener.ChunkListener;
-import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -45,64 +33,30 @@ public class ChargeOrdersJobConfiguration {
     public static final String JOB_NAME = "charge-orders";
 
     @Bean
-    Job chargeOrdersJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource, Flow chargeFlow) {
-        return new JobBuilder(JOB_NAME, jobRepository)
-                .listener((JobExecutionListener) ownership)
-                .listener((JobExecutionListener) new JobExclusivity(dataSource))
-                .start(chargeFlow)
-                .end()
-                .build();
+    Job chargeOrdersJob(NightSteps steps, Flow chargeFlow) {
+        return steps.job(JOB_NAME, chargeFlow);
     }
 
     /** The steps of charge-orders, as one flow: the job runs it alone, {@code nightly} after verify-tokens' flow. */
     @Bean
-    Flow chargeFlow(Step resolveBeforeChargingStep, Step chargeStep, Step resolveAfterChargingStep, Step vacuumLedgerStep) {
-        return new FlowBuilder<SimpleFlow>("charge-orders-flow")
-                .start(resolveBeforeChargingStep)
-                .next(chargeStep)
-                .next(resolveAfterChargingStep)
-                .next(vacuumLedgerStep)
-                .build();
-    }
-
-    /** Vacuums the tables the night rewrote, at this quiet point rather than by autovacuum during the charge step. */
-    @Bean
-    Step vacuumLedgerStep(JobRepository jobRepository, PlatformTransactionManager tm, DataSource dataSource) {
-        return new StepBuilder("vacuum-ledger", jobRepository).tasklet(new VacuumLedgerTasklet(dataSource), tm).build();
-    }
-
-    @Bean
-    Step resolveBeforeChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveTasklet) {
-        return new StepBuilder("resolve-unknown", jobRepository).tasklet(resolveTasklet, tm).build();
-    }
-
-    /**
-     * The charge step: a manager that splits the night's tokens into partitions and runs {@link #PARTITION_STEP} for
-     * each (here, or on every serve node: {@link Partitioning}); its counts and summary are the partitions' sums.
-     */
-    @Bean
-    Step chargeStep(Partitioning partitioning, @Qualifier(PARTITION_STEP) Step chargePartition) {
-        return partitioning.manager("charge", chargePartition, ChargeTasklet.totals());
+    Flow chargeFlow(NightSteps steps, ResolveTasklet resolveTasklet, @Qualifier(PARTITION_STEP) Step chargePartition,
+                    ResolveTasklet resolveAfterTasklet, DataSource dataSource) {
+        return NightSteps.inOrder("charge-orders-flow",
+                steps.tasklet("resolve-unknown", resolveTasklet),
+                // a manager that splits the night's tokens into partitions and runs the worker for each (here, or on every
+                // serve node: Partitioning); its counts and summary are the partitions' sums
+                steps.partitioned("charge", chargePartition, ChargeTasklet.totals()),
+                steps.tasklet("resolve-unknown-after", resolveAfterTasklet),
+                // the tables the night rewrote, vacuumed at this quiet point rather than by autovacuum during the charge step
+                steps.tasklet("vacuum-ledger", new VacuumLedgerTasklet(dataSource)));
     }
 
     /** The worker step of the charge step's partitions; its bean name is its step name, by which workers find it. */
     public static final String PARTITION_STEP = "charge-partition";
 
     @Bean(PARTITION_STEP)
-    Step chargePartitionStep(JobRepository jobRepository, PlatformTransactionManager tm, ChargeTasklet chargeTasklet,
-                             ProgressListener chargeProgress) {
-        return new StepBuilder(PARTITION_STEP, jobRepository)
-                .tasklet(chargeTasklet, tm)
-                .listener(new PartitionNodes())
-                .listener((StepExecutionListener) chargeTasklet)
-                .listener((StepExecutionListener) chargeProgress)
-                .listener((ChunkListener<?, ?>) chargeProgress)
-                .build();
-    }
-
-    @Bean
-    Step resolveAfterChargingStep(JobRepository jobRepository, PlatformTransactionManager tm, ResolveTasklet resolveAfterTasklet) {
-        return new StepBuilder("resolve-unknown-after", jobRepository).tasklet(resolveAfterTasklet, tm).build();
+    Step chargePartitionStep(NightSteps steps, ChargeTasklet chargeTasklet, ProgressListener chargeProgress) {
+        return steps.partitionWorker(PARTITION_STEP, chargeTasklet, chargeProgress);
     }
 
     @Bean
@@ -130,13 +84,8 @@ public class ChargeOrdersJobConfiguration {
 
     @Bean
     @StepScope
-    ProgressListener chargeProgress(ChargeLedger ledger, JdbcTemplate jdbc,
-                                    @Value(BusinessDate.OF_JOB) LocalDate businessDate,
-                                    @Value("#{stepExecution}") org.springframework.batch.core.step.StepExecution stepExecution,
-                                    ProgressProperties progress) {
-        TokenPartition partition = TokenPartition.of(stepExecution.getExecutionContext());
-        long due = progress.enabled() ? ledger.countDue(businessDate, partition) : 0;
-        return new ProgressListener(JOB_NAME + " " + businessDate + (partition.count() == 1 ? "" : " (" + partition + ")"), due,
-                progress.out(), progress.interval());
+    ProgressListener chargeProgress(ChargeLedger ledger, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+                                    @Value("#{stepExecution}") StepExecution stepExecution, ProgressProperties progress) {
+        return NightSteps.progress(JOB_NAME, businessDate, stepExecution, progress, partition -> ledger.countDue(businessDate, partition));
     }
 }

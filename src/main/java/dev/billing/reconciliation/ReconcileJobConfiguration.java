@@ -2,6 +2,7 @@ package dev.billing.reconciliation;
 
 import dev.billing.batch.BusinessDate;
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.batch.NightSteps;
 import dev.billing.batch.StepSummary;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -12,13 +13,11 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /** {@code reconcile}: one step that writes the business date's reports from committed ledger rows. */
 @Configuration(proxyBeanMethods = false)
@@ -35,8 +34,8 @@ public class ReconcileJobConfiguration {
     }
 
     @Bean
-    Step reconcileStep(JobRepository jobRepository, PlatformTransactionManager tm, Tasklet reconcileTasklet) {
-        return new StepBuilder(JOB_NAME, jobRepository).tasklet(reconcileTasklet, tm).build();
+    Step reconcileStep(NightSteps steps, Tasklet reconcileTasklet) {
+        return steps.tasklet(JOB_NAME, reconcileTasklet);
     }
 
     @Bean
