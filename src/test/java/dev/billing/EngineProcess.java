@@ -9,7 +9,21 @@ import java.util.List;
 /** The engine in a JVM of its own, as an operator runs it, so that a test can kill it for real. */
 public final class EngineProcess {
 
+    /**
+     * The test JVM's fork number when the functional tests run in several JVMs at once (failsafe sets it), empty when
+     * they run in one: each fork has its own embedded database, reports and logs, and the engines it starts share its.
+     */
+    public static final String FORK = System.getProperty("billing.test.fork", "");
+
+    /** Where the engines a test starts write their output. */
+    public static final Path LOGS = Path.of("target/engine-logs" + FORK);
+
     private EngineProcess() {
+    }
+
+    /** The log file {@code name} in {@link #LOGS}. */
+    public static Path log(String name) {
+        return LOGS.resolve(name);
     }
 
     /** Starts {@code billing-engine args...} with the test profile; its output goes to {@code log}. */
@@ -18,6 +32,9 @@ public final class EngineProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-Duser.timezone=UTC");
+        if (!FORK.isEmpty()) {
+            command.add("-Dbilling.test.fork=" + FORK);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BillingEngineApplication.class.getName());

@@ -59,7 +59,7 @@ class ChargeRestartFunctionalTests {
     }
 
     private Process startCharging(String logName, int latencyMs) throws Exception {
-        Path log = Path.of("target/engine-logs", logName);
+        Path log = EngineProcess.log(logName);
         Process engine = EngineProcess.start(log, Fixtures.concat(new String[] {"run", "charge-orders", "--date", D.toString(),
             "--billing.simulator.latency=" + latencyMs + "ms"}, childSettings()));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
@@ -101,7 +101,7 @@ class ChargeRestartFunctionalTests {
         engine.destroy();
         assertThat(engine.waitFor(60, TimeUnit.SECONDS)).isTrue();
         long id = lastExecution();
-        assertThat(jobControl.get(id).getStatus()).as(EngineProcess.output(Path.of("target/engine-logs/charge-sigterm.log")))
+        assertThat(jobControl.get(id).getStatus()).as(EngineProcess.output(EngineProcess.log("charge-sigterm.log")))
                 .isEqualTo(BatchStatus.STOPPED);
         assertThat(engine.exitValue()).isEqualTo(1);
         assertThat(fixtures.unresolved()).as("the calls in flight were recorded, and what was never sent withdrawn").isZero();
@@ -127,7 +127,7 @@ class ChargeRestartFunctionalTests {
         assertThat(first.isAlive()).as("the first run was still charging while the others tried").isTrue();
         assertThat(first.waitFor(3, TimeUnit.MINUTES)).isTrue();
 
-        assertThat(first.exitValue()).as(EngineProcess.output(Path.of("target/engine-logs/charge-first.log"))).isZero();
+        assertThat(first.exitValue()).as(EngineProcess.output(EngineProcess.log("charge-first.log"))).isZero();
         assertThat(sameDate).isEqualTo(1);
         assertThat(sameDateOutput.toString(StandardCharsets.UTF_8)).contains("already running as execution");
         assertThat(otherDate).isEqualTo(1);

@@ -14,7 +14,7 @@ class BenchConsoleFunctionalTests {
 
     @Test
     void everyPageIsAskedForAndMeasured() throws Exception {
-        Path log = Path.of("target/engine-logs/bench-console.log");
+        Path log = EngineProcess.log("bench-console.log");
         Process bench = EngineProcess.start(log, "bench-console", "--orders", "5000", "--nights", "40", "--requests", "20", "--warm-up", "2");
         assertThat(bench.waitFor(3, TimeUnit.MINUTES)).isTrue();
 

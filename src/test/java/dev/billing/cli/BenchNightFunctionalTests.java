@@ -14,7 +14,7 @@ class BenchNightFunctionalTests {
 
     @Test
     void aSmallNightIsImportedChargedAndReportedWithItsFigures() throws Exception {
-        Path log = Path.of("target/engine-logs/bench-night.log");
+        Path log = EngineProcess.log("bench-night.log");
         Process bench = EngineProcess.start(log, "bench-night", "--orders", "3000", "--gateway-calls", "500");
         assertThat(bench.waitFor(3, TimeUnit.MINUTES)).isTrue();
 

@@ -14,7 +14,7 @@ class BenchNotificationsFunctionalTests {
 
     @Test
     void everyPostedNotificationSettlesItsCharge() throws Exception {
-        Path log = Path.of("target/engine-logs/bench-notifications.log");
+        Path log = EngineProcess.log("bench-notifications.log");
         Process bench = EngineProcess.start(log, "bench-notifications", "--notifications", "400", "--warm-up", "50", "--concurrency", "4");
         assertThat(bench.waitFor(3, TimeUnit.MINUTES)).isTrue();
 

@@ -23,7 +23,7 @@ class EnrolLinkFunctionalTests {
 
     @Test
     void printsALinkSignedWithTheSecretThatTheEngineAccepts() throws Exception {
-        Path log = Path.of("target/engine-logs/enrol-link.log");
+        Path log = EngineProcess.log("enrol-link.log");
         Process cli = EngineProcess.start(log, "enrol-link", "--customer-id", "C-9", "--email", "c9@example.com", "--return-to",
                 "https://shop.example/back?x=1&y=2", "--valid-for", "30m", "--billing.enrolment.secret=" + SECRET);
         assertThat(cli.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -46,7 +46,7 @@ class EnrolLinkFunctionalTests {
 
     @Test
     void withoutASecretItSaysSoInOneLine() throws Exception {
-        Path log = Path.of("target/engine-logs/enrol-link-no-secret.log");
+        Path log = EngineProcess.log("enrol-link-no-secret.log");
         Process cli = EngineProcess.start(log, "enrol-link", "--customer-id", "C-9", "--email", "c9@example.com", "--return-to",
                 "https://shop.example/");
         assertThat(cli.waitFor(2, TimeUnit.MINUTES)).isTrue();

@@ -26,7 +26,7 @@ class OneLineErrorsFunctionalTests {
         try (ServerSocket probe = new ServerSocket(0)) {
             closed = probe.getLocalPort();
         }
-        Path log = Path.of("target/engine-logs/one-line-database.log");
+        Path log = EngineProcess.log("one-line-database.log");
         Process engine = EngineProcess.start(log, "jobs", "list", "--billing.data-dir=" + dir.resolve("data"),
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + closed + "/postgres",
                 "--spring.datasource.username=postgres", "--spring.datasource.password=x",
@@ -41,7 +41,7 @@ class OneLineErrorsFunctionalTests {
 
     @Test
     void aDateTheDatabaseCannotStoreIsAUsageErrorNotSql() throws Exception {
-        Path log = Path.of("target/engine-logs/one-line-date.log");
+        Path log = EngineProcess.log("one-line-date.log");
         Process engine = EngineProcess.start(log, "run", "reconcile", "--date", "+999999999-12-31",
                 "--billing.data-dir=" + dir.resolve("data"), "--billing.reports.dir=" + dir.resolve("reports"));
         assertThat(engine.waitFor(2, TimeUnit.MINUTES)).isTrue();

@@ -51,7 +51,7 @@ class SlowClientsFunctionalTests {
 
     private static Process serve;
     private static int port;
-    private static final Path LOG = Path.of("target/engine-logs/slow-clients.log");
+    private static final Path LOG = EngineProcess.log("slow-clients.log");
 
     @Autowired
     ConsoleUsers users;

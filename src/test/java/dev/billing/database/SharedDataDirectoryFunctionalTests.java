@@ -44,7 +44,7 @@ class SharedDataDirectoryFunctionalTests {
             }
         }
         String dataDirArg = "--billing.data-dir=" + dataDir;
-        Path logs = Path.of("target/engine-logs");
+        Path logs = EngineProcess.LOGS;
 
         Process owner = EngineProcess.start(logs.resolve("owner.log"), "import", "--tokens", tokens.toString(),
                 "--orders", orders.toString(), dataDirArg, "--billing.reports.dir=" + dir.resolve("reports"));
@@ -103,7 +103,7 @@ class SharedDataDirectoryFunctionalTests {
                 catch-up-days: 0
                 """);
         String dataDirArg = "--billing.data-dir=" + dataDir;
-        Path logs = Path.of("target/engine-logs");
+        Path logs = EngineProcess.LOGS;
 
         Process owner = EngineProcess.start(logs.resolve("lifetime-owner.log"), "jobs", "list", dataDirArg);
         assertThat(owner.waitFor(2, TimeUnit.MINUTES)).isTrue();

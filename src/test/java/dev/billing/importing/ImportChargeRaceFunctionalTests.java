@@ -59,7 +59,7 @@ class ImportChargeRaceFunctionalTests {
         new Fixtures(jdbc).reset();
         new Fixtures(jdbc).manyOrders(ORDERS, TOKENS);
 
-        Path log = Path.of("target/engine-logs/race-charge-" + round + ".log");
+        Path log = EngineProcess.log("race-charge-" + round + ".log");
         Process charge = EngineProcess.start(log, "run", "charge-orders", "--date", "2026-11-27",
                 "--billing.charge.page-size=5", "--billing.chunk-size=2", "--billing.gateway.max-concurrency=8",
                 "--billing.simulator.latency=15ms");

@@ -50,7 +50,7 @@ class ImportRestartFunctionalTests {
         Path tokens = dir.resolve("tokens.csv");
         Path orders = dir.resolve("orders.csv");
         long expectedTotal = writeFiles(tokens, orders);
-        Path log = Path.of("target/engine-logs/import-killed.log");
+        Path log = EngineProcess.log("import-killed.log");
 
         // chunks of 5,000 (each new half copied on its own connection): 20 commits, so the kill lands part-way
         Process engine = EngineProcess.start(log, "import", "--tokens", tokens.toString(), "--orders", orders.toString(),

@@ -55,7 +55,7 @@ class PartitionedNightFunctionalTests {
         List<Process> nodes = new ArrayList<>();
         try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, slow, 0)) {
             for (int i = 0; i < 3; i++) {
-                nodes.add(EngineProcess.start(Path.of("target/engine-logs/partitioned-node-" + i + ".log"), "serve",
+                nodes.add(EngineProcess.start(EngineProcess.log("partitioned-node-" + i + ".log"), "serve",
                         "--billing.schedules.dir=" + schedules, "--server.port=0",
                         "--billing.gateway.url=" + gateway.url(), "--billing.gateway.access-code=AccessPN1",
                         "--billing.gateway.merchant-identifier=MPN1", "--billing.gateway.request-phrase=rq-pn",

@@ -45,7 +45,7 @@ class ServeClusterFunctionalTests {
     @Test
     void jobsStopFromAnotherProcessStopsTheNightThatServeRunsAndTheNextFiringResumesIt() throws Exception {
         Path schedules = setUpNight();
-        Process serve = EngineProcess.start(Path.of("target/engine-logs/serve-stop.log"), serve(schedules, freePort()));
+        Process serve = EngineProcess.start(EngineProcess.log("serve-stop.log"), serve(schedules, freePort()));
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                     .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 300);
@@ -68,7 +68,7 @@ class ServeClusterFunctionalTests {
     @Test
     void sigtermStopsServeAfterTheCurrentChunkAndARestartFinishesTheNight() throws Exception {
         Path schedules = setUpNight();
-        Path log = Path.of("target/engine-logs/serve-sigterm.log");
+        Path log = EngineProcess.log("serve-sigterm.log");
         Process serve = EngineProcess.start(log, serve(schedules, freePort()));
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
@@ -94,8 +94,8 @@ class ServeClusterFunctionalTests {
         Path schedules = setUpNight();
         int portA = freePort();
         int portB = freePort();
-        Process a = EngineProcess.start(Path.of("target/engine-logs/serve-a.log"), serve(schedules, portA));
-        Process b = EngineProcess.start(Path.of("target/engine-logs/serve-b.log"), serve(schedules, portB));
+        Process a = EngineProcess.start(EngineProcess.log("serve-a.log"), serve(schedules, portA));
+        Process b = EngineProcess.start(EngineProcess.log("serve-b.log"), serve(schedules, portB));
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
                     .until(() -> jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class) >= 300);

@@ -51,7 +51,7 @@ class TokenDeactivationRestartFunctionalTests {
     }
 
     private Process killedWhen(String logName, int latencyMs, Callable<Boolean> moment) throws Exception {
-        Path log = Path.of("target/engine-logs", logName);
+        Path log = EngineProcess.log(logName);
         Process engine = EngineProcess.start(log, Fixtures.concat(new String[] {"run", "nightly", "--date", NIGHT.toString(),
             "--billing.simulator.latency=" + latencyMs + "ms"}, childSettings()));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))

@@ -41,7 +41,7 @@ class VerifyRestartFunctionalTests {
         Fixtures fixtures = new Fixtures(jdbc);
         fixtures.reset();
         fixtures.manyTokens(2000);
-        Path log = Path.of("target/engine-logs/verify-sigkill.log");
+        Path log = EngineProcess.log("verify-sigkill.log");
 
         Process engine = EngineProcess.start(log, Fixtures.concat(new String[] {"run", "verify-tokens", "--date", "2026-11-27",
             "--billing.simulator.latency=150ms"}, childSettings()));
