@@ -4,7 +4,6 @@ import dev.billing.batch.TokenPartition;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptKind;
-import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.Attempts;
 import dev.billing.ledger.LedgerExceptions;
@@ -184,9 +183,9 @@ public class ChargeLedger {
      * to settled (none other), its order and token change; the withdrawn attempts' rows go; the holds are written.
      */
     void apply(ChargePlan plan, LocalDate date, long jobExecutionId) {
-        List<Object[]> settled = new ArrayList<>();
+        List<Attempts.Outcome> settled = new ArrayList<>();
         for (ChargePlan.Settle settle : plan.settles()) {
-            settled.add(AttemptOutcomes.row(settle.reply(), settle.outcome().attemptState(), settle.due().reference()));
+            settled.add(new Attempts.Outcome(settle.reply(), settle.outcome().attemptState(), settle.due().reference()));
         }
         boolean[] moved = attempts.settle(settled);
         List<ChargePlan.Settle> applied = new ArrayList<>();

@@ -5,13 +5,13 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Writes what the gateway answered onto ledger rows that are still open. Shared by charging and verification. */
-public final class AttemptOutcomes {
+final class AttemptOutcomes {
 
     private AttemptOutcomes() {
     }
 
     /** One row's update: its new state and what the reply said; final replies also stamp {@code resolved_at}. */
-    public static Object[] row(GatewayReply reply, AttemptState state, String attemptReference) {
+    private static Object[] row(GatewayReply reply, AttemptState state, String attemptReference) {
         String message = reply.responseMessage() == null || reply.responseMessage().length() <= 255
                 ? reply.responseMessage() : reply.responseMessage().substring(0, 255);
         return new Object[] {state.name(), reply.outcome().name(), reply.responseCode(), message, reply.acquirerResponseCode(),
@@ -23,10 +23,11 @@ public final class AttemptOutcomes {
      * this call moved it (it was open): what an outcome does to an order or a token follows only that move, so a reply,
      * a status check and a notification of one outcome, in any order and at once, act on it exactly once.
      */
-    public static boolean[] write(JdbcTemplate jdbc, List<Object[]> rows) {
-        if (rows.isEmpty()) {
+    static boolean[] write(JdbcTemplate jdbc, List<Attempts.Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
             return new boolean[0];
         }
+        List<Object[]> rows = outcomes.stream().map(o -> row(o.reply(), o.state(), o.attemptReference())).toList();
         int[] counts = jdbc.batchUpdate("""
                 UPDATE payment_attempts SET state = ?, outcome_class = ?, response_code = ?, response_message = ?,
                     acquirer_response_code = ?, fort_id = COALESCE(?, fort_id), authorization_code = ?, detail = ?,

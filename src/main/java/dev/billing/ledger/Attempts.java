@@ -1,6 +1,7 @@
 package dev.billing.ledger;
 
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.GatewayReply;
 import dev.billing.money.Money;
 import java.sql.Array;
 import java.sql.Connection;
@@ -36,6 +37,10 @@ public class Attempts {
      */
     public record New(String attemptReference, String merchantReference, AttemptKind kind, String orderId, String tokenName, int attempt,
                       Money amount, LocalDate businessDate, Long jobExecutionId, String initiatedBy) {
+    }
+
+    /** What the gateway said of the row {@code attemptReference}, and the state it puts the row in. */
+    public record Outcome(GatewayReply reply, AttemptState state, String attemptReference) {
     }
 
     /** A prepared row taken back before it was sent. {@code orderId} is null for a movement of a token. */
@@ -97,8 +102,8 @@ public class Attempts {
      * Settles open rows with what the gateway said; a row settled already is left as it is. Returns, per row, whether
      * this call moved it from open to settled: what an outcome does to an order or a token follows only that move.
      */
-    public boolean[] settle(List<Object[]> rows) {
-        return AttemptOutcomes.write(jdbc, rows);
+    public boolean[] settle(List<Outcome> outcomes) {
+        return AttemptOutcomes.write(jdbc, outcomes);
     }
 
     /** Deletes rows still PREPARED (never sent); returns what was deleted. */

@@ -3,7 +3,6 @@ package dev.billing.tokens;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptKind;
-import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.Attempts;
 import dev.billing.money.CurrencyUnit;
@@ -98,10 +97,10 @@ public class TokenDeactivations {
 
     /** Records the replies in the caller's transaction; a success marks the token deactivated. */
     public void record(List<Result> results) {
-        List<Object[]> attempts = new ArrayList<>();
+        List<Attempts.Outcome> attempts = new ArrayList<>();
         List<Object[]> deactivated = new ArrayList<>();
         for (Result result : results) {
-            attempts.add(AttemptOutcomes.row(result.reply(), AttemptState.after(result.reply().outcome()), result.deactivation().reference()));
+            attempts.add(new Attempts.Outcome(result.reply(), AttemptState.after(result.reply().outcome()), result.deactivation().reference()));
             if (result.reply().outcome() == OutcomeClass.SUCCESS) {
                 deactivated.add(new Object[] {result.deactivation().tokenName()});
             }

@@ -5,7 +5,6 @@ import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptKind;
-import dev.billing.ledger.AttemptOutcomes;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.Attempts;
 import dev.billing.ledger.TokenStatus;
@@ -98,7 +97,7 @@ public class VerificationLedger {
 
     /** Records results in the caller's transaction. */
     public void record(List<Verification.Result> results, int maxAttempts) {
-        List<Object[]> attempts = new ArrayList<>();
+        List<Attempts.Outcome> attempts = new ArrayList<>();
         List<Object[]> tokens = new ArrayList<>();
         List<String> withdrawn = new ArrayList<>();
         List<Verification.Result> charged = new ArrayList<>();
@@ -109,7 +108,7 @@ public class VerificationLedger {
                 continue;
             }
             if (result.charge() != null) {
-                attempts.add(AttemptOutcomes.row(result.charge(), AttemptState.after(result.charge().outcome()), v.chargeReference()));
+                attempts.add(new Attempts.Outcome(result.charge(), AttemptState.after(result.charge().outcome()), v.chargeReference()));
                 charged.add(result);
             }
         }
@@ -126,10 +125,10 @@ public class VerificationLedger {
             String reason = status == TokenStatus.INVALID ? "verification " + v.chargeReference() + ": " + charge.describe() : null;
             tokens.add(new Object[] {status.name(), v.attempt(), status.name(), reason, v.tokenName()});
         }
-        List<Object[]> reversals = new ArrayList<>();
+        List<Attempts.Outcome> reversals = new ArrayList<>();
         for (Verification.Result result : results) {
             if (!result.withdrawn() && result.reversal() != null) {
-                reversals.add(AttemptOutcomes.row(result.reversal(), AttemptState.after(result.reversal().outcome()),
+                reversals.add(new Attempts.Outcome(result.reversal(), AttemptState.after(result.reversal().outcome()),
                         result.verification().reversalReference(result.reversalAttempt())));
             }
         }
