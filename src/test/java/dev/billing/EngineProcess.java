@@ -10,7 +10,7 @@ import java.util.List;
 public final class EngineProcess {
 
     /**
-     * The test JVM's fork number when the functional tests run in several JVMs at once (failsafe sets it), empty when
+     * The test JVM's fork number ({@code -Dbilling.test.fork=N}) when functional tests run in several JVMs side by side, empty when
      * they run in one: each fork has its own embedded database, reports and logs, and the engines it starts share its.
      */
     public static final String FORK = System.getProperty("billing.test.fork", "");
