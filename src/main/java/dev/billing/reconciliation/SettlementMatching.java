@@ -13,10 +13,12 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -113,20 +115,20 @@ public class SettlementMatching {
             flush();
             JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
             streaming.setFetchSize(BATCH);
-            streaming.query("""
+            new NamedParameterJdbcTemplate(streaming).query("""
                     SELECT l.merchant_reference, l.operation, l.fort_id, l.amount_minor, l.currency, l.outcome, l.simulated,
                            g.merchant_reference, g.operation, g.fort_id, g.amount_minor, g.amount_text, g.currency, g.succeeded, g.status
                     FROM (SELECT l.*, row_number() OVER (PARTITION BY merchant_reference, operation ORDER BY seq) AS nth
-                          FROM settlement_ledger_rows l WHERE run_id = ?) l
-                    LEFT JOIN (SELECT DISTINCT ON (merchant_reference, operation) * FROM settlement_gateway_rows WHERE run_id = ?
+                          FROM settlement_ledger_rows l WHERE run_id = :run) l
+                    LEFT JOIN (SELECT DISTINCT ON (merchant_reference, operation) * FROM settlement_gateway_rows WHERE run_id = :run
                                ORDER BY merchant_reference, operation, seq) g
                            ON l.nth = 1 AND g.merchant_reference = l.merchant_reference AND g.operation = l.operation
-                    ORDER BY l.seq""",
+                    ORDER BY l.seq""", Map.of("run", id),
                     rs -> {
                         LedgerSide ledgerSide = new LedgerSide(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                                 rs.getString(5), rs.getString(6), rs.getBoolean(7));
                         each.accept(SettlementMatcher.classify(ledgerSide, rs.getString(8) == null ? null : gatewayRow(rs, 8)));
-                    }, id, id);
+                    });
             // a report row whose movement the ledger has on another date is not missing: asked of the ledger a batch at a time
             List<GatewayRow> unmatched = new ArrayList<>(BATCH);
             streaming.query("""

@@ -52,6 +52,11 @@ public class VerificationLedger {
         }
     }
 
+    /** How many NEW tokens {@code partition} holds (for progress output). */
+    public long countNew(TokenPartition partition) {
+        return jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'" + partition.filter("token_name"), Long.class);
+    }
+
     /** NEW tokens after {@code afterId}, each with its next verification attempt in this mode. */
     public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount) {
         return newTokensPage(afterId, limit, mode, amount, TokenPartition.WHOLE);

@@ -18,7 +18,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -60,10 +59,9 @@ public class VerifyTokensJobConfiguration {
 
     @Bean
     @StepScope
-    ProgressListener verifyProgress(JdbcTemplate jdbc, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+    ProgressListener verifyProgress(VerificationLedger ledger, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                     @Value("#{stepExecution}") StepExecution stepExecution, ProgressProperties progress) {
-        return NightSteps.progress(JOB_NAME, businessDate, stepExecution, progress, partition ->
-                jdbc.queryForObject("SELECT count(*) FROM tokens WHERE status = 'NEW'" + partition.filter("token_name"), Long.class));
+        return NightSteps.progress(JOB_NAME, businessDate, stepExecution, progress, ledger::countNew);
     }
 
     @Bean

@@ -98,4 +98,40 @@ class SettlementMatchingFunctionalTests {
         Path wrong = Files.writeString(dir.resolve("wrong.csv"), "reference,amount\nX,1\n");
         assertThatThrownBy(() -> reports.write(D, wrong)).isInstanceOf(InvalidInputException.class).hasMessageContaining("no column 'merchant_reference'");
     }
+
+    /**
+     * A report row for a movement the ledger holds on another date is that date's business, not missing from the
+     * ledger; a row of the same reference with another operation still is. More rows than one batch of the look-up.
+     */
+    @Test
+    void aReportRowOfAMovementOfAnotherDateIsNotMissing() throws Exception {
+        Fixtures.resetEngineTables(jdbc);
+        jdbc.update("""
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                VALUES ('tok', 'C', 'c@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-tok')""");
+        jdbc.update("""
+                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
+                    currency, business_date, state)
+                SELECT 'VC-Y' || i || '-1', 'VC-Y' || i || '-1', 'VERIFICATION_CHARGE', NULL, 'tok', 1, 700, 'AED', ?, 'SUCCEEDED'
+                FROM generate_series(1, 1500) AS i""", java.sql.Date.valueOf(D.minusDays(1)));
+        StringBuilder report = new StringBuilder("fort_id,merchant_reference,operation,amount,currency,status,transaction_date\n");
+        for (int i = 1; i <= 1500; i++) {
+            report.append(i).append(",VC-Y").append(i).append("-1,PURCHASE,700,AED,14,2026-11-26T23:00:00+04:00\n");
+        }
+        report.append("2001,VC-Y7-1,REFUND,700,AED,06,2026-11-27T01:00:00+04:00\n");
+        report.append("2002,CH-X-1,PURCHASE,900,AED,14,2026-11-27T01:00:00+04:00\n");
+        Path settlement = Files.writeString(dir.resolve("aps-transactions.csv"), report.toString());
+
+        assertThat(runner.run("reconcile", D, settlement).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+        Map<String, String> classes = new TreeMap<>();
+        try (Reader in = Files.newBufferedReader(reports.directory(D).resolve("matching-" + D + ".csv"))) {
+            for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
+                classes.put(row.get("merchant_reference") + " " + row.get("operation"), row.get("class"));
+            }
+        }
+        assertThat(classes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "VC-Y7-1 REFUND", "MISSING_IN_LEDGER",
+                "CH-X-1 PURCHASE", "MISSING_IN_LEDGER"));
+    }
 }
