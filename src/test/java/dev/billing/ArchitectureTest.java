@@ -125,6 +125,34 @@ class ArchitectureTest {
         assertThat(readers).as("ledger tables named outside the ledger and the jobs that move money").isEmpty();
     }
 
+    /** A thread or a pool of threads started in code. */
+    private static final Pattern THREAD_START = Pattern.compile(
+            "new Thread\\(|Executors\\.new\\w+\\(|new (ThreadPoolExecutor|ScheduledThreadPoolExecutor|ForkJoinPool)\\(");
+
+    /**
+     * The engine's threads come from one place ({@code support/EngineThreads}, owned by the Spring context). The built-in
+     * simulator (a server double that also runs on its own, outside Spring) and the benchmarks keep their own.
+     */
+    @Test
+    void threadsComeFromEngineThreads() throws IOException {
+        Path root = Path.of("src/main/java/dev/billing");
+        List<String> allowed = List.of("support/EngineThreads.java", "simulator/", "bench/");
+        List<String> starters = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String relative = root.relativize(file).toString();
+                if (allowed.stream().anyMatch(relative::startsWith)) {
+                    continue;
+                }
+                Matcher m = THREAD_START.matcher(Files.readString(file));
+                while (m.find()) {
+                    starters.add(relative + ": " + m.group());
+                }
+            }
+        }
+        assertThat(starters).as("threads started outside EngineThreads").isEmpty();
+    }
+
     /**
      * The frameworks' own tables are named in SQL in one place each: Spring Batch's job repository in {@code operations/}
      * (job control, the console's nights) and in the partition hand-over's existence check ({@code batch/PartitionWorker},

@@ -1,5 +1,6 @@
 package dev.billing.batch;
 
+import dev.billing.support.EngineThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -70,23 +70,18 @@ public class CallPipeline<T, R> implements AutoCloseable {
      * @param sequenceKey items with the same key are called one after the other
      * @param withdraw    the result of an item that was prepared but, the run stopping, is not called
      * @param stopsTheRun a result after which no new call starts (a configuration error)
+     * @param threads     where its feeder and its {@code concurrency} callers come from
      */
     public CallPipeline(String name, Feeder<T, R> feeder, Function<T, R> call, Function<T, String> sequenceKey,
-                        Function<T, R> withdraw, Predicate<R> stopsTheRun, int concurrency, int window) {
+                        Function<T, R> withdraw, Predicate<R> stopsTheRun, int concurrency, int window, EngineThreads threads) {
         this.feeder = feeder;
         this.call = call;
         this.sequenceKey = sequenceKey;
         this.withdraw = withdraw;
         this.stopsTheRun = stopsTheRun;
         this.window = new Semaphore(window);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.feederThread = new Thread(this::feed, name + "-feeder");
-        this.feederThread.setDaemon(true);
+        this.workers = threads.pool(name, concurrency);
+        this.feederThread = threads.thread(name + "-feeder", this::feed);
     }
 
     public void start() {

@@ -1,10 +1,10 @@
 package dev.billing.batch;
 
+import dev.billing.support.EngineThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** Maps a page of items through gateway calls, up to {@code concurrency} at a time, keeping their order. */
@@ -18,11 +18,11 @@ public final class Concurrently {
     private Concurrently() {
     }
 
-    public static <T, R> List<R> map(List<T> items, int concurrency, Call<T, R> call) throws InterruptedException {
+    public static <T, R> List<R> map(EngineThreads threads, List<T> items, int concurrency, Call<T, R> call) throws InterruptedException {
         if (items.isEmpty()) {
             return List.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(concurrency, items.size())));
+        ExecutorService pool = threads.pool("calls", Math.max(1, Math.min(concurrency, items.size())));
         try {
             List<Future<R>> futures = new ArrayList<>(items.size());
             for (T item : items) {

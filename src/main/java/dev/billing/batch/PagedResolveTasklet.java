@@ -1,5 +1,6 @@
 package dev.billing.batch;
 
+import dev.billing.support.EngineThreads;
 import java.util.List;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -18,8 +19,10 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
     private final String lastIdKey;
     private final int pageSize;
     private final int concurrency;
+    private final EngineThreads threads;
 
-    protected PagedResolveTasklet(String name, int pageSize, int concurrency) {
+    protected PagedResolveTasklet(String name, int pageSize, int concurrency, EngineThreads threads) {
+        this.threads = threads;
         this.lastIdKey = name + ".last-id";
         this.pageSize = pageSize;
         this.concurrency = concurrency;
@@ -45,7 +48,7 @@ public abstract class PagedResolveTasklet<T, R> implements Tasklet {
     protected abstract String describe(ExecutionContext context);
 
     private List<R> resolvePage(List<T> page, long jobExecutionId) throws InterruptedException {
-        return Concurrently.map(page, concurrency, row -> resolve(row, jobExecutionId)).stream()
+        return Concurrently.map(threads, page, concurrency, row -> resolve(row, jobExecutionId)).stream()
                 .filter(java.util.Objects::nonNull).toList();
     }
 

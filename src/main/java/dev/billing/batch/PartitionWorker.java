@@ -1,11 +1,11 @@
 package dev.billing.batch;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.billing.support.EngineThreads;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -47,16 +47,19 @@ public final class PartitionWorker implements AutoCloseable {
     private final JobRepository jobRepository;
     private final org.springframework.jdbc.core.JdbcTemplate jdbc;
     private final BeanFactoryStepLocator steps = new BeanFactoryStepLocator();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "partition-step"));
+    private final ExecutorService runner;
     private final PostgresChannelMessageTableSubscriber subscriber;
     private final Object wake = new Object();
     private volatile boolean running = true;
     /** The partition running here now, if any. */
     private volatile StepExecution current;
     private final Thread loop;
+    private final EngineThreads threads;
 
     public PartitionWorker(DataSource dataSource, PlatformTransactionManager transactionManager, JobRepository jobRepository,
-                           BeanFactory beans) {
+                           BeanFactory beans, EngineThreads threads) {
+        this.threads = threads;
+        this.runner = threads.pool("partition-step", 1);
         this.store = Partitioning.requestStore(dataSource);
         this.transaction = new TransactionTemplate(transactionManager);
         this.jobRepository = jobRepository;
@@ -65,7 +68,7 @@ public final class PartitionWorker implements AutoCloseable {
         HikariDataSource hikari = unwrap(dataSource);
         this.subscriber = hikari == null ? null : new PostgresChannelMessageTableSubscriber(() -> DriverManager
                 .getConnection(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword()).unwrap(PgConnection.class));
-        this.loop = daemon(this::work, "partition-worker");
+        this.loop = threads.thread("partition-worker", this::work);
     }
 
     private static HikariDataSource unwrap(DataSource dataSource) {
@@ -74,12 +77,6 @@ public final class PartitionWorker implements AutoCloseable {
         } catch (SQLException e) {
             return null;
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread thread = new Thread(r, name);
-        thread.setDaemon(true);
-        return thread;
     }
 
     public void start() {
@@ -104,13 +101,13 @@ public final class PartitionWorker implements AutoCloseable {
             });
             // the subscriber waits up to 5 s for its LISTEN session: not on the caller's thread, and a slow start only
             // means the worker finds requests by looking every second until it is listening
-            daemon(() -> {
+            threads.thread("partition-listen", () -> {
                 try {
                     subscriber.start();
                 } catch (RuntimeException e) {
                     log.info("Partition worker: not listening for requests yet ({}); looking every second", e.getMessage());
                 }
-            }, "partition-listen").start();
+            }).start();
         }
         loop.start();
     }

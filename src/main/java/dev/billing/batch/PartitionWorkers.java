@@ -1,5 +1,6 @@
 package dev.billing.batch;
 
+import dev.billing.support.EngineThreads;
 import javax.sql.DataSource;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.BeanFactory;
@@ -14,9 +15,11 @@ public class PartitionWorkers {
     private final PlatformTransactionManager transactionManager;
     private final JobRepository jobRepository;
     private final BeanFactory beans;
+    private final EngineThreads threads;
 
     public PartitionWorkers(DataSource dataSource, PlatformTransactionManager transactionManager, JobRepository jobRepository,
-                            BeanFactory beans) {
+                            BeanFactory beans, EngineThreads threads) {
+        this.threads = threads;
         this.dataSource = dataSource;
         this.transactionManager = transactionManager;
         this.jobRepository = jobRepository;
@@ -25,7 +28,7 @@ public class PartitionWorkers {
 
     /** A worker taking partition requests from now on, until it is closed. */
     public PartitionWorker start() {
-        PartitionWorker worker = new PartitionWorker(dataSource, transactionManager, jobRepository, beans);
+        PartitionWorker worker = new PartitionWorker(dataSource, transactionManager, jobRepository, beans, threads);
         worker.start();
         return worker;
     }

@@ -8,6 +8,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
 import dev.billing.ledger.VacuumLedgerTasklet;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -62,24 +63,24 @@ public class ChargeOrdersJobConfiguration {
     @Bean
     @StepScope
     ResolveTasklet resolveTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,
-                                  @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
-        return new ResolveTasklet(ledger, client.getObject(), settings, businessDate);
+                                  @Value(BusinessDate.OF_JOB) LocalDate businessDate, EngineThreads threads) {
+        return new ResolveTasklet(ledger, client.getObject(), settings, businessDate, threads);
     }
 
     /** The flow's last step with the gateway: it also reports what the run charged per currency, once everything it can tell is settled. */
     @Bean
     @StepScope
     ResolveTasklet resolveAfterTasklet(ChargeLedger ledger, ObjectProvider<ApsClient> client, RunSettings settings,
-                                       @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
-        return new ResolveTasklet(ledger, client.getObject(), settings, businessDate, true);
+                                       @Value(BusinessDate.OF_JOB) LocalDate businessDate, EngineThreads threads) {
+        return new ResolveTasklet(ledger, client.getObject(), settings, businessDate, true, threads);
     }
 
     @Bean
     @StepScope
     ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings settings,
                                 @Value(BusinessDate.OF_JOB) LocalDate businessDate,
-                                PlatformTransactionManager transactionManager) {
-        return new ChargeTasklet(ledger, cardAttempts, client.getObject(), settings, businessDate, transactionManager);
+                                PlatformTransactionManager transactionManager, EngineThreads threads) {
+        return new ChargeTasklet(ledger, cardAttempts, client.getObject(), settings, businessDate, transactionManager, threads);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +29,14 @@ final class ChargePipeline {
 
     static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
                                                        long jobExecutionId, RunSettings settings, GatewayHealth health,
-                                                       TokenPartition partition) {
+                                                       TokenPartition partition, EngineThreads threads) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
         return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens, partition),
                 order -> charge(client, order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
                 result -> result.kind() == ChargeResult.Kind.SENT && health.stopsTheRun(result.reply()),
-                settings.concurrency(), settings.concurrency() + 2 * Math.max(settings.pageSize(), settings.chunkSize()));
+                settings.concurrency(), settings.concurrency() + 2 * Math.max(settings.pageSize(), settings.chunkSize()), threads);
     }
 
     private static ChargeResult charge(ApsClient client, DueOrder order, Set<String> deadTokens) {

@@ -6,6 +6,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
@@ -23,10 +24,12 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     private final ApsClient client;
     private final RunSettings settings;
     private final LocalDate businessDate;
+    private final EngineThreads threads;
 
     public ChargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings settings,
-                         LocalDate businessDate, PlatformTransactionManager transactionManager) {
+                         LocalDate businessDate, PlatformTransactionManager transactionManager, EngineThreads threads) {
         super(settings.chunkSize(), transactionManager);
+        this.threads = threads;
         this.ledger = ledger;
         this.cardAttempts = cardAttempts;
         this.client = client;
@@ -39,14 +42,14 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
         // only this partition's (see partition())
-        return new ResolveTasklet(ledger, client, settings, businessDate, false, partition()).settleAll(jobExecutionId, transaction);
+        return new ResolveTasklet(ledger, client, settings, businessDate, false, partition(), threads).settleAll(jobExecutionId, transaction);
     }
 
     @Override
     protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
         health = new GatewayHealth(settings.unreachableAfter());
-        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health, partition());
+        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health, partition(), threads);
     }
 
     @Override

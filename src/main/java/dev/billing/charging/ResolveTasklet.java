@@ -7,6 +7,7 @@ import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -27,19 +28,20 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     private final boolean reportsTotals;
     private final TokenPartition partition;
 
-    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate) {
-        this(ledger, client, settings, businessDate, false);
+    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, EngineThreads threads) {
+        this(ledger, client, settings, businessDate, false, threads);
     }
 
     /** @param reportsTotals the charge flow's last step with the gateway: its summary ends with what was charged per currency */
-    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals) {
-        this(ledger, client, settings, businessDate, reportsTotals, TokenPartition.WHOLE);
+    public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals,
+                          EngineThreads threads) {
+        this(ledger, client, settings, businessDate, reportsTotals, TokenPartition.WHOLE, threads);
     }
 
     /** @param partition the tokens whose open attempts it settles (a partition of the charge step settles its own only) */
     public ResolveTasklet(ChargeLedger ledger, ApsClient client, RunSettings settings, LocalDate businessDate, boolean reportsTotals,
-                          TokenPartition partition) {
-        super("resolve", settings.chunkSize(), settings.concurrency());
+                          TokenPartition partition, EngineThreads threads) {
+        super("resolve", settings.chunkSize(), settings.concurrency(), threads);
         this.partition = partition;
         this.ledger = ledger;
         this.client = client;

@@ -13,6 +13,7 @@ import dev.billing.scheduling.Schedule;
 import dev.billing.scheduling.ScheduleFiles;
 import dev.billing.scheduling.SchedulerService;
 import dev.billing.support.EngineProperties;
+import dev.billing.support.EngineThreads;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -55,9 +56,7 @@ class ServeCommand implements Callable<Integer> {
                     s.previousDay() ? "the day before" : "the same day",
                     trigger == null || trigger.getNextFireTime() == null ? "-" : ExecutionPrinter.time(trigger.getNextFireTime().toInstant()));
         }
-        Thread catchUp = new Thread(() -> service.catchUp(schedules, Instant.now()), "catch-up");
-        catchUp.setDaemon(true);
-        catchUp.start();
+        cli.engine().bean(EngineThreads.class).thread("catch-up", () -> service.catchUp(schedules, Instant.now())).start();
         String port = cli.engine().context().getEnvironment().getProperty("local.server.port", "?");
         dev.billing.enrolment.EnrolmentProperties enrolment = cli.engine().bean(dev.billing.enrolment.EnrolmentProperties.class);
         cli.out().println(enrolment.enabled() ? "card enrolment on at /enrol (links from enrol-link or the merchant's site);"

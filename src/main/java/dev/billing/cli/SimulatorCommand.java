@@ -8,6 +8,7 @@ import dev.billing.simulator.SimulatorConfiguration;
 import dev.billing.simulator.SimulatorNotificationProperties;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
+import dev.billing.support.EngineThreads;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,7 +80,7 @@ class SimulatorCommand implements Callable<Integer> {
         DataSource own = SimulatorConfiguration.simulatorDataSource(engineData);
         CountDownLatch stopped = new CountDownLatch(1);
         try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials, faults, notifications, port)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
+            EngineThreads.atJvmExit("simulator-stop", stopped::countDown);
             cli.out().printf("APS simulator listening on %s (merchant %s, %s); %s%n", simulator.url(),
                     credentials.merchantIdentifier(), credentials.signature().label(), describe(faults)
                     + (notifications.enabled() ? "; notifications to " + notifications.notificationUrl() : ""));

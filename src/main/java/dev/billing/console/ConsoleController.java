@@ -5,6 +5,7 @@ import dev.billing.batch.StepSummary;
 import dev.billing.ledger.SimulatedNights;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
+import dev.billing.support.EngineThreads;
 import dev.billing.support.OperatorException;
 import dev.billing.support.Throwables;
 import java.security.Principal;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -46,16 +46,13 @@ class ConsoleController implements DisposableBean {
     private static final int NIGHTS = 30;
     private final OrderHistory orders;
     /** Restarts run here, not in the request: a night takes minutes. */
-    private final ExecutorService restarts = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "console-restart");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService restarts;
 
     private final SimulatedNights simulated;
 
     ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, OrderHistory orders, Nights nights, JobRunner runner,
-                      SimulatedNights simulated) {
+                      SimulatedNights simulated, EngineThreads threads) {
+        this.restarts = threads.pool("console-restart", 1);
         this.simulated = simulated;
         this.nights = nights;
         this.runner = runner;

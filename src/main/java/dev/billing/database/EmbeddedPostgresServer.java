@@ -1,5 +1,6 @@
 package dev.billing.database;
 
+import dev.billing.support.EngineThreads;
 import dev.billing.support.Throwables;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -125,7 +126,7 @@ public final class EmbeddedPostgresServer {
                 int port = running(pgData).orElseGet(() -> start(pgData, password, startupWait));
                 secureIfTrusting(pgData, port, password);
                 EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, password, channel, users);
-                Runtime.getRuntime().addShutdownHook(new Thread(server::leave, "embedded-postgres-leave"));
+                EngineThreads.atJvmExit("embedded-postgres-leave", server::leave);
                 return server;
             } finally {
                 startup.release();

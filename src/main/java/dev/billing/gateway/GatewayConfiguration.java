@@ -1,5 +1,6 @@
 package dev.billing.gateway;
 
+import dev.billing.support.EngineThreads;
 import dev.billing.support.NodeName;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,7 +22,7 @@ public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy
-    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway, DataSource dataSource) {
+    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway, DataSource dataSource, EngineThreads threads) {
         GatewayProperties settings;
         if (gateway.url() == null) {
             gateway.requireChosen();
@@ -33,6 +34,6 @@ public class GatewayConfiguration {
             }
             settings = gateway;
         }
-        return new ApsClient(settings, new SharedBudget(dataSource, settings.maxConcurrency(), settings.maxTps(), NodeName.current()));
+        return new ApsClient(settings, new SharedBudget(dataSource, settings.maxConcurrency(), settings.maxTps(), NodeName.current(), threads));
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.gateway;
 
+import dev.billing.support.EngineThreads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,14 +59,13 @@ public final class SharedBudget implements CallBudget {
     private Connection connection;
     private final Thread housekeeper;
 
-    public SharedBudget(DataSource dataSource, int maxConcurrency, int maxTps, String node) {
+    public SharedBudget(DataSource dataSource, int maxConcurrency, int maxTps, String node, EngineThreads threads) {
         this.dataSource = dataSource;
         this.slots = maxConcurrency;
         this.maxTps = maxTps;
         this.node = node;
         this.rateLimiter = StartRate.limiter(maxTps <= 0 ? 0 : Math.max(1, maxTps / maxConcurrency));
-        this.housekeeper = new Thread(this::keepHouse, "gateway-budget");
-        housekeeper.setDaemon(true);
+        this.housekeeper = threads.thread("gateway-budget", this::keepHouse);
         housekeeper.start();
     }
 

@@ -6,6 +6,7 @@ import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
 import dev.billing.ledger.AttemptQueries;
 import dev.billing.support.EngineProperties;
+import dev.billing.support.EngineThreads;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -85,14 +86,16 @@ public class ImportJobConfiguration {
 
     @Bean
     @StepScope
-    ReadAhead<TokenRecord> tokensReader(@Value("#{jobParameters['" + TOKENS_FILE + "']}") String file) {
-        return new ReadAhead<>(new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.TOKENS), new TokenRowValidator()::process);
+    ReadAhead<TokenRecord> tokensReader(@Value("#{jobParameters['" + TOKENS_FILE + "']}") String file, EngineThreads threads) {
+        return new ReadAhead<>(new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.TOKENS), new TokenRowValidator()::process,
+                threads);
     }
 
     @Bean
     @StepScope
-    ReadAhead<OrderRecord> ordersReader(@Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
-        return new ReadAhead<>(new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.ORDERS), new OrderRowValidator()::process);
+    ReadAhead<OrderRecord> ordersReader(@Value("#{jobParameters['" + ORDERS_FILE + "']}") String file, EngineThreads threads) {
+        return new ReadAhead<>(new CsvLineReader(file == null ? null : Path.of(file), ImportFileKind.ORDERS), new OrderRowValidator()::process,
+                threads);
     }
 
     @Bean
@@ -104,8 +107,8 @@ public class ImportJobConfiguration {
     @Bean
     @StepScope
     OrderImportWriter orderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger,
-                                        @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file) {
-        return new OrderImportWriter(jdbc, transactionManager, ledger, file == null ? null : Path.of(file));
+                                        @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file, EngineThreads threads) {
+        return new OrderImportWriter(jdbc, transactionManager, ledger, file == null ? null : Path.of(file), threads);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.OrderStatus;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
+import dev.billing.support.EngineThreads;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.step.StepExecution;
@@ -43,11 +43,14 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
 
     private final TransactionTemplate sideTransaction;
     private final AttemptQueries ledger;
+    private final EngineThreads threads;
     private ExecutorService side;
 
-    OrderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger, Path file) {
+    OrderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger, Path file,
+                      EngineThreads threads) {
         super(jdbc, ImportFileKind.ORDERS, file);
         this.ledger = ledger;
+        this.threads = threads;
         this.sideTransaction = new TransactionTemplate(transactionManager);
         this.sideTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -229,11 +232,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         List<Written> first = orders.subList(0, orders.size() / 2);
         List<Written> second = orders.subList(orders.size() / 2, orders.size());
         if (side == null) {
-            side = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "import-side-copy");
-                thread.setDaemon(true);
-                return thread;
-            });
+            side = threads.pool("import-side-copy", 1);
         }
         Future<Long> sideCopy = side.submit(() -> sideTransaction.execute(
                 status -> CopyIn.into(jdbc, "orders", COLUMNS, second, w -> values(w, instance))));

@@ -1,5 +1,6 @@
 package dev.billing.importing;
 
+import dev.billing.support.EngineThreads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -28,6 +29,7 @@ public class ReadAhead<T> implements ItemStreamReader<ImportRow<T>> {
 
     private final CsvLineReader lines;
     private final Function<CsvLine, ImportRow<T>> check;
+    private final EngineThreads threads;
     private final BlockingQueue<Batch<T>> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
     private Thread thread;
     private volatile boolean stopping;
@@ -35,9 +37,10 @@ public class ReadAhead<T> implements ItemStreamReader<ImportRow<T>> {
     private boolean ended;
     private long handedOn;
 
-    ReadAhead(CsvLineReader lines, Function<CsvLine, ImportRow<T>> check) {
+    ReadAhead(CsvLineReader lines, Function<CsvLine, ImportRow<T>> check, EngineThreads threads) {
         this.lines = lines;
         this.check = check;
+        this.threads = threads;
     }
 
     @Override
@@ -45,8 +48,7 @@ public class ReadAhead<T> implements ItemStreamReader<ImportRow<T>> {
         lines.open(context); // the header is checked here, before the step starts
         handedOn = lines.linesConsumed();
         stopping = false;
-        thread = new Thread(this::readAll, "import-read-ahead");
-        thread.setDaemon(true);
+        thread = threads.thread("import-read-ahead", this::readAll);
         thread.start();
     }
 

@@ -4,6 +4,7 @@ import dev.billing.batch.BusinessDate;
 import dev.billing.batch.NightSteps;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.step.Step;
@@ -26,7 +27,7 @@ public class DeactivateTokensConfiguration {
     @Bean
     @StepScope
     DeactivateTokensTasklet deactivateTokensTasklet(TokenDeactivations ledger, ObjectProvider<ApsClient> client, RunSettings settings,
-                                                    @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
-        return new DeactivateTokensTasklet(ledger, client.getObject(), settings, businessDate);
+                                                    @Value(BusinessDate.OF_JOB) LocalDate businessDate, EngineThreads threads) {
+        return new DeactivateTokensTasklet(ledger, client.getObject(), settings, businessDate, threads);
     }
 }

@@ -7,6 +7,7 @@ import dev.billing.gateway.GatewayHealth;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -34,8 +35,11 @@ public class DeactivateTokensTasklet implements Tasklet {
     private final ApsClient client;
     private final RunSettings settings;
     private final LocalDate businessDate;
+    private final EngineThreads threads;
 
-    public DeactivateTokensTasklet(TokenDeactivations ledger, ApsClient client, RunSettings settings, LocalDate businessDate) {
+    public DeactivateTokensTasklet(TokenDeactivations ledger, ApsClient client, RunSettings settings, LocalDate businessDate,
+                                   EngineThreads threads) {
+        this.threads = threads;
         this.ledger = ledger;
         this.client = client;
         this.settings = settings;
@@ -53,7 +57,7 @@ public class DeactivateTokensTasklet implements Tasklet {
         List<Deactivation> wanted = page.stream().map(p -> p.next(businessDate)).filter(Objects::nonNull).toList();
         List<Deactivation> sendable = ledger.prepare(wanted, businessDate, contribution.getStepExecution().getJobExecutionId());
         GatewayHealth health = new GatewayHealth(settings.unreachableAfter());
-        List<TokenDeactivations.Result> results = Concurrently.map(sendable, settings.concurrency(), d -> send(d, health));
+        List<TokenDeactivations.Result> results = Concurrently.map(threads, sendable, settings.concurrency(), d -> send(d, health));
         ledger.record(results);
         for (TokenDeactivations.Result result : results) {
             OutcomeClass outcome = result.reply().outcome();

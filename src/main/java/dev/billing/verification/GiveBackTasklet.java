@@ -6,6 +6,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -27,15 +28,15 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
     private final LocalDate businessDate;
 
     public GiveBackTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
-                           LocalDate businessDate) {
-        this(ledger, client, common, settings, businessDate, TokenPartition.WHOLE);
+                           LocalDate businessDate, EngineThreads threads) {
+        this(ledger, client, common, settings, businessDate, TokenPartition.WHOLE, threads);
     }
 
     /** @param partition the tokens whose owed money it gives back (a partition of the verify step gives back its own only) */
     public GiveBackTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
                            LocalDate businessDate,
-                           TokenPartition partition) {
-        super("give-back", common.chunkSize(), common.concurrency());
+                           TokenPartition partition, EngineThreads threads) {
+        super("give-back", common.chunkSize(), common.concurrency(), threads);
         this.partition = partition;
         this.ledger = ledger;
         this.calls = new VerificationCalls(client);

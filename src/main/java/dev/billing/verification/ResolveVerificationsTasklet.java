@@ -6,6 +6,7 @@ import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.ledger.OutcomeResolver;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -19,14 +20,15 @@ public class ResolveVerificationsTasklet extends PagedResolveTasklet<Verificatio
     private final OutcomeResolver resolver;
     private final VerificationProperties settings;
 
-    public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings) {
-        this(ledger, client, common, settings, TokenPartition.WHOLE);
+    public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
+                                       EngineThreads threads) {
+        this(ledger, client, common, settings, TokenPartition.WHOLE, threads);
     }
 
     /** @param partition the tokens whose open micro-charges it settles (a partition of the verify step settles its own only) */
     public ResolveVerificationsTasklet(VerificationLedger ledger, ApsClient client, RunSettings common, VerificationProperties settings,
-                                       TokenPartition partition) {
-        super("resolve-verifications", common.chunkSize(), common.concurrency());
+                                       TokenPartition partition, EngineThreads threads) {
+        super("resolve-verifications", common.chunkSize(), common.concurrency(), threads);
         this.partition = partition;
         this.ledger = ledger;
         this.calls = new VerificationCalls(client);

@@ -8,6 +8,7 @@ import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +34,14 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     private final RunSettings common;
     private final VerificationProperties settings;
     private final LocalDate businessDate;
+    private final EngineThreads threads;
     private GatewayHealth health;
 
     public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings common,
-                         VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager) {
+                         VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager,
+                         EngineThreads threads) {
         super(common.chunkSize(), transactionManager);
+        this.threads = threads;
         this.ledger = ledger;
         this.cardAttempts = cardAttempts;
         this.calls = new VerificationCalls(client);
@@ -49,8 +53,8 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
         // only this partition's (see partition())
-        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings, partition()).settleAll(jobExecutionId, transaction)
-                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate, partition()).settleAll(jobExecutionId, transaction);
+        return new ResolveVerificationsTasklet(ledger, calls.client(), common, settings, partition(), threads).settleAll(jobExecutionId, transaction)
+                + new GiveBackTasklet(ledger, calls.client(), common, settings, businessDate, partition(), threads).settleAll(jobExecutionId, transaction);
     }
 
     @Override
@@ -96,7 +100,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         return new CallPipeline<>("verify", newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
                 Verification.Result::withdrawn,
                 r -> r.charge() != null && health.stopsTheRun(r.charge()),
-                common.concurrency(), common.concurrency() + 2 * Math.max(common.pageSize(), common.chunkSize()));
+                common.concurrency(), common.concurrency() + 2 * Math.max(common.pageSize(), common.chunkSize()), threads);
     }
 
     private Verification.Result verify(Verification v, long jobExecutionId) {

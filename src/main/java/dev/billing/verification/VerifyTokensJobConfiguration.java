@@ -7,6 +7,7 @@ import dev.billing.batch.ProgressProperties;
 import dev.billing.gateway.ApsClient;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -67,22 +68,23 @@ public class VerifyTokensJobConfiguration {
     @Bean
     @StepScope
     ResolveVerificationsTasklet resolveVerificationsTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client,
-                                                            RunSettings common, VerificationProperties settings) {
-        return new ResolveVerificationsTasklet(ledger, client.getObject(), common, settings);
+                                                            RunSettings common, VerificationProperties settings, EngineThreads threads) {
+        return new ResolveVerificationsTasklet(ledger, client.getObject(), common, settings, threads);
     }
 
     @Bean
     @StepScope
     GiveBackTasklet giveBackTasklet(VerificationLedger ledger, ObjectProvider<ApsClient> client, RunSettings common,
-                                    VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate) {
-        return new GiveBackTasklet(ledger, client.getObject(), common, settings, businessDate);
+                                    VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+                                    EngineThreads threads) {
+        return new GiveBackTasklet(ledger, client.getObject(), common, settings, businessDate, threads);
     }
 
     @Bean
     @StepScope
     VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings common,
                                 VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
-                                PlatformTransactionManager transactionManager) {
-        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), common, settings, businessDate, transactionManager);
+                                PlatformTransactionManager transactionManager, EngineThreads threads) {
+        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), common, settings, businessDate, transactionManager, threads);
     }
 }

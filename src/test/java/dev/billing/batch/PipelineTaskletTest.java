@@ -2,6 +2,7 @@ package dev.billing.batch;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.support.EngineThreads;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.JobExecution;
@@ -47,7 +48,7 @@ class PipelineTaskletTest {
                     Thread.currentThread().interrupt();
                 }
                 throw new IllegalStateException("the due orders could not be read");
-            }, s -> s, s -> s, s -> s, s -> false, 2, 10);
+            }, s -> s, s -> s, s -> s, s -> false, 2, 10, new EngineThreads());
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineTest;
+import dev.billing.support.EngineThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +27,12 @@ class SharedBudgetFunctionalTests {
 
     @Autowired
     DataSource dataSource;
+    @Autowired
+    EngineThreads threads;
 
     @Test
     void oneNodeAloneHasEverySlotAndNoMore() throws Exception {
-        try (SharedBudget a = new SharedBudget(dataSource, SLOTS, 0, "test-node-a")) {
+        try (SharedBudget a = new SharedBudget(dataSource, SLOTS, 0, "test-node-a", threads)) {
             for (int i = 0; i < SLOTS; i++) {
                 a.acquire();
             }
@@ -51,8 +54,8 @@ class SharedBudgetFunctionalTests {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        try (SharedBudget a = new SharedBudget(dataSource, SLOTS, 0, "test-node-a");
-             SharedBudget b = new SharedBudget(dataSource, SLOTS, 0, "test-node-b")) {
+        try (SharedBudget a = new SharedBudget(dataSource, SLOTS, 0, "test-node-a", threads);
+             SharedBudget b = new SharedBudget(dataSource, SLOTS, 0, "test-node-b", threads)) {
             AtomicInteger callsA = new AtomicInteger();
             AtomicInteger callsB = new AtomicInteger();
             List<Thread> callers = new ArrayList<>();
@@ -75,8 +78,8 @@ class SharedBudgetFunctionalTests {
 
     @Test
     void aNodeThatGoesAwayLeavesItsSlotsToTheOthers() throws Exception {
-        try (SharedBudget b = new SharedBudget(dataSource, SLOTS, 0, "test-node-b")) {
-            SharedBudget a = new SharedBudget(dataSource, SLOTS, 0, "test-node-a");
+        try (SharedBudget b = new SharedBudget(dataSource, SLOTS, 0, "test-node-b", threads)) {
+            SharedBudget a = new SharedBudget(dataSource, SLOTS, 0, "test-node-a", threads);
             for (int i = 0; i < SLOTS; i++) {
                 a.acquire();
             }
