@@ -79,21 +79,8 @@ class ArchitectureTest {
      */
     @Test
     void onlyTheLedgerWritesTheLedgerTables() throws IOException {
-        Path root = Path.of("src/main/java/dev/billing");
-        List<String> writers = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Path relative = root.relativize(file);
-                if (relative.startsWith("ledger") || relative.equals(Path.of("bench/BenchData.java"))) {
-                    continue;
-                }
-                Matcher m = LEDGER_WRITE.matcher(Files.readString(file));
-                while (m.find()) {
-                    writers.add(relative + ": " + m.group().replaceAll("\\s+", " "));
-                }
-            }
-        }
-        assertThat(writers).as("writes of the ledger's tables outside ledger/").isEmpty();
+        assertThat(occurrences(LEDGER_WRITE, List.of("ledger/", "bench/BenchData.java")))
+                .as("writes of the ledger's tables outside ledger/").isEmpty();
     }
 
     /** A table of the payment ledger, or a view over it, named in code (comments left out). */
@@ -106,23 +93,8 @@ class ArchitectureTest {
      */
     @Test
     void othersReadTheLedgerThroughItsQueryClasses() throws IOException {
-        Path root = Path.of("src/main/java/dev/billing");
-        List<String> allowed = List.of("ledger/", "charging/", "verification/", "tokens/", "bench/");
-        List<String> readers = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                String relative = root.relativize(file).toString();
-                if (allowed.stream().anyMatch(relative::startsWith)) {
-                    continue;
-                }
-                String code = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)^\\s*//.*$", "");
-                Matcher m = LEDGER_TABLE.matcher(code);
-                while (m.find()) {
-                    readers.add(relative + " names " + m.group());
-                }
-            }
-        }
-        assertThat(readers).as("ledger tables named outside the ledger and the jobs that move money").isEmpty();
+        assertThat(occurrences(LEDGER_TABLE, List.of("ledger/", "charging/", "verification/", "tokens/", "bench/")))
+                .as("ledger tables named outside the ledger and the jobs that move money").isEmpty();
     }
 
     /** A thread or a pool of threads started in code. */
@@ -135,22 +107,31 @@ class ArchitectureTest {
      */
     @Test
     void threadsComeFromEngineThreads() throws IOException {
+        assertThat(occurrences(THREAD_START, List.of("support/EngineThreads.java", "simulator/", "bench/")))
+                .as("threads started outside EngineThreads").isEmpty();
+    }
+
+    /**
+     * Where {@code pattern} occurs in the engine's code (comments left out) outside the places {@code allowed} (paths, or
+     * their beginnings, below {@code dev/billing/}).
+     */
+    private static List<String> occurrences(Pattern pattern, List<String> allowed) throws IOException {
         Path root = Path.of("src/main/java/dev/billing");
-        List<String> allowed = List.of("support/EngineThreads.java", "simulator/", "bench/");
-        List<String> starters = new ArrayList<>();
+        List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String relative = root.relativize(file).toString();
                 if (allowed.stream().anyMatch(relative::startsWith)) {
                     continue;
                 }
-                Matcher m = THREAD_START.matcher(Files.readString(file));
+                String code = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)^\\s*//.*$", "");
+                Matcher m = pattern.matcher(code);
                 while (m.find()) {
-                    starters.add(relative + ": " + m.group());
+                    found.add(relative + ": " + m.group().replaceAll("\\s+", " "));
                 }
             }
         }
-        assertThat(starters).as("threads started outside EngineThreads").isEmpty();
+        return found;
     }
 
     /**

@@ -74,13 +74,7 @@ class SettlementMatchingFunctionalTests {
 
         assertThat(runner.run("reconcile", D, settlement).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
-        Map<String, String> classes = new TreeMap<>();
-        try (Reader in = Files.newBufferedReader(reports.directory(D).resolve("matching-" + D + ".csv"))) {
-            for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
-                classes.put(row.get("merchant_reference") + " " + row.get("operation"), row.get("class"));
-            }
-        }
-        assertThat(classes).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(matchingClasses()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "CH-A-1 PURCHASE", "MATCHED",
                 "CH-B-1 PURCHASE", "MISSING_AT_GATEWAY",
                 "CH-C-1 PURCHASE", "AMOUNT_DIFFERS",
@@ -124,14 +118,19 @@ class SettlementMatchingFunctionalTests {
 
         assertThat(runner.run("reconcile", D, settlement).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
+        assertThat(matchingClasses()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "VC-Y7-1 REFUND", "MISSING_IN_LEDGER",
+                "CH-X-1 PURCHASE", "MISSING_IN_LEDGER"));
+    }
+
+    /** The matching report's class of each reference and operation. */
+    private Map<String, String> matchingClasses() throws Exception {
         Map<String, String> classes = new TreeMap<>();
         try (Reader in = Files.newBufferedReader(reports.directory(D).resolve("matching-" + D + ".csv"))) {
             for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
                 classes.put(row.get("merchant_reference") + " " + row.get("operation"), row.get("class"));
             }
         }
-        assertThat(classes).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "VC-Y7-1 REFUND", "MISSING_IN_LEDGER",
-                "CH-X-1 PURCHASE", "MISSING_IN_LEDGER"));
+        return classes;
     }
 }
