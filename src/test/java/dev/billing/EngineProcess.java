@@ -9,14 +9,8 @@ import java.util.List;
 /** The engine in a JVM of its own, as an operator runs it, so that a test can kill it for real. */
 public final class EngineProcess {
 
-    /**
-     * The test JVM's fork number ({@code -Dbilling.test.fork=N}) when functional tests run in several JVMs side by side, empty when
-     * they run in one: each fork has its own embedded database, reports and logs, and the engines it starts share its.
-     */
-    public static final String FORK = System.getProperty("billing.test.fork", "");
-
     /** Where the engines a test starts write their output. */
-    public static final Path LOGS = Path.of("target/engine-logs" + FORK);
+    public static final Path LOGS = Path.of("target/engine-logs");
 
     private EngineProcess() {
     }
@@ -32,9 +26,6 @@ public final class EngineProcess {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.add("-Duser.timezone=UTC");
-        if (!FORK.isEmpty()) {
-            command.add("-Dbilling.test.fork=" + FORK);
-        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BillingEngineApplication.class.getName());

@@ -2,7 +2,6 @@ package dev.billing.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.billing.EngineProcess;
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
 import dev.billing.command.ExitCodes;
@@ -115,12 +114,12 @@ class CliFunctionalTests {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM import_rejects WHERE row_text LIKE '%400555******0001%'", Long.class))
                 .isEqualTo(2);
-        try (Stream<Path> files = Files.walk(Path.of("target/test-reports" + EngineProcess.FORK))) {
+        try (Stream<Path> files = Files.walk(Path.of("target/test-reports"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 assertThat(Files.readString(file).replaceAll("[ -]", "")).as(file.toString()).doesNotContain(PAN);
             }
         }
-        Path log = Path.of("target/test-data" + EngineProcess.FORK, "logs", "billing-engine.log");
+        Path log = Path.of("target/test-data/logs/billing-engine.log");
         if (Files.exists(log)) {
             assertThat(Files.readString(log).replaceAll("[ -]", "")).doesNotContain(PAN);
         }

@@ -3,7 +3,6 @@ package dev.billing.enrolment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.BillingEngineApplication;
-import dev.billing.EngineProcess;
 import dev.billing.Fixtures;
 import dev.billing.HeadlessChromium;
 import dev.billing.operations.JobRunner;
@@ -136,7 +135,7 @@ class EnrolmentBrowserFunctionalTests {
         assertThat(confirmation).doesNotContain(PAN).doesNotContain(CVV);
         assertThat(output.getAll()).doesNotContain(PAN).doesNotContain(CVV);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM tokens WHERE card_mask LIKE '%" + PAN + "%'", Long.class)).isZero();
-        try (Stream<Path> files = Files.walk(Path.of("target/test-data" + EngineProcess.FORK))) {
+        try (Stream<Path> files = Files.walk(Path.of("target/test-data"))) {
             jdbc.execute("CHECKPOINT");
             byte[] pan = PAN.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             // not engine.lock (it holds no data): opening and closing it would drop this JVM's lock on it, a POSIX lock held

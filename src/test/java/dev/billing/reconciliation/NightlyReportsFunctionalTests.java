@@ -45,7 +45,7 @@ import org.springframework.test.context.TestPropertySource;
     "billing.simulator.seed=99",
     "billing.resolve.backoff=20ms",
     "billing.resolve.tries=8",
-    "billing.reports.dir=target/test-reports${billing.test.fork:}/nightly"
+    "billing.reports.dir=target/test-reports/nightly"
 })
 class NightlyReportsFunctionalTests {
 
