@@ -250,8 +250,9 @@ class ConsoleController implements DisposableBean {
             return "console/missing";
         }
         model.addAttribute("order", order.get());
-        model.addAttribute("attempts", orders.attempts(orderId));
-        model.addAttribute("events", orders.events(orderId));
+        List<OrderHistory.Attempt> attempts = orders.attempts(orderId);
+        model.addAttribute("attempts", attempts);
+        model.addAttribute("events", orders.events(orderId, attempts));
         model.addAttribute("held", orders.held(orderId));
         return "console/order";
     }

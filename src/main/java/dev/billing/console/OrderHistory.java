@@ -67,7 +67,8 @@ public class OrderHistory {
                 GatewayProperties.SIMULATOR.equals(a.gateway()) ? "SIMULATED (no money moved)" : a.gateway())).toList();
     }
 
-    public List<Event> events(String orderId) {
+    /** The order's other history lines, oldest first; {@code attempts} are its ledger rows, as {@link #attempts} gave them. */
+    public List<Event> events(String orderId, List<Attempt> attempts) {
         record At(Instant at, Event event) {
         }
         List<At> events = new ArrayList<>(jdbc.query("""
@@ -77,7 +78,7 @@ public class OrderHistory {
                        || ' for ' || coalesce(n.merchant_reference, '')
                 FROM aps_notifications n WHERE n.attempt_reference = ANY (?)""",
                 (rs, n) -> new At(rs.getTimestamp(1).toInstant(), new Event(text(rs.getTimestamp(1)), rs.getString(2), rs.getString(3))),
-                orderId, ledger.ofOrder(orderId).stream().map(AttemptQueries.OrderAttempt::reference).toArray(String[]::new)));
+                orderId, attempts.stream().map(Attempt::reference).toArray(String[]::new)));
         for (LedgerFindings.Recorded e : findings.recordedFor(orderId)) {
             events.add(new At(e.createdAt(), new Event(text(timestamp(e.createdAt())), "exception " + e.type(), e.detail())));
         }

@@ -35,9 +35,11 @@ public class LedgerMovements {
     }
 
     private final JdbcTemplate jdbc;
+    private final JdbcClient sql;
 
     public LedgerMovements(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.sql = JdbcClient.create(jdbc);
     }
 
     /**
@@ -86,7 +88,7 @@ public class LedgerMovements {
 
     /** The amounts of the orders held on {@code date} that were not charged that date (a charge counts them already). */
     public List<Money> heldNotCharged(LocalDate date) {
-        return JdbcClient.create(jdbc).sql("""
+        return sql.sql("""
                 SELECT o.amount_minor, o.currency FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
                 WHERE h.business_date = :date AND NOT EXISTS (
                     SELECT 1 FROM payment_attempts p WHERE p.order_id = h.order_id AND p.kind = 'CHARGE'
@@ -101,7 +103,7 @@ public class LedgerMovements {
         if (merchantReferences.isEmpty()) {
             return List.of();
         }
-        return JdbcClient.create(jdbc).sql("""
+        return sql.sql("""
                 SELECT DISTINCT merchant_reference, kind FROM payment_attempts
                 WHERE merchant_reference = ANY (:references) AND business_date <> :date""")
                 .param("references", merchantReferences.toArray(String[]::new)).param("date", Date.valueOf(date))

@@ -46,17 +46,16 @@ public class EngineThreads implements DisposableBean {
 
     /** A thread named {@code name} that runs {@code body} once; the caller starts it. */
     public Thread thread(String name, Runnable body) {
-        Thread[] self = new Thread[1];
-        self[0] = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             try {
                 body.run();
             } finally {
-                threads.remove(self[0]);
+                threads.remove(Thread.currentThread());
             }
         }, name);
-        self[0].setDaemon(true);
-        threads.add(self[0]);
-        return self[0];
+        thread.setDaemon(true);
+        threads.add(thread);
+        return thread;
     }
 
     /** Runs {@code body} when the JVM exits (a shutdown hook: the one kind of thread that must outlive the context). */
