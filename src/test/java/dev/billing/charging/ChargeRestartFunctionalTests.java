@@ -114,17 +114,23 @@ class ChargeRestartFunctionalTests {
 
     @Test
     void twoRunsAtOnceCannotBothCharge() throws Exception {
-        Process first = startCharging("charge-first.log", 250);
-        // the two others run in this JVM, which starts a command in a second or two: a JVM of their own took longer to
-        // start, on a loaded machine, than the first run took to finish, and then they tried after it, not during it
+        Process first = startCharging("charge-first.log");
+        // the first run is paused (SIGSTOP) while the others try, so that it is still running however long they take
+        // to start, and resumed (SIGCONT) after: it holds its execution and its locks throughout, as a slow run does
+        signal("STOP", first);
         ByteArrayOutputStream sameDateOutput = new ByteArrayOutputStream();
         ByteArrayOutputStream otherDateOutput = new ByteArrayOutputStream();
-        int sameDate = Fixtures.cli(sameDateOutput, sameDateOutput).execute(Fixtures.concat(new String[] {"run", "charge-orders", "--date",
-            D.toString()}, childSettings()));
-        int otherDate = Fixtures.cli(otherDateOutput, otherDateOutput).execute(Fixtures.concat(new String[] {"run", "charge-orders",
-            "--date", D.plusDays(1).toString()}, childSettings()));
-
-        assertThat(first.isAlive()).as("the first run was still charging while the others tried").isTrue();
+        int sameDate;
+        int otherDate;
+        try {
+            sameDate = Fixtures.cli(sameDateOutput, sameDateOutput).execute(Fixtures.concat(new String[] {"run", "charge-orders", "--date",
+                D.toString()}, childSettings()));
+            otherDate = Fixtures.cli(otherDateOutput, otherDateOutput).execute(Fixtures.concat(new String[] {"run", "charge-orders",
+                "--date", D.plusDays(1).toString()}, childSettings()));
+            assertThat(first.isAlive()).as("the first run was still charging while the others tried").isTrue();
+        } finally {
+            signal("CONT", first);
+        }
         assertThat(first.waitFor(3, TimeUnit.MINUTES)).isTrue();
 
         assertThat(first.exitValue()).as(EngineProcess.output(EngineProcess.log("charge-first.log"))).isZero();
@@ -133,5 +139,9 @@ class ChargeRestartFunctionalTests {
         assertThat(otherDate).isEqualTo(1);
         assertThat(otherDateOutput.toString(StandardCharsets.UTF_8)).contains("another charge-orders run is in progress");
         assertEveryOrderChargedExactlyOnce();
+    }
+
+    private static void signal(String signal, Process process) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor()).isZero();
     }
 }
