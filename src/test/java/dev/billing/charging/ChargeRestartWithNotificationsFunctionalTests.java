@@ -15,6 +15,11 @@ class ChargeRestartWithNotificationsFunctionalTests extends ChargeRestartFunctio
     int port;
 
     @Override
+    protected int orders() {
+        return 2000;
+    }
+
+    @Override
     protected String[] childSettings() {
         return NotificationsDrained.notifying(port);
     }

@@ -32,8 +32,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @EngineTest
 class ImportChargeRaceFunctionalTests {
 
-    private static final int ORDERS = 3000;
-    private static final int TOKENS = 300;
+    private static final int ORDERS = 2000;
+    private static final int TOKENS = 200;
 
     @Autowired
     JdbcTemplate jdbc;

@@ -26,16 +26,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Three real 'serve' processes on one database and one gateway (a simulator in this JVM, 50 ms a call, that records
- * the most calls it ever had in flight), one budget of 6 calls for the account: the night's charge step is split in
+ * the most calls it ever had in flight), one budget of 12 calls for the account: the night's charge step is split in
  * three partitions, which run on the three nodes; a node running a partition (not the one managing the night) is
  * killed with SIGKILL; another node finishes its partition; the night completes with every order charged exactly
- * once, and the gateway never saw more than 6 calls at once.
+ * once, and the gateway never saw more than 12 calls at once.
  */
 @EngineTest
 class PartitionedNightFunctionalTests {
 
-    private static final int ORDERS = 4500;
-    private static final int MAX_CONCURRENCY = 6;
+    private static final int ORDERS = 3000;
+    private static final int MAX_CONCURRENCY = 12;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -48,7 +48,7 @@ class PartitionedNightFunctionalTests {
 
     @Test
     void threeNodesShareTheNightAndTheBudgetAndASurvivorFinishesTheKilledNodesPartition() throws Exception {
-        Path schedules = ClusterNight.setUp(jdbc, dir, "pn", 450, ORDERS);
+        Path schedules = ClusterNight.setUp(jdbc, dir, "pn", 300, ORDERS);
         GatewayProperties merchant = new GatewayProperties(null, "AccessPN1", "MPN1", "rq-pn", "rs-pn", "SHA-256", "en",
                 Duration.ofSeconds(5), Duration.ofSeconds(2), MAX_CONCURRENCY, 0, null, null);
         SimulatorProperties slow = new SimulatorProperties(Duration.ofMillis(50), 0, 0, 0, 0, null, 0, false, 0, 64, null);

@@ -143,7 +143,7 @@ class ServeClusterFunctionalTests {
     }
 
     private static String[] serve(Path schedules, int port) {
-        return new String[] {"serve", "--billing.schedules.dir=" + schedules, "--billing.simulator.latency=100ms",
+        return new String[] {"serve", "--billing.schedules.dir=" + schedules, "--billing.simulator.latency=50ms",
             "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=2000", "--server.port=" + port};
     }
 

@@ -15,6 +15,11 @@ class VerifyRestartWithNotificationsFunctionalTests extends VerifyRestartFunctio
     int port;
 
     @Override
+    protected int tokens() {
+        return 1000;
+    }
+
+    @Override
     protected String[] childSettings() {
         return NotificationsDrained.notifying(port);
     }
