@@ -27,7 +27,7 @@ class ArchitectureTest {
             Map.entry("simulator", 2),
             Map.entry("ledger", 3),
             Map.entry("batch", 4),
-            Map.entry("verification", 5), Map.entry("charging", 5), Map.entry("tokens", 5), Map.entry("importing", 5), Map.entry("reconciliation", 5),
+            Map.entry("verification", 5), Map.entry("charging", 5), Map.entry("refunds", 5), Map.entry("tokens", 5), Map.entry("importing", 5), Map.entry("reconciliation", 5),
             Map.entry("operations", 6), Map.entry("notifications", 6), Map.entry("enrolment", 6),
             Map.entry("scheduling", 7), Map.entry("console", 7),
             Map.entry("command", 8),

@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <ul>
  *   <li>an unknown token is a rejected row;</li>
- *   <li>a PAID order keeps its state; changing its amount, currency or token is a rejected row;</li>
+ *   <li>a charged order (PAID, or refunded since) keeps its state; changing its amount, currency or token is a rejected row;</li>
  *   <li>an order with a charge in flight (not yet resolved with the gateway) cannot change at all;</li>
  *   <li>a PAYMENT_FAILED order whose amount, currency or token changes is opened again with the file's status
  *       and a fresh retry count; one whose row is the same stays failed.</li>
@@ -135,11 +135,11 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         OrderRecord stored = before.order();
         OrderStatus was = OrderStatus.of(stored.status());
         OrderStatus is = OrderStatus.of(incoming.status());
-        if (was == OrderStatus.PAID && !sameCharge(stored, incoming)) {
+        if (was.isCharged() && !sameCharge(stored, incoming)) {
             return "order " + incoming.orderId() + " was already charged (" + stored.amount() + " on token "
                     + stored.tokenName() + "); its amount, currency and token cannot change";
         }
-        if (was == OrderStatus.PAID && (is == OrderStatus.CANCELLED || is == OrderStatus.PENDING)) {
+        if (was.isCharged() && (is == OrderStatus.CANCELLED || is == OrderStatus.PENDING)) {
             return "order " + incoming.orderId() + " was already charged (" + stored.amount() + "); it cannot become "
                     + incoming.status() + ": a paid order is refunded, not cancelled";
         }
@@ -277,6 +277,6 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                     import_job_instance = s.import_job_instance, import_line = s.import_line,
                     updated_at = now()
                 FROM import_orders_stage s
-                WHERE orders.order_id = s.order_id AND orders.status <> 'PAID'""");
+                WHERE orders.order_id = s.order_id AND orders.status NOT IN\s""" + OrderStatus.CHARGED_SQL);
     }
 }

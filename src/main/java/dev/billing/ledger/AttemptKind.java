@@ -15,7 +15,12 @@ public enum AttemptKind {
     VERIFICATION_AUTHORIZATION(ApsCommand.AUTHORIZATION, false),
     VERIFICATION_VOID(ApsCommand.VOID_AUTHORIZATION, true),
     /** A token set INACTIVE at the gateway: no money moves (amount 0, currency {@code XXX}). */
-    TOKEN_DEACTIVATION(ApsCommand.UPDATE_TOKEN, false);
+    TOKEN_DEACTIVATION(ApsCommand.UPDATE_TOKEN, false),
+    /**
+     * A refund of an order's charge, which a person (or a file's row) asked for: it carries the charge's merchant
+     * reference, and its own reference {@code RF-<order_id>-<n>} is its maintenance reference.
+     */
+    REFUND(ApsCommand.REFUND, true);
 
     /** Movements that take money from a card: what card networks count as attempts. */
     public static final Set<AttemptKind> CARD_CHARGES = EnumSet.of(CHARGE, VERIFICATION_CHARGE, VERIFICATION_AUTHORIZATION);

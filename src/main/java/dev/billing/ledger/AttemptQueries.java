@@ -128,17 +128,18 @@ public class AttemptQueries {
                 .param("reference", attemptReference).query(AttemptQueries::locked).optional();
     }
 
-    /** The row {@code attemptReference} of {@code kind} made for the movement {@code merchantReference}, locked. */
-    public Optional<Locked> lock(String attemptReference, String merchantReference, AttemptKind kind) {
-        return jdbc.sql(LOCKED_COLUMNS + "attempt_reference = :reference AND merchant_reference = :merchant AND kind = :kind FOR UPDATE")
-                .param("reference", attemptReference).param("merchant", merchantReference).param("kind", kind.name())
-                .query(AttemptQueries::locked).optional();
+    /** The row {@code attemptReference} of one of {@code kinds} made for the movement {@code merchantReference}, locked. */
+    public Optional<Locked> lock(String attemptReference, String merchantReference, Set<AttemptKind> kinds) {
+        return jdbc.sql(LOCKED_COLUMNS + "attempt_reference = :reference AND merchant_reference = :merchant AND kind IN "
+                        + AttemptState.sqlList(kinds) + " FOR UPDATE")
+                .param("reference", attemptReference).param("merchant", merchantReference).query(AttemptQueries::locked).optional();
     }
 
-    /** The latest row of {@code kind} made for the movement {@code merchantReference}, locked. */
-    public Optional<Locked> lockLatest(String merchantReference, AttemptKind kind) {
-        return jdbc.sql(LOCKED_COLUMNS + "merchant_reference = :merchant AND kind = :kind ORDER BY attempt DESC LIMIT 1 FOR UPDATE")
-                .param("merchant", merchantReference).param("kind", kind.name()).query(AttemptQueries::locked).optional();
+    /** The latest row of one of {@code kinds} made for the movement {@code merchantReference}, locked. */
+    public Optional<Locked> lockLatest(String merchantReference, Set<AttemptKind> kinds) {
+        return jdbc.sql(LOCKED_COLUMNS + "merchant_reference = :merchant AND kind IN " + AttemptState.sqlList(kinds)
+                        + " ORDER BY id DESC LIMIT 1 FOR UPDATE")
+                .param("merchant", merchantReference).query(AttemptQueries::locked).optional();
     }
 
     private static Locked locked(ResultSet rs, int n) throws SQLException {

@@ -11,6 +11,7 @@ import dev.billing.ledger.AttemptQueries.Locked;
 import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.AttemptState;
 import dev.billing.ledger.LedgerExceptions;
+import dev.billing.ledger.Refunds;
 import dev.billing.ledger.RunSettings;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
@@ -54,11 +55,13 @@ public class NotificationSettlement {
     private final RunSettings settings;
     private final VerificationProperties verification;
     private final EngineProperties engine;
+    private final Refunds refunds;
 
     public NotificationSettlement(JdbcTemplate jdbc, AttemptQueries ledger, ChargeLedger charges, VerificationLedger verifications,
                                   TokenDeactivations deactivations, LedgerExceptions exceptions, RunSettings settings,
-                                  VerificationProperties verification, EngineProperties engine) {
+                                  VerificationProperties verification, EngineProperties engine, Refunds refunds) {
         this.jdbc = jdbc;
+        this.refunds = refunds;
         this.ledger = ledger;
         this.charges = charges;
         this.verifications = verifications;
@@ -129,6 +132,7 @@ public class NotificationSettlement {
                     verifications.record(List.of(new Verification.Result(v, reply, 0, null, false)), verification.maxAttempts()));
             case VERIFICATION_REFUND, VERIFICATION_VOID -> verifications.ofCharge(row.merchantReference()).ifPresent(v ->
                     verifications.record(List.of(new Verification.Result(v, null, row.attempt(), reply, false)), verification.maxAttempts()));
+            case REFUND -> refunds.settle(row.attemptReference(), reply);
             case TOKEN_DEACTIVATION -> {
                 long tokenId = jdbc.queryForObject("SELECT id FROM tokens WHERE token_name = ?", Long.class, row.tokenName());
                 deactivations.record(List.of(new TokenDeactivations.Result(new Deactivation(tokenId, row.tokenName(), row.attempt(), true), reply)));
@@ -158,9 +162,9 @@ public class NotificationSettlement {
             case AUTHORIZATION -> ledger.lock(reference, EnumSet.of(AttemptKind.VERIFICATION_AUTHORIZATION));
             case UPDATE_TOKEN -> ledger.lock(reference, EnumSet.of(AttemptKind.TOKEN_DEACTIVATION));
             case REFUND -> maintenanceReference != null
-                    ? ledger.lock(maintenanceReference, reference, AttemptKind.VERIFICATION_REFUND)
-                    : ledger.lockLatest(reference, AttemptKind.VERIFICATION_REFUND);
-            case VOID_AUTHORIZATION -> ledger.lockLatest(reference, AttemptKind.VERIFICATION_VOID);
+                    ? ledger.lock(maintenanceReference, reference, EnumSet.of(AttemptKind.VERIFICATION_REFUND, AttemptKind.REFUND))
+                    : ledger.lockLatest(reference, EnumSet.of(AttemptKind.VERIFICATION_REFUND, AttemptKind.REFUND));
+            case VOID_AUTHORIZATION -> ledger.lockLatest(reference, EnumSet.of(AttemptKind.VERIFICATION_VOID));
             case CHECK_STATUS -> Optional.empty();
         };
     }
