@@ -1,6 +1,7 @@
 package dev.billing.refunds;
 
 import dev.billing.audit.AuditLog;
+import dev.billing.batch.Concurrently;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.GatewayProperties;
@@ -15,7 +16,9 @@ import dev.billing.money.CurrencyUnit;
 import dev.billing.money.InvalidAmountException;
 import dev.billing.money.Money;
 import dev.billing.support.EngineProperties;
+import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -101,10 +104,12 @@ public class RefundService {
     private final AuditLog audit;
     private final JdbcClient sql;
     private final TransactionTemplate transaction;
+    private final EngineThreads threads;
 
     public RefundService(Refunds refunds, LedgerExceptions exceptions, ObjectProvider<ApsClient> client, RefundProperties settings,
                          LedgerProperties ledger, GatewayProperties gateway, EngineProperties engine, AuditLog audit, JdbcTemplate jdbc,
-                         PlatformTransactionManager transactionManager) {
+                         PlatformTransactionManager transactionManager, EngineThreads threads) {
+        this.threads = threads;
         this.refunds = refunds;
         this.exceptions = exceptions;
         this.client = client;
@@ -207,14 +212,14 @@ public class RefundService {
      * Returns how many are still not known.
      */
     public int settleOpen() {
-        int unknown = 0;
-        for (Refunds.Open open : refunds.open()) {
-            Prepared prepared = new Prepared(open.reference(), open.orderId(), open.chargeReference(), open.amount(), open.succeededBefore());
-            if (send(prepared, false).result() == Result.UNKNOWN) {
-                unknown++;
-            }
+        List<Refunds.Open> open = refunds.open();
+        try {
+            return (int) Concurrently.map(threads, open, concurrency(), o -> send(new Prepared(o.reference(), o.orderId(), o.chargeReference(),
+                    o.amount(), o.succeededBefore()), false)).stream().filter(outcome -> outcome.result() == Result.UNKNOWN).count();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return open.size();
         }
-        return unknown;
     }
 
     private Step ask(Ask ask) {

@@ -11,6 +11,7 @@ import dev.billing.ledger.Refunds;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import dev.billing.operations.JobRunner;
+import dev.billing.reconciliation.ReconciliationReports;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ class RefundFunctionalTests {
     Refunds ledger;
     @Autowired
     PlatformTransactionManager transactionManager;
+    @Autowired
+    ReconciliationReports reports;
     @TempDir
     Path dir;
 
@@ -89,7 +92,7 @@ class RefundFunctionalTests {
     }
 
     @Test
-    void aChargeIsRefundedInPartsThenInFullAndNeverBeyondWhatWasCaptured() {
+    void aChargeIsRefundedInPartsThenInFullAndNeverBeyondWhatWasCaptured() throws Exception {
         assertThat(cli("refund", "R-1", "--amount", "30.00", "--reason", "goodwill")).as(said()).isEqualTo(ExitCodes.OK);
         assertThat(said()).contains("refunded 30.00 AED of order R-1 (RF-R-1-1)");
         assertThat(fixtures.orderStatus("R-1")).isEqualTo("PARTIALLY_REFUNDED");
@@ -110,6 +113,16 @@ class RefundFunctionalTests {
         assertThat(fixtures.orderStatus("R-1")).isEqualTo("REFUNDED");
         assertThat(refundedAtGateway("R-1")).isEqualTo(10_000);
         assertThat(refundCallsAtGateway("R-1")).isEqualTo(2);
+
+        // the books of the date the refunds were sent: their rows, and a net that gives the charge back
+        LocalDate sent = refunds.today();
+        runner.run("reconcile", sent);
+        Path dated = reports.directory(sent);
+        assertThat(Files.readAllLines(dated.resolve("transactions-" + sent + ".csv"))).filteredOn(l -> l.contains(",REFUND,"))
+                .hasSize(2).allSatisfy(l -> assertThat(l).contains(",CH-R-1-1,REFUND,R-1,").contains(",SUCCESS,06000,"))
+                .anySatisfy(l -> assertThat(l).contains(",30.00,3000,AED,")).anySatisfy(l -> assertThat(l).contains(",70.00,7000,AED,"));
+        assertThat(Files.readAllLines(dated.resolve("summary-" + sent + ".csv"))).contains("AED,REFUND,SUCCESS,2,100.00",
+                "AED,CONTROL_LEDGER,NET,2,-100.00");
 
         assertThat(cli("refund", "R-1", "--reason", "again")).isEqualTo(ExitCodes.USAGE);
         assertThat(said()).contains("has nothing left to refund");
