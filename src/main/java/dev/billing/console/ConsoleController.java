@@ -2,9 +2,11 @@ package dev.billing.console;
 
 import dev.billing.audit.AuditLog;
 import dev.billing.batch.StepSummary;
+import dev.billing.ledger.OrderStatus;
 import dev.billing.ledger.SimulatedNights;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
+import dev.billing.refunds.RefundRequests;
 import dev.billing.support.EngineThreads;
 import dev.billing.support.OperatorException;
 import dev.billing.support.Throwables;
@@ -49,9 +51,11 @@ class ConsoleController implements DisposableBean {
     private final ExecutorService restarts;
 
     private final SimulatedNights simulated;
+    private final RefundRequests refundRequests;
 
     ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, OrderHistory orders, Nights nights, JobRunner runner,
-                      SimulatedNights simulated, EngineThreads threads) {
+                      SimulatedNights simulated, EngineThreads threads, RefundRequests refundRequests) {
+        this.refundRequests = refundRequests;
         this.restarts = threads.pool("console-restart", 1);
         this.simulated = simulated;
         this.nights = nights;
@@ -254,6 +258,9 @@ class ConsoleController implements DisposableBean {
         model.addAttribute("attempts", attempts);
         model.addAttribute("events", orders.events(orderId, attempts));
         model.addAttribute("held", orders.held(orderId));
+        model.addAttribute("refundable", OrderStatus.of(order.get().status()) == OrderStatus.PAID
+                || OrderStatus.of(order.get().status()) == OrderStatus.PARTIALLY_REFUNDED);
+        model.addAttribute("refundRequests", refundRequests.ofOrder(orderId));
         return "console/order";
     }
 

@@ -64,7 +64,9 @@ public class ConsoleSecurity {
                         path.matcher(HttpMethod.GET, "/console.css"), path.matcher(HttpMethod.GET, "/login"),
                         path.matcher(HttpMethod.GET, "/favicon.ico")).permitAll() // a browser asks on every page: 404, not an audited 403
                 .requestMatchers(path.matcher("/error"), path.matcher("/actuator/health"), path.matcher("/actuator/health/**")).permitAll()
-                .requestMatchers(path.matcher(HttpMethod.POST, "/console/reports/*/settlement"))
+                .requestMatchers(path.matcher(HttpMethod.POST, "/console/reports/*/settlement"),
+                        path.matcher(HttpMethod.POST, "/console/orders/*/refunds"), path.matcher(HttpMethod.POST, "/console/refunds/*/approve"),
+                        path.matcher(HttpMethod.POST, "/console/refunds/*/reject"))
                 .hasAnyRole(Role.FINANCE.name(), Role.OPERATOR.name())
                 .requestMatchers(path.matcher(HttpMethod.POST, "/console/**")).hasRole(Role.OPERATOR.name())
                 .requestMatchers(path.matcher(HttpMethod.GET, "/console/reports/*/*")).hasAnyRole(Role.FINANCE.name(), Role.OPERATOR.name())

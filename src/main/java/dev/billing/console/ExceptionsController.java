@@ -3,6 +3,7 @@ package dev.billing.console;
 import dev.billing.audit.AuditLog;
 import dev.billing.charging.ManualCharge;
 import dev.billing.ledger.AttemptKind;
+import dev.billing.ledger.LedgerExceptions;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ExceptionsReport;
 import dev.billing.support.OperatorException;
@@ -71,6 +72,7 @@ class ExceptionsController {
         return switch (row.type()) {
             case "UNKNOWN_OUTCOME" -> AttemptKind.CARD_CHARGES.contains(row.unsettled()) ? "ask" : "";
             case "ORDER_HELD", "ORDER_FAILED" -> "charge";
+            case LedgerExceptions.CHARGED_ORDER_NOT_DUE -> "refund";
             default -> "";
         };
     }

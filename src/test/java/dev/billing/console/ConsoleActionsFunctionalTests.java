@@ -98,7 +98,10 @@ class ConsoleActionsFunctionalTests {
                 new Action("STATUS_CHECK", false, who -> post("/console/exceptions/ask").param("reference", "CH-O-1-9").param("date", "2026-11-27")),
                 new Action("CHARGE_AGAIN", false, who -> post("/console/orders/NO-SUCH/charge")),
                 new Action("SETTLEMENT_UPLOAD", true, who -> multipart("/console/reports/2026-11-27/settlement")
-                        .file(new MockMultipartFile("file", "aps.csv", "text/csv", settlement))));
+                        .file(new MockMultipartFile("file", "aps.csv", "text/csv", settlement))),
+                new Action("REFUND", true, who -> post("/console/orders/NO-SUCH/refunds").param("amount", "1").param("reason", "complaint")),
+                new Action("REFUND_APPROVE", true, who -> post("/console/refunds/999999999/approve")),
+                new Action("REFUND_REJECT", true, who -> post("/console/refunds/999999999/reject").param("note", "no")));
         List<Path> uploadsBefore = uploads();
         for (Action action : actions) {
             for (String role : new String[] {"VIEWER", "FINANCE", "OPERATOR"}) {
@@ -125,6 +128,8 @@ class ConsoleActionsFunctionalTests {
         assertThat(jdbc.queryForObject("SELECT result FROM audit_log WHERE actor = ? AND action = 'SETTLEMENT_UPLOAD'",
                 String.class, "finance-settlement_upload-" + run)).startsWith("reconcile execution ").endsWith("COMPLETED");
         assertThat(uploads()).as("uploaded files kept after their run").isSubsetOf(uploadsBefore);
+        assertThat(jdbc.queryForObject("SELECT result FROM audit_log WHERE actor = ? AND action = 'REFUND'", String.class,
+                "finance-refund-" + run)).isEqualTo("REFUSED: there is no order NO-SUCH");
     }
 
     @Test

@@ -219,4 +219,57 @@ class ConsoleBrowserFunctionalTests {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_log WHERE actor = 'fred' AND action = 'DENIED'", Long.class)).isPositive();
         assertThat(new String(Files.readAllBytes(DOWNLOADS.resolve(summary)), StandardCharsets.UTF_8)).contains("AED").contains("KWD");
     }
+
+    @Test
+    void aLargeRefundAskedByOneFinanceUserIsSentOnceWhenASecondApprovesIt() throws Exception {
+        users.add("rania", Role.FINANCE, PASSWORD);
+        Fixtures fixtures = new Fixtures(jdbc);
+        fixtures.token("t-9", "VERIFIED");
+        fixtures.order("BIG-1", "t-9", 480_000, "AED", "SHIPPED", null);
+        assertThat(Fixtures.cli(new ByteArrayOutputStream(), new ByteArrayOutputStream()).execute("run", "charge-orders", "--date",
+                NIGHT.toString())).isZero();
+
+        signIn("fred");
+        browser.get(url("/console/orders/BIG-1"));
+        browser.findElement(By.id("refund-amount")).sendKeys("4000");
+        browser.findElement(By.id("refund-reason")).sendKeys("customer returned the goods");
+        browser.findElement(By.id("refund-submit")).click();
+        waiting(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+        HeadlessChromium.screenshot(browser, "console-10-refund-waits");
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("waits for a second person's approval");
+        assertThat(browser.findElement(By.id("order-refund-requests")).getText()).contains("4000.00 AED").contains("AWAITING_APPROVAL");
+        long request = jdbc.queryForObject("SELECT id FROM refund_requests WHERE order_id = 'BIG-1'", Long.class);
+
+        browser.findElement(By.linkText("Refunds")).click();
+        assertThat(browser.findElement(By.id("request-" + request)).getText()).contains("asked by you");
+        assertThat(browser.findElements(By.cssSelector("#request-" + request + " .approve"))).as("no approve button for the asker").isEmpty();
+        // the asker's own session and CSRF token, sent by hand: the server refuses all the same
+        String session = browser.manage().getCookieNamed("JSESSIONID").getValue();
+        String token = browser.findElement(By.name("_csrf")).getDomAttribute("value");
+        java.net.http.HttpResponse<String> self = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url("/console/refunds/" + request + "/approve")))
+                .header("Cookie", "JSESSIONID=" + session).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_csrf=" + token)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(self.statusCode()).isEqualTo(302);
+        assertThat(jdbc.queryForObject("SELECT status FROM refund_requests WHERE id = ?", String.class, request)).isEqualTo("AWAITING_APPROVAL");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM aps_simulator.maintenance WHERE command = 'REFUND'", Long.class)).isZero();
+
+        browser.manage().deleteAllCookies();
+        signIn("rania");
+        browser.findElement(By.linkText("Refunds")).click();
+        HeadlessChromium.screenshot(browser, "console-11-refund-to-approve");
+        browser.findElement(By.cssSelector("#request-" + request + " .approve")).click();
+        waiting(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("notice")));
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("refunded 4000.00 AED of order BIG-1 (RF-BIG-1-1)");
+        browser.findElement(By.linkText("BIG-1")).click();
+        HeadlessChromium.screenshot(browser, "console-12-order-refunded");
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("PARTIALLY_REFUNDED");
+        assertThat(browser.findElement(By.id("attempts")).getText()).contains("RF-BIG-1-1 REFUND").contains("SUCCEEDED");
+        assertThat(browser.findElement(By.id("order-refund-requests")).getText()).contains("SENT").contains("rania");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM aps_simulator.maintenance WHERE command = 'REFUND'", Long.class))
+                .as("the gateway refunded once").isEqualTo(1);
+        assertThat(jdbc.queryForList("SELECT actor || ' ' || action FROM audit_log WHERE action LIKE 'REFUND%' ORDER BY id", String.class))
+                .containsSubsequence("fred REFUND_REQUESTED", "fred REFUND_APPROVE", "rania REFUND_APPROVED");
+    }
 }
