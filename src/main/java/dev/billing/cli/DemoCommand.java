@@ -3,14 +3,18 @@ package dev.billing.cli;
 import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
 import dev.billing.command.CliContext;
+import dev.billing.command.ExitCodes;
 import dev.billing.importing.ImportService.ImportResult;
 import dev.billing.importing.ImportService;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
 import dev.billing.operations.NightlyJobConfiguration;
+import dev.billing.reconciliation.ReconcileJobConfiguration;
 import dev.billing.reconciliation.SummaryBuilder;
 import dev.billing.reconciliation.SummaryReport;
+import dev.billing.refunds.RefundFile;
+import dev.billing.refunds.RefundService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,26 +59,55 @@ class DemoCommand implements Callable<Integer> {
             nightly = e.completed();
         }
         int code = RunCommand.report(cli, nightly);
+        if (code == ExitCodes.OK && Files.isRegularFile(data.resolve("refunds.csv"))) {
+            refund(runner, data.resolve("refunds.csv"), today);
+        }
         printPerCurrency(cli.engine().bean(SummaryReport.class).rows(today));
         return code;
     }
 
-    /** The night per currency: the CONTROL_ORDERS rows of the summary, the same rows its file holds. */
+    /**
+     * Refunds the sample's refunds (a file run again refunds nothing twice), then writes the date's reports again, so that
+     * they show the refunds: each belongs to the date it was sent, today.
+     */
+    private void refund(JobRunner runner, Path file, LocalDate today) {
+        RefundFile.Summary refunds;
+        try {
+            refunds = cli.engine().bean(RefundFile.class).refund(file, "demo", line -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        cli.out().printf("refunds (%s): %d refunded, %d waiting for a second person's approval (the console's Refunds page), %d rejected%s%n",
+                file.getFileName(), refunds.count(RefundService.Result.REFUNDED), refunds.count(RefundService.Result.WAITING),
+                refunds.count(RefundService.Result.REFUSED) + refunds.count(RefundService.Result.FAILED),
+                refunds.rejects() == null ? "" : " (" + refunds.rejects() + ")");
+        JobExecution reconcile = runner.run(ReconcileJobConfiguration.JOB_NAME, today);
+        cli.out().println("reports of " + today + " written again with the refunds: reconcile " + reconcile.getStatus());
+    }
+
+    /** The night per currency: the CONTROL_ORDERS rows of the summary, the same rows its file holds, and the refunds and the net. */
     private void printPerCurrency(List<SummaryBuilder.Row> rows) {
         Map<String, Map<String, String>> byCurrency = new LinkedHashMap<>();
         for (SummaryBuilder.Row row : rows) {
+            String[] csv = row.toCsv();
             if (row.kind().equals("CONTROL_ORDERS")) {
-                String[] csv = row.toCsv();
                 byCurrency.computeIfAbsent(row.currency(), c -> new LinkedHashMap<>()).put(row.outcome(), csv[3] + " (" + csv[4] + ")");
+            } else if (row.kind().equals("REFUND") && row.outcome().equals("SUCCESS")) {
+                byCurrency.computeIfAbsent(row.currency(), c -> new LinkedHashMap<>()).put("REFUNDED", csv[3] + " (" + csv[4] + ")");
+            } else if (row.kind().equals("CONTROL_LEDGER")) {
+                byCurrency.computeIfAbsent(row.currency(), c -> new LinkedHashMap<>()).put("NET", csv[4]);
             }
         }
         if (byCurrency.isEmpty()) {
             return;
         }
         cli.out().println();
-        cli.out().printf("%-8s %-22s %-22s %-22s %-22s %-22s%n", "currency", "charged", "declined (retry)", "failed", "held", "unknown");
-        byCurrency.forEach((currency, v) -> cli.out().printf("%-8s %-22s %-22s %-22s %-22s %-22s%n", currency, v.get("CHARGED"),
-                v.get("DECLINED"), v.get("FAILED"), v.get("HELD"), v.get("UNKNOWN")));
+        cli.out().printf("%-8s %-20s %-20s %-20s %-20s %-20s %-20s %-14s%n", "currency", "charged", "declined (retry)", "failed", "held",
+                "unknown", "refunded", "net");
+        byCurrency.forEach((currency, v) -> cli.out().printf("%-8s %-20s %-20s %-20s %-20s %-20s %-20s %-14s%n", currency,
+                v.getOrDefault("CHARGED", "0"), v.getOrDefault("DECLINED", "0"), v.getOrDefault("FAILED", "0"), v.getOrDefault("HELD", "0"),
+                v.getOrDefault("UNKNOWN", "0"), v.getOrDefault("REFUNDED", "0"), v.getOrDefault("NET", "0")));
     }
 
     /** {@code ./sample-data}, or the copy inside the jar when run elsewhere. */
@@ -84,7 +117,7 @@ class DemoCommand implements Callable<Integer> {
             return local;
         }
         Path extracted = Files.createTempDirectory("billing-sample-data");
-        for (String name : List.of("tokens.csv", "orders.csv")) {
+        for (String name : List.of("tokens.csv", "orders.csv", "refunds.csv")) {
             try (InputStream in = DemoCommand.class.getResourceAsStream("/sample-data/" + name)) {
                 if (in == null) {
                     throw new IOException("sample-data/" + name + " is neither here nor in the jar");

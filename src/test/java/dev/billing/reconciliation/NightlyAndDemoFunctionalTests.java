@@ -28,6 +28,8 @@ class NightlyAndDemoFunctionalTests {
     DataSource dataSource;
     @Autowired
     ApsClient inProcessGateway;
+    @Autowired
+    ReconciliationReports reports;
 
     private static int cli(ByteArrayOutputStream out, String... args) {
         return Fixtures.cli(out, out).execute(args);
@@ -79,5 +81,26 @@ class NightlyAndDemoFunctionalTests {
                 .contains("report: ").contains("transactions-").contains("summary-").contains("exceptions-")
                 .containsPattern("(?m)^AED +\\d+ \\(");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class)).isGreaterThan(100);
+        // the sample's refunds: three sent, one large one waiting for a second person, and the summary shows them
+        assertThat(text).contains("refunds (refunds.csv): 3 refunded, 1 waiting for a second person's approval");
+        assertThat(jdbc.queryForList("SELECT order_id || ' ' || status FROM orders WHERE order_id IN ('ORD-00001', 'ORD-00113', 'ORD-00163')"
+                + " ORDER BY order_id", String.class)).containsExactly("ORD-00001 PARTIALLY_REFUNDED", "ORD-00113 PARTIALLY_REFUNDED",
+                "ORD-00163 REFUNDED");
+        assertThat(text).containsPattern("(?m)^KWD .* 1 \\(10\\.000\\) ");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(reportLines(today)).contains("AED,REFUND,SUCCESS,2,648.82", "KWD,REFUND,SUCCESS,1,10.000");
+
+        int again = cli(new ByteArrayOutputStream(), "demo");
+        assertThat(again).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM payment_attempts WHERE kind = 'REFUND'", Long.class))
+                .as("demo again refunds nothing twice").isEqualTo(3);
+    }
+
+    private java.util.List<String> reportLines(java.time.LocalDate date) {
+        try {
+            return java.nio.file.Files.readAllLines(reports.directory(date).resolve("summary-" + date + ".csv"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
