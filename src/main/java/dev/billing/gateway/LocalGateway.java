@@ -11,6 +11,9 @@ public interface LocalGateway {
     /** The server-to-server endpoint, {@code .../FortAPI/paymentApi}. */
     URI url();
 
+    /** Its Reporting API, {@code .../FortAPI/reportingApi}. */
+    URI reportingUrl();
+
     /** The browser endpoint of hosted pages ({@code TOKENIZATION}), {@code .../FortAPI/paymentPage}. */
     URI pageUrl();
 }

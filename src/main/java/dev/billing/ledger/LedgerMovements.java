@@ -6,9 +6,11 @@ import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -109,5 +111,14 @@ public class LedgerMovements {
                 .param("references", merchantReferences.toArray(String[]::new)).param("date", Date.valueOf(date))
                 .query((rs, n) -> new Reference(rs.getString(1), AttemptKind.valueOf(rs.getString(2))))
                 .list();
+    }
+
+    /** When the last movement of {@code date} was settled (or sent, or prepared); empty when the date has none. */
+    public Optional<Instant> lastMovedAt(LocalDate date) {
+        return sql.sql("""
+                SELECT max(COALESCE(resolved_at, sent_at, created_at)) FROM payment_attempts
+                WHERE business_date = :date AND kind <> 'TOKEN_DEACTIVATION'""")
+                .param("date", Date.valueOf(date)).query((rs, n) -> rs.getTimestamp(1)).optional().filter(java.util.Objects::nonNull)
+                .map(Timestamp::toInstant);
     }
 }

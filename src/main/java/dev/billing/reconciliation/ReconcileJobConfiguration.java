@@ -23,6 +23,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ReconcileJobConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReconcileJobConfiguration.class);
+
     public static final String JOB_NAME = "reconcile";
 
     @Bean
@@ -40,12 +42,13 @@ public class ReconcileJobConfiguration {
 
     @Bean
     @StepScope
-    Tasklet reconcileTasklet(ReconciliationReports reports, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+    Tasklet reconcileTasklet(ReconciliationReports reports, GatewayReportFiles gatewayReports, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                              @Value("#{jobParameters['settlement.file']}") String settlement) {
         return (contribution, chunkContext) -> {
-            List<Path> files = reports.write(businessDate, settlement == null ? null : Path.of(settlement));
             List<String> summary = new java.util.ArrayList<>();
-            summary.add(files.size() + " reports written for " + businessDate);
+            Path matchWith = matchWith(gatewayReports, businessDate, settlement == null ? null : Path.of(settlement), summary);
+            List<Path> files = reports.write(businessDate, matchWith);
+            summary.add(0, files.size() + " reports written for " + businessDate);
             for (Path file : files) {
                 contribution.getStepExecution().getExecutionContext().putString("report." + file.getFileName(), file.toString());
                 summary.add("report: " + file);
@@ -53,5 +56,37 @@ public class ReconcileJobConfiguration {
             StepSummary.put(contribution.getStepExecution().getExecutionContext(), summary);
             return RepeatStatus.FINISHED;
         };
+    }
+
+    /**
+     * The gateway's report the date is matched with: the one given now (an upload, {@code --settlement}), kept for the
+     * date; else one uploaded for the date before (it wins); else the gateway's own, fetched now when a Reporting API is
+     * set (or the simulator is the gateway). A fetch that fails leaves the date unmatched, with a line saying so: the
+     * reports are written all the same.
+     */
+    private static Path matchWith(GatewayReportFiles gatewayReports, LocalDate date, Path given, List<String> summary) {
+        if (given != null) {
+            summary.add("matched with the report given (" + given.getFileName() + ")");
+            return gatewayReports.keepUpload(date, given);
+        }
+        java.util.Optional<Path> uploaded = gatewayReports.uploaded(date);
+        if (uploaded.isPresent()) {
+            summary.add("matched with the report uploaded for " + date + " (an upload wins over the gateway's report)");
+            return uploaded.get();
+        }
+        if (!gatewayReports.canFetch()) {
+            return null;
+        }
+        try {
+            GatewayReportFiles.Fetched fetched = gatewayReports.fetch(date);
+            summary.add(String.format("matched with the gateway's report, fetched: %,d transactions in %d window(s)", fetched.rows(),
+                    fetched.windows()));
+            return fetched.file();
+        } catch (RuntimeException e) {
+            log.warn("The gateway's report of {} could not be fetched: {}", date, e.getMessage());
+            summary.add("the gateway's report could not be fetched (" + e.getMessage() + "): not matched; run reconcile again, or upload"
+                    + " the report in the console");
+            return null;
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.billing.simulator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.gateway.ApsJson;
+import dev.billing.gateway.ApsReporting;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.LocalGateway;
@@ -115,12 +116,20 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         server.createContext(PATH, this::handle);
         SimulatorPaymentPage page = new SimulatorPaymentPage(accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature);
         server.createContext(SimulatorPaymentPage.PATH, page::handle);
+        SimulatorReporting reporting = new SimulatorReporting(store, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature);
+        server.createContext(ApsReporting.PATH, reporting::handle);
         server.start();
     }
 
     @Override
     public URI url() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + PATH);
+    }
+
+    /** Its Reporting API, as APS's {@code /FortAPI/reportingApi}. */
+    @Override
+    public URI reportingUrl() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + ApsReporting.PATH);
     }
 
     /** The hosted page ({@code TOKENIZATION}), as APS's {@code /FortAPI/paymentPage}. */

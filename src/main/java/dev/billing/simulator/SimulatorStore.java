@@ -329,4 +329,36 @@ public class SimulatorStore implements AutoCloseable {
         }
     }
 
+
+    /**
+     * Streams the merchant's transactions made in {@code [from, to)}, oldest first, at most {@code limit}: each order
+     * (PURCHASE or AUTHORIZATION) and each maintenance operation (REFUND, VOID_AUTHORIZATION) as the reporting API's
+     * columns: merchant_reference, fort_id, operation, amount (minor units), currency, status, response_code,
+     * transaction_date. What the simulator's Reporting API serves.
+     */
+    public void forEachTransaction(String merchant, java.time.Instant from, java.time.Instant to, int limit,
+                                   java.util.function.Consumer<Map<String, String>> each) {
+        JdbcTemplate streaming = new JdbcTemplate(dataSource);
+        streaming.setFetchSize(1000);
+        tx.executeWithoutResult(status -> streaming.query("""
+                SELECT merchant_reference, fort_id, operation, amount, currency, response_code, at FROM (
+                    SELECT merchant_reference, fort_id, command AS operation, amount, currency, response_code, created_at AS at
+                    FROM aps_simulator.orders WHERE merchant_identifier = ? AND created_at >= ? AND created_at < ?
+                    UNION ALL
+                    SELECT merchant_reference, fort_id, command, amount, currency, response_code, created_at
+                    FROM aps_simulator.maintenance WHERE merchant_identifier = ? AND created_at >= ? AND created_at < ?) t
+                ORDER BY at, merchant_reference LIMIT ?""", rs -> {
+                    Map<String, String> row = new java.util.LinkedHashMap<>();
+                    row.put("merchant_reference", rs.getString(1));
+                    row.put("fort_id", rs.getString(2));
+                    row.put("operation", rs.getString(3));
+                    row.put("amount", Long.toString(rs.getLong(4)));
+                    row.put("currency", rs.getString(5));
+                    row.put("status", rs.getString(6).substring(0, 2));
+                    row.put("response_code", rs.getString(6));
+                    row.put("transaction_date", rs.getTimestamp(7).toInstant().toString());
+                    each.accept(row);
+                }, merchant, java.sql.Timestamp.from(from), java.sql.Timestamp.from(to), merchant, java.sql.Timestamp.from(from),
+                java.sql.Timestamp.from(to), limit));
+    }
 }

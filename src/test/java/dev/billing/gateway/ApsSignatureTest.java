@@ -86,6 +86,27 @@ class ApsSignatureTest {
     }
 
     @Test
+    void legacyDocumentationReportingVectorSignsItsLists() {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("query_command", "GENERATE_REPORT");
+        p.put("access_code", "zx0IPmPy5jp1vAz8Kpg7");
+        p.put("merchant_identifier", "CycHZxVj");
+        p.put("merchant_reference", "XYZ9239-yu898");
+        p.put("from_date", "2017-08-03T00:00:01+03:00");
+        p.put("to_date", "2017-08-03T23:59:59+03:00");
+        p.put("response_format", "JSON");
+        p.put("language", "en");
+        p.put("columns", java.util.List.of("order_description", "customer_ip", "eci", "geolocation_ip", "merchant_reference",
+                "card_holder_name", "currency", "amount", "payment_option", "fort_id", "customer_email", "customer_name"));
+        p.put("filters", java.util.List.of(new java.util.LinkedHashMap<>(Map.of("key", "currency", "value", "USD")),
+                new java.util.LinkedHashMap<>(Map.of("key", "payment_option", "value", "VISA"))));
+        assertThat(ApsSignature.canonical(p, "PASS")).contains("filters=[{key=currency, value=USD}, {key=payment_option, value=VISA}]")
+                .contains("columns=[order_description, customer_ip, eci,");
+        assertThat(new ApsSignature(SignatureType.SHA_256).sign(p, "PASS"))
+                .isEqualTo("6750d396772be7df79347306324b1ad20320b31522583346e79b2ae8a5bc8970");
+    }
+
+    @Test
     void checkStatusVectorOfACommunityClient() {
         Map<String, String> p = Map.of("query_command", "CHECK_STATUS", "language", "en", "merchant_reference", "122333");
         assertThat(new ApsSignature(SignatureType.SHA_256).sign(p, "sha-request-phrase"))
