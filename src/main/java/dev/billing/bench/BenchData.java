@@ -29,6 +29,34 @@ final class BenchData {
                 FROM generate_series(1, ?) AS i""", tokens, tokens, orders);
     }
 
+    /**
+     * N PAID orders ({@code <prefix>-i}) in AED, each with its successful charge in the ledger and at the built-in
+     * simulator of {@code merchant} (captured, nothing refunded): what bench-refunds refunds.
+     */
+    static void chargedOrders(JdbcTemplate jdbc, String prefix, int n, LocalDate night, String merchant) {
+        jdbc.update("""
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
+                SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-' || i
+                FROM generate_series(1, 1000) AS i ON CONFLICT DO NOTHING""");
+        jdbc.update("""
+                INSERT INTO orders (order_id, customer_id, token_name, amount_minor, currency, status, paid_at)
+                SELECT ? || '-' || i, 'C', 'bench-tok-' || (i % 1000 + 1), 100 + i % 10000, 'AED', 'PAID', now()
+                FROM generate_series(1, ?) AS i""", prefix, n);
+        jdbc.update("""
+                INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
+                                              currency, business_date, state, response_code, fort_id, sent_at, resolved_at, gateway)
+                SELECT 'CH-' || ? || '-' || i || '-1', 'CH-' || ? || '-' || i || '-1', 'CHARGE', ? || '-' || i,
+                       'bench-tok-' || (i % 1000 + 1), 1, 100 + i % 10000, 'AED', ?, 'SUCCEEDED', '14000',
+                       (180000000000000000 + i)::text, now(), now(), 'simulator'
+                FROM generate_series(1, ?) AS i""", prefix, prefix, prefix, Date.valueOf(night), n);
+        jdbc.update("""
+                INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, fort_id, command, token_name, customer_email,
+                    amount, currency, response_code, response_message, captured_amount, last_code, last_message)
+                SELECT ?, 'CH-' || ? || '-' || i || '-1', (180000000000000000 + i)::text, 'PURCHASE', 'bench-tok-' || (i % 1000 + 1),
+                       'c@example.com', 100 + i % 10000, 'AED', '14000', 'Success', 100 + i % 10000, '14000', 'Success'
+                FROM generate_series(1, ?) AS i""", merchant, prefix, n);
+    }
+
     /** N due orders ({@code <prefix>-i}), each with a charge sent and its outcome unknown (as after lost replies). */
     static void unknownCharges(JdbcTemplate jdbc, String prefix, int n, LocalDate night) {
         jdbc.update("""

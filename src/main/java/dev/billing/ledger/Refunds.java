@@ -5,6 +5,7 @@ import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -65,17 +66,18 @@ public class Refunds {
         if (sql.sql("SELECT 1 FROM orders WHERE order_id = :order FOR NO KEY UPDATE").param("order", orderId).query().listOfRows().isEmpty()) {
             return Optional.empty();
         }
+        // the charge's refunds are read by its reference (LATERAL): joined by it, the planner may scan them all per order
         List<Charge> found = sql.sql("""
-                SELECT o.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency,
-                       COALESCE(sum(r.amount_minor) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN', 'SUCCEEDED')), 0) AS refunded,
-                       COALESCE(sum(r.amount_minor) FILTER (WHERE r.state = 'SUCCEEDED'), 0) AS succeeded,
-                       max(r.attempt_reference) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN')) AS open,
-                       COALESCE(max(r.attempt), 0) + 1 AS next
+                SELECT o.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency, x.refunded, x.succeeded, x.open, x.next
                 FROM orders o
                 JOIN payment_attempts a ON a.order_id = o.order_id AND a.kind = 'CHARGE' AND a.state = 'SUCCEEDED'
-                LEFT JOIN payment_attempts r ON r.merchant_reference = a.attempt_reference AND r.kind = 'REFUND'
-                WHERE o.order_id = :order
-                GROUP BY o.id, o.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency""")
+                CROSS JOIN LATERAL (
+                    SELECT COALESCE(sum(r.amount_minor) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN', 'SUCCEEDED')), 0) AS refunded,
+                           COALESCE(sum(r.amount_minor) FILTER (WHERE r.state = 'SUCCEEDED'), 0) AS succeeded,
+                           max(r.attempt_reference) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN')) AS open,
+                           COALESCE(max(r.attempt), 0) + 1 AS next
+                    FROM payment_attempts r WHERE r.merchant_reference = a.attempt_reference AND r.kind = 'REFUND') x
+                WHERE o.order_id = :order""")
                 .param("order", orderId)
                 .query((rs, n) -> new Charge(rs.getString(1), rs.getString(2), rs.getString(3),
                         Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getLong(6), rs.getLong(7),
@@ -109,24 +111,27 @@ public class Refunds {
         AttemptState state = AttemptState.after(reply.outcome());
         boolean moved = attempts.settle(List.of(new Attempts.Outcome(reply, state, reference)))[0];
         if (moved && state == AttemptState.SUCCEEDED) {
+            // every row by its own key (attempt_reference, order_id): no partial index of a kind is scanned to find one
+            Map<String, Object> refund = sql.sql("SELECT merchant_reference, order_id FROM payment_attempts WHERE attempt_reference = :reference")
+                    .param("reference", reference).query().singleRow();
             sql.sql("""
-                    UPDATE orders o SET status = CASE WHEN given.back >= c.amount_minor THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END,
-                        updated_at = now()
-                    FROM payment_attempts r
-                    JOIN payment_attempts c ON c.attempt_reference = r.merchant_reference AND c.kind = 'CHARGE'
-                    CROSS JOIN LATERAL (SELECT sum(x.amount_minor) AS back FROM payment_attempts x
-                                        WHERE x.merchant_reference = r.merchant_reference AND x.kind = 'REFUND'
-                                        AND x.state = 'SUCCEEDED') given
-                    WHERE r.attempt_reference = :reference AND o.order_id = r.order_id""")
-                    .param("reference", reference).update();
+                    UPDATE orders SET updated_at = now(), status = CASE
+                        WHEN (SELECT sum(x.amount_minor) FROM payment_attempts x WHERE x.merchant_reference = :charge AND x.kind = 'REFUND'
+                              AND x.state = 'SUCCEEDED') >= (SELECT c.amount_minor FROM payment_attempts c WHERE c.attempt_reference = :charge)
+                        THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END
+                    WHERE order_id = :order""")
+                    .param("charge", refund.get("merchant_reference")).param("order", refund.get("order_id")).update();
         }
-        return stateOf(reference).orElseThrow();
+        return moved ? state : stateOf(reference).orElseThrow();
     }
 
     /** The state of the refund {@code reference}, if there is one. */
     public Optional<AttemptState> stateOf(String reference) {
-        return sql.sql("SELECT state FROM payment_attempts WHERE attempt_reference = :reference AND kind = 'REFUND'")
-                .param("reference", reference).query((rs, n) -> AttemptState.of(rs.getString(1))).optional();
+        // by the reference alone (its unique index): with "AND kind = 'REFUND'" the planner may take the partial index of
+        // refunds and read every refund to find one
+        return sql.sql("SELECT state, kind FROM payment_attempts WHERE attempt_reference = :reference")
+                .param("reference", reference).query((rs, n) -> AttemptKind.REFUND.name().equals(rs.getString(2))
+                        ? AttemptState.of(rs.getString(1)) : null).optional();
     }
 
     /** What the refund {@code reference} last heard from the gateway, in one line. */

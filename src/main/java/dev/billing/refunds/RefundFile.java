@@ -3,6 +3,8 @@ package dev.billing.refunds;
 import com.opencsv.CSVReader;
 import com.opencsv.ICSVWriter;
 import com.opencsv.exceptions.CsvException;
+import dev.billing.audit.AuditLog;
+import dev.billing.batch.CallPipeline;
 import dev.billing.batch.Concurrently;
 import dev.billing.support.AtomicFiles;
 import dev.billing.support.CardNumbers;
@@ -45,6 +47,9 @@ public class RefundFile {
     /** The columns, found by their header names. */
     static final List<String> COLUMNS = List.of("order_id", "amount", "currency", "reason");
 
+    /** Transactions asking for a page's refunds at once. */
+    private static final int ASKING_AT_ONCE = 4;
+
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** What came of a file: the count of each result, and where its rejected rows are (null when there were none). */
@@ -65,50 +70,144 @@ public class RefundFile {
     private final RefundService refunds;
     private final EngineThreads threads;
     private final Path reportsDir;
+    private final AuditLog audit;
 
-    public RefundFile(RefundService refunds, EngineThreads threads, EngineProperties engine) {
+    public RefundFile(RefundService refunds, EngineThreads threads, EngineProperties engine, AuditLog audit) {
         this.refunds = refunds;
+        this.audit = audit;
         this.threads = threads;
         this.reportsDir = engine.reports().dir();
     }
 
-    /** Refunds the file's rows in {@code user}'s name; {@code progress} hears of every 100th row done. */
+    /** Refunds the file's rows in {@code user}'s name; {@code progress} hears of every 1,000th row done. */
     public Summary refund(Path file, String user, Consumer<String> progress) throws InterruptedException {
         String sha256 = sha256(file);
         List<Row> rows = read(file, sha256, user);
         refunds.settleOpen();
-        Map<String, List<Row>> byOrder = new LinkedHashMap<>();
+        // one refund of a charge is in flight at a time: an order's second row waits for the next round
+        List<List<Row>> rounds = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        List<Done> done = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            byOrder.computeIfAbsent(row.ask() == null ? "line " + row.line() : row.ask().orderId(), k -> new ArrayList<>()).add(row);
-        }
-        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
-        List<List<Done>> done = Concurrently.map(threads, new ArrayList<>(byOrder.values()), refunds.concurrency(), group -> {
-            List<Done> results = new ArrayList<>(group.size());
-            for (Row row : group) {
-                RefundService.Outcome outcome = row.ask() == null
-                        ? new RefundService.Outcome(RefundService.Result.REFUSED, null, null, row.problem())
-                        : refunds.refund(row.ask());
-                results.add(new Done(row, outcome));
-                int n = finished.incrementAndGet();
-                if (n % 100 == 0) {
-                    progress.accept(String.format("%,d of %,d rows done", n, rows.size()));
-                }
+            if (row.ask() == null) {
+                done.add(new Done(row, new RefundService.Outcome(RefundService.Result.REFUSED, null, null, row.problem())));
+                continue;
             }
-            return results;
-        });
+            int round = seen.merge(row.ask().orderId(), 1, Integer::sum) - 1;
+            while (rounds.size() <= round) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(row);
+        }
+        for (List<Row> round : rounds) {
+            done.addAll(refundRound(round, rows.size(), done.size(), progress));
+        }
         Map<RefundService.Result, Integer> counts = new java.util.EnumMap<>(RefundService.Result.class);
         List<Done> rejected = new ArrayList<>();
-        for (List<Done> group : done) {
-            for (Done d : group) {
-                counts.merge(d.outcome().result(), 1, Integer::sum);
-                if (d.outcome().result() == RefundService.Result.REFUSED || d.outcome().result() == RefundService.Result.FAILED) {
-                    rejected.add(d);
-                }
+        for (Done d : done) {
+            counts.merge(d.outcome().result(), 1, Integer::sum);
+            if (d.outcome().result() == RefundService.Result.REFUSED || d.outcome().result() == RefundService.Result.FAILED) {
+                rejected.add(d);
             }
         }
         rejected.sort(java.util.Comparator.comparingLong(d -> d.row().line()));
         Path rejects = rejected.isEmpty() ? null : writeRejects(file, rejected);
-        return new Summary(counts, rejects);
+        Summary summary = new Summary(counts, rejects);
+        audit.append(user, "REFUND_FILE", file.getFileName() + " (sha256 " + sha256 + ")", String.format(
+                "%d rows: %d refunded, %d waiting for approval, %d rejected, %d not known yet", rows.size(),
+                summary.count(RefundService.Result.REFUNDED), summary.count(RefundService.Result.WAITING),
+                summary.count(RefundService.Result.REFUSED) + summary.count(RefundService.Result.FAILED),
+                summary.count(RefundService.Result.UNKNOWN)));
+        return summary;
+    }
+
+    /** A row whose refund is to be sent. */
+    private record Item(Row row, RefundService.Sending sending) {
+    }
+
+    /** What came of a row: what the gateway said (to be settled), or its outcome already. */
+    private record Called(Row row, RefundService.Reply reply, RefundService.Outcome outcome) {
+    }
+
+    /**
+     * Refunds rows of distinct orders through a {@link CallPipeline}: a feeder asks for a page of them (their ledger
+     * rows committed in one transaction), the gateway's budget of calls is kept in flight, and what comes back is
+     * settled in chunks, one transaction each.
+     */
+    private List<Done> refundRound(List<Row> round, int total, int before, Consumer<String> progress) throws InterruptedException {
+        int page = Math.max(16, refunds.concurrency());
+        java.util.Iterator<Row> next = round.iterator();
+        CallPipeline<Item, Called> pipeline = new CallPipeline<>("refunds", results -> {
+            // an empty page ends the work: pages whose rows all came back without a call (asked before) are read past
+            List<Item> items = new ArrayList<>(page);
+            while (items.isEmpty() && next.hasNext()) {
+                List<Row> rowsOfPage = new ArrayList<>(page);
+                while (next.hasNext() && rowsOfPage.size() < page) {
+                    rowsOfPage.add(next.next());
+                }
+                List<RefundService.Asked> asked = ask(rowsOfPage);
+                for (int i = 0; i < asked.size(); i++) {
+                    if (asked.get(i).done() != null) {
+                        results.accept(new Called(rowsOfPage.get(i), null, asked.get(i).done()));
+                    } else {
+                        items.add(new Item(rowsOfPage.get(i), asked.get(i).send()));
+                    }
+                }
+            }
+            return items;
+        }, item -> new Called(item.row(), refunds.call(item.sending()), null), item -> item.row().ask().orderId(),
+                item -> new Called(item.row(), null, new RefundService.Outcome(RefundService.Result.UNKNOWN, null, item.sending().reference(),
+                        "not sent: the next refund command asks the gateway about " + item.sending().reference())),
+                called -> false, refunds.concurrency(), refunds.concurrency() * 4, threads);
+        List<Done> done = new ArrayList<>(round.size());
+        pipeline.start();
+        try {
+            while (true) {
+                List<Called> batch = pipeline.take(page * 2);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                List<Called> toSettle = batch.stream().filter(c -> c.reply() != null).toList();
+                List<RefundService.Outcome> settled = refunds.settleAll(toSettle.stream().map(Called::reply).toList());
+                for (int i = 0; i < toSettle.size(); i++) {
+                    done.add(new Done(toSettle.get(i).row(), settled.get(i)));
+                }
+                batch.stream().filter(c -> c.reply() == null).forEach(c -> done.add(new Done(c.row(), c.outcome())));
+                int before1000 = (before + done.size() - batch.size()) / 1000;
+                if ((before + done.size()) / 1000 > before1000) {
+                    progress.accept(String.format("%,d of %,d rows done", before + done.size(), total));
+                }
+            }
+            if (pipeline.feederFailure() != null) {
+                throw pipeline.feederFailure();
+            }
+        } finally {
+            pipeline.close();
+        }
+        return done;
+    }
+
+    /**
+     * Asks for a page's refunds, their rows committed: in a few transactions at once, each of a part of the page (a
+     * row's requests and ledger row take several statements, whose round trips one transaction would wait for in turn).
+     */
+    private List<RefundService.Asked> ask(List<Row> page) {
+        List<List<Row>> parts = new ArrayList<>();
+        int size = Math.max(1, (page.size() + ASKING_AT_ONCE - 1) / ASKING_AT_ONCE);
+        for (int i = 0; i < page.size(); i += size) {
+            parts.add(page.subList(i, Math.min(page.size(), i + size)));
+        }
+        try {
+            List<RefundService.Asked> asked = new ArrayList<>(page.size());
+            for (List<RefundService.Asked> part : Concurrently.map(threads, parts, parts.size(),
+                    part -> refunds.askAll(part.stream().map(Row::ask).toList()))) {
+                asked.addAll(part);
+            }
+            return asked;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking for refunds", e);
+        }
     }
 
     private List<Row> read(Path file, String sha256, String user) {

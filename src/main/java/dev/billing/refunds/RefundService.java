@@ -75,12 +75,24 @@ public class RefundService {
         }
     }
 
-    /** A refund whose row is committed and whose call is to be sent. */
-    private record Prepared(String reference, String orderId, String chargeReference, Money amount, long succeededBefore) {
+    /**
+     * A refund whose ledger row is committed and whose call is to be made (or, its process having died, asked about).
+     *
+     * @param first false when it may have been sent before: the gateway is asked about it before it is sent again
+     */
+    public record Sending(String reference, String orderId, String chargeReference, Money amount, long succeededBefore, boolean first) {
+    }
+
+    /** What the gateway said of a refund sent (or asked about). */
+    public record Reply(Sending refund, GatewayReply reply) {
+    }
+
+    /** A request asked for: either a refund to send, or what came of it already. */
+    public record Asked(Ask ask, Sending send, Outcome done) {
     }
 
     /** Either a refund to send now, or what came of the request already. */
-    private record Step(Prepared send, Outcome done) {
+    private record Step(Sending send, Outcome done) {
     }
 
     /** A refund that cannot be prepared: its transaction is rolled back, and the person told why. */
@@ -138,10 +150,29 @@ public class RefundService {
      * asked again: what came of it is returned (settled first, if it was in flight).
      */
     public Outcome refund(Ask ask) {
-        return run(() -> {
-            Optional<Request> before = ask.fileSha256() == null ? Optional.empty() : request(ask.fileSha256(), ask.line());
-            return before.isPresent() ? resume(before.get()) : ask(ask);
-        });
+        Asked asked = askAll(List.of(ask)).get(0);
+        return asked.done() != null ? asked.done() : settleAll(List.of(call(asked.send()))).get(0);
+    }
+
+    /**
+     * Asks for each refund (a request, and when no second person is needed its ledger row) in one transaction, each in
+     * a savepoint of its own: what stands in one's way is rolled back alone. The caller {@link #call}s what is to be
+     * sent after this returns, that is after the rows are committed, then {@link #settleAll}.
+     */
+    public List<Asked> askAll(List<Ask> asks) {
+        TransactionTemplate each = new TransactionTemplate(transaction.getTransactionManager());
+        each.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        return transaction.execute(status -> asks.stream().map(ask -> {
+            try {
+                Step step = each.execute(nested -> {
+                    Optional<Request> before = ask.fileSha256() == null ? Optional.empty() : request(ask.fileSha256(), ask.line());
+                    return before.isPresent() ? resume(before.get()) : ask(ask);
+                });
+                return new Asked(ask, step.send(), step.done());
+            } catch (Refused e) {
+                return new Asked(ask, null, e.outcome);
+            }
+        }).toList());
     }
 
     /** Runs {@code step} in a transaction of its own, then sends what it prepared. */
@@ -152,7 +183,7 @@ public class RefundService {
         } catch (Refused e) {
             return e.outcome;
         }
-        return done.done() != null ? done.done() : send(done.send());
+        return done.done() != null ? done.done() : settleAll(List.of(call(done.send()))).get(0);
     }
 
     /** A second person approves a waiting request: it is sent now. */
@@ -212,10 +243,11 @@ public class RefundService {
      * Returns how many are still not known.
      */
     public int settleOpen() {
-        List<Refunds.Open> open = refunds.open();
+        List<Sending> open = refunds.open().stream().map(o -> new Sending(o.reference(), o.orderId(), o.chargeReference(), o.amount(),
+                o.succeededBefore(), false)).toList();
         try {
-            return (int) Concurrently.map(threads, open, concurrency(), o -> send(new Prepared(o.reference(), o.orderId(), o.chargeReference(),
-                    o.amount(), o.succeededBefore()), false)).stream().filter(outcome -> outcome.result() == Result.UNKNOWN).count();
+            List<Reply> replies = Concurrently.map(threads, open, concurrency(), this::call);
+            return (int) settleAll(replies).stream().filter(outcome -> outcome.result() == Result.UNKNOWN).count();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return open.size();
@@ -265,14 +297,22 @@ public class RefundService {
                     + currency.code() + " left to refund of order " + ask.orderId() + " (" + charge.captured().toPlainString() + " captured)");
         }
         boolean waits = settings.needsApproval(amount);
-        Long id = sql.sql("""
-                INSERT INTO refund_requests (order_id, amount_minor, currency, reason, requested_by, status, file_sha256, line_number)
-                VALUES (:order, :amount, :currency, :reason, :user, :status, :sha, :line) RETURNING id""")
-                .param("order", ask.orderId()).param("amount", amount.minorUnits()).param("currency", currency.code())
-                .param("reason", clip(reason, 500)).param("user", ask.user()).param("status", waits ? "AWAITING_APPROVAL" : "APPROVED")
-                .param("sha", ask.fileSha256()).param("line", ask.line()).query(Long.class).single();
         String what = amount.toPlainString() + " " + currency.code();
-        audit.append(ask.user(), "REFUND_REQUESTED", ask.orderId(), "request " + id + ": " + what + ", " + clip(reason, 200));
+        // no second person needed: the ledger row first (the charge read above, under its order's lock), then the request
+        // that names it; else the request alone, waiting
+        Sending sending = waits ? null : prepare(charge, amount, ask.user(), null);
+        Long id = sql.sql("""
+                INSERT INTO refund_requests (order_id, amount_minor, currency, reason, requested_by, status, attempt_reference,
+                                             file_sha256, line_number)
+                VALUES (:order, :amount, :currency, :reason, :user, :status, :reference, :sha, :line) RETURNING id""")
+                .param("order", ask.orderId()).param("amount", amount.minorUnits()).param("currency", currency.code())
+                .param("reason", clip(reason, 500)).param("user", ask.user()).param("status", waits ? "AWAITING_APPROVAL" : "SENT")
+                .param("reference", sending == null ? null : sending.reference())
+                .param("sha", ask.fileSha256()).param("line", ask.line()).query(Long.class).single();
+        if (ask.fileSha256() == null) {
+            // a file's rows are audited as one entry by its run (each row is a request with who asked and why)
+            audit.append(ask.user(), "REFUND_REQUESTED", ask.orderId(), "request " + id + ": " + what + ", " + clip(reason, 200));
+        }
         if (waits) {
             Money threshold = settings.threshold(currency);
             return new Step(null, new Outcome(Result.WAITING, id, null, "the refund of " + what + " of order " + ask.orderId()
@@ -280,7 +320,26 @@ public class RefundService {
                     + (threshold == null ? "every refund in " + currency.code() : "above " + threshold.toPlainString() + " " + currency.code())
                     + " is approved in the console)"));
         }
-        return prepare(request(id).orElseThrow());
+        return new Step(sending, null);
+    }
+
+    /**
+     * The ledger row of a refund of {@code amount} of the charge (read under its order's lock), committed with the
+     * caller's transaction. What stands in its way rolls the transaction back ({@link Refused}).
+     */
+    private Sending prepare(Refunds.Charge charge, Money amount, String user, Long requestId) {
+        Optional<String> reference;
+        try {
+            reference = refunds.prepare(charge, amount, today(), user);
+        } catch (DataIntegrityViolationException e) {
+            throw new Refused(requestId, "the ledger refused the refund of order " + charge.orderId()
+                    + ": it would refund more than was captured");
+        }
+        if (reference.isEmpty()) {
+            throw new Refused(requestId, "a refund of order " + charge.orderId() + " was prepared at the same moment; ask again when it"
+                    + " is settled");
+        }
+        return new Sending(reference.get(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true);
     }
 
     /**
@@ -301,20 +360,10 @@ public class RefundService {
         if (problem != null) {
             throw new Refused(request.id(), problem);
         }
-        Optional<String> reference;
-        try {
-            reference = refunds.prepare(charge, request.amount(), today(), request.requestedBy());
-        } catch (DataIntegrityViolationException e) {
-            throw new Refused(request.id(), "the ledger refused the refund of order " + request.orderId()
-                    + ": it would refund more than was captured");
-        }
-        if (reference.isEmpty()) {
-            throw new Refused(request.id(), "a refund of order " + request.orderId() + " was prepared at the same moment; ask again when it"
-                    + " is settled");
-        }
+        Sending sending = prepare(charge, request.amount(), request.requestedBy(), request.id());
         sql.sql("UPDATE refund_requests SET status = 'SENT', attempt_reference = :reference WHERE id = :id")
-                .param("reference", reference.get()).param("id", request.id()).update();
-        return new Step(new Prepared(reference.get(), request.orderId(), charge.chargeReference(), request.amount(), charge.succeeded()), null);
+                .param("reference", sending.reference()).param("id", request.id()).update();
+        return new Step(sending, null);
     }
 
     /** A request asked for before (the same file row): what came of it, or its refund to send. */
@@ -330,14 +379,13 @@ public class RefundService {
         };
     }
 
-    private Outcome send(Prepared prepared) {
-        return send(prepared, true);
-    }
-
-    /** Sends the refund (or, {@code first} false, asks about it before sending it again) and settles its row. */
-    private Outcome send(Prepared refund, boolean first) {
+    /**
+     * Sends the refund (or, when it may have been sent before, asks about it before sending it again), settling a reply
+     * that is not final by asking the gateway about the charge. No database work: many are in flight at once.
+     */
+    public Reply call(Sending refund) {
         ApsClient gateway = client.getObject();
-        GatewayReply reply = first ? gateway.refund(refund.chargeReference(), refund.reference(), refund.amount()) : null;
+        GatewayReply reply = refund.first() ? gateway.refund(refund.chargeReference(), refund.reference(), refund.amount()) : null;
         if (reply == null || !reply.outcome().isFinal()) {
             try {
                 reply = new OutcomeResolver(gateway, ledger.resolve().tries(), ledger.resolve().backoff()).resolveReversal(
@@ -345,21 +393,32 @@ public class RefundService {
                         () -> gateway.refund(refund.chargeReference(), refund.reference(), refund.amount()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Outcome(Result.UNKNOWN, null, refund.reference(), "interrupted; the next refund command asks the gateway about "
-                        + refund.reference());
+                reply = new GatewayReply(ApsCommand.REFUND, refund.chargeReference(), dev.billing.gateway.OutcomeClass.UNKNOWN, null, null,
+                        null, null, null, "interrupted", java.util.Map.of());
             }
         }
-        GatewayReply answer = reply;
-        AttemptState state = transaction.execute(status -> {
+        return new Reply(refund, reply);
+    }
+
+    /**
+     * Settles the refunds' rows with what the gateway said, in one transaction (a reply that is not final leaves its row
+     * open, for the next refund command to ask about); a refund refused for good is an exception for a person.
+     */
+    public List<Outcome> settleAll(List<Reply> replies) {
+        if (replies.isEmpty()) {
+            return List.of();
+        }
+        return transaction.execute(status -> replies.stream().map(r -> {
+            Sending refund = r.refund();
+            GatewayReply answer = r.reply();
             AttemptState settled = answer.outcome().isFinal() ? refunds.settle(refund.reference(), answer)
                     : refunds.stateOf(refund.reference()).orElseThrow();
             if (settled == AttemptState.FAILED || settled == AttemptState.DECLINED) {
                 exceptions.add(today(), REFUND_FAILED, refund.reference(), refund.orderId(), null, refund.amount(),
                         "the gateway refused the refund: " + answer.describe());
             }
-            return settled;
-        });
-        return outcome(state, null, refund.orderId(), refund.reference(), refund.amount(), answer.describe());
+            return outcome(settled, null, refund.orderId(), refund.reference(), refund.amount(), answer.describe());
+        }).toList());
     }
 
     private Outcome outcomeOf(long requestId, String orderId, String reference, Money amount) {

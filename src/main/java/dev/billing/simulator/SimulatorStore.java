@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -260,21 +259,20 @@ public class SimulatorStore implements AutoCloseable {
             if (!order.currency().equals(currency)) {
                 return new Maintenance("00013", order);
             }
-            if (maintenanceReference != null && maintenanceExists(merchant, maintenanceReference)) {
+            // the maintenance reference is claimed first, by its primary key (a duplicate is 00066 whatever its amount), and
+            // the claim rolled back when the amount is refused
+            String mref = maintenanceReference != null ? maintenanceReference : reference + "-R" + System.nanoTime();
+            int claimed = jdbc.update("""
+                    INSERT INTO aps_simulator.maintenance (merchant_identifier, maintenance_reference, merchant_reference,
+                        command, amount, currency, fort_id, response_code) VALUES (?, ?, ?, 'REFUND', ?, ?, ?, '06000')
+                    ON CONFLICT (merchant_identifier, maintenance_reference) DO NOTHING""",
+                    merchant, mref, reference, amount, currency, order.fortId());
+            if (claimed == 0) {
                 return new Maintenance("00066", order);
             }
             if (amount > order.capturedAmount() - order.refundedAmount()) {
-                return new Maintenance("07048", order);
-            }
-            String mref = maintenanceReference != null ? maintenanceReference : reference + "-R" + System.nanoTime();
-            try {
-                jdbc.update("""
-                        INSERT INTO aps_simulator.maintenance (merchant_identifier, maintenance_reference, merchant_reference,
-                            command, amount, currency, fort_id, response_code) VALUES (?, ?, ?, 'REFUND', ?, ?, ?, '06000')""",
-                        merchant, mref, reference, amount, currency, order.fortId());
-            } catch (DuplicateKeyException e) {
                 status.setRollbackOnly();
-                return new Maintenance("00066", order);
+                return new Maintenance("07048", order);
             }
             jdbc.update("""
                     UPDATE aps_simulator.orders SET refunded_amount = refunded_amount + ?, last_code = '06000',
@@ -308,12 +306,6 @@ public class SimulatorStore implements AutoCloseable {
                 ORDER, merchant, reference).stream().findFirst();
     }
 
-    private boolean maintenanceExists(String merchant, String maintenanceReference) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM aps_simulator.maintenance WHERE merchant_identifier = ? AND maintenance_reference = ?)",
-                Boolean.class, merchant, maintenanceReference));
-    }
-
     @Override
     public void close() {
         Thread running = writer;
@@ -334,7 +326,8 @@ public class SimulatorStore implements AutoCloseable {
      * Streams the merchant's transactions made in {@code [from, to)}, oldest first, at most {@code limit}: each order
      * (PURCHASE or AUTHORIZATION) and each maintenance operation (REFUND, VOID_AUTHORIZATION) as the reporting API's
      * columns: merchant_reference, fort_id, operation, amount (minor units), currency, status, response_code,
-     * transaction_date. What the simulator's Reporting API serves.
+     * transaction_date. What the simulator's Reporting API serves. No index of the time is kept for it (a scan once a
+     * night): an index led by the merchant would be a plan the order and refund lookups by their keys could take.
      */
     public void forEachTransaction(String merchant, java.time.Instant from, java.time.Instant to, int limit,
                                    java.util.function.Consumer<Map<String, String>> each) {
