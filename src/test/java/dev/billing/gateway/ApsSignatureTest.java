@@ -98,12 +98,19 @@ class ApsSignatureTest {
         p.put("language", "en");
         p.put("columns", java.util.List.of("order_description", "customer_ip", "eci", "geolocation_ip", "merchant_reference",
                 "card_holder_name", "currency", "amount", "payment_option", "fort_id", "customer_email", "customer_name"));
-        p.put("filters", java.util.List.of(new java.util.LinkedHashMap<>(Map.of("key", "currency", "value", "USD")),
-                new java.util.LinkedHashMap<>(Map.of("key", "payment_option", "value", "VISA"))));
+        p.put("filters", java.util.List.of(filter("currency", "USD"), filter("payment_option", "VISA")));
         assertThat(ApsSignature.canonical(p, "PASS")).contains("filters=[{key=currency, value=USD}, {key=payment_option, value=VISA}]")
                 .contains("columns=[order_description, customer_ip, eci,");
         assertThat(new ApsSignature(SignatureType.SHA_256).sign(p, "PASS"))
                 .isEqualTo("6750d396772be7df79347306324b1ad20320b31522583346e79b2ae8a5bc8970");
+    }
+
+    /** A filter as APS writes it: key, then value (an object's keys keep their given order, as a list's items do). */
+    private static Map<String, String> filter(String key, String value) {
+        Map<String, String> filter = new java.util.LinkedHashMap<>();
+        filter.put("key", key);
+        filter.put("value", value);
+        return filter;
     }
 
     @Test
