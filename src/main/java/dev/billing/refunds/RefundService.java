@@ -150,8 +150,13 @@ public class RefundService {
      * asked again: what came of it is returned (settled first, if it was in flight).
      */
     public Outcome refund(Ask ask) {
-        Asked asked = askAll(List.of(ask)).get(0);
-        return asked.done() != null ? asked.done() : settleAll(List.of(call(asked.send()))).get(0);
+        return run(() -> step(ask));
+    }
+
+    /** A file's row asked for before: what came of it (or its refund to send); else the request asked for now. */
+    private Step step(Ask ask) {
+        Optional<Request> before = ask.fileSha256() == null ? Optional.empty() : request(ask.fileSha256(), ask.line());
+        return before.isPresent() ? resume(before.get()) : ask(ask);
     }
 
     /**
@@ -164,10 +169,7 @@ public class RefundService {
         each.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         return transaction.execute(status -> asks.stream().map(ask -> {
             try {
-                Step step = each.execute(nested -> {
-                    Optional<Request> before = ask.fileSha256() == null ? Optional.empty() : request(ask.fileSha256(), ask.line());
-                    return before.isPresent() ? resume(before.get()) : ask(ask);
-                });
+                Step step = each.execute(nested -> step(ask));
                 return new Asked(ask, step.send(), step.done());
             } catch (Refused e) {
                 return new Asked(ask, null, e.outcome);
@@ -191,19 +193,15 @@ public class RefundService {
         return run(() -> {
             expireOld();
             Request request = request(requestId).orElse(null);
-            if (request == null || !request.status().equals("AWAITING_APPROVAL")) {
-                return new Step(null, new Outcome(Result.REFUSED, requestId, null, request == null ? "there is no refund request " + requestId
-                        : "refund request " + requestId + " is " + request.status() + ", not waiting for approval"));
-            }
-            if (request.requestedBy().equals(user)) {
-                return new Step(null, new Outcome(Result.REFUSED, requestId, null, "refund request " + requestId + " was asked for by "
-                        + user + ": a second person approves it"));
+            String refusal = refusal(request, requestId, user, "approves it");
+            if (refusal != null) {
+                return new Step(null, new Outcome(Result.REFUSED, requestId, null, refusal));
             }
             sql.sql("UPDATE refund_requests SET status = 'APPROVED', decided_by = :user, decided_at = now() WHERE id = :id")
                     .param("user", user).param("id", requestId).update();
             audit.append(user, "REFUND_APPROVED", request.orderId(), "request " + requestId + ": " + request.amount().toPlainString()
                     + " " + request.amount().currency().code());
-            return prepare(request(requestId).orElseThrow());
+            return prepare(request);
         });
     }
 
@@ -211,13 +209,9 @@ public class RefundService {
     public Outcome reject(long requestId, String user, String note) {
         return transaction.execute(status -> {
             Request request = request(requestId).orElse(null);
-            if (request == null || !request.status().equals("AWAITING_APPROVAL")) {
-                return new Outcome(Result.REFUSED, requestId, null, request == null ? "there is no refund request " + requestId
-                        : "refund request " + requestId + " is " + request.status() + ", not waiting for approval");
-            }
-            if (request.requestedBy().equals(user)) {
-                return new Outcome(Result.REFUSED, requestId, null, "refund request " + requestId + " was asked for by " + user
-                        + ": a second person decides on it");
+            String refusal = refusal(request, requestId, user, "decides on it");
+            if (refusal != null) {
+                return new Outcome(Result.REFUSED, requestId, null, refusal);
             }
             String why = note == null || note.isBlank() ? "rejected" : note.strip();
             sql.sql("""
@@ -226,6 +220,19 @@ public class RefundService {
             audit.append(user, "REFUND_REJECTED", request.orderId(), "request " + requestId + ": " + why);
             return new Outcome(Result.FAILED, requestId, null, "refund request " + requestId + " rejected: " + why);
         });
+    }
+
+    /**
+     * Why {@code user} may not decide on the request (none, not waiting, or theirs: "a second person {@code decides}"),
+     * or null.
+     */
+    private static String refusal(Request request, long requestId, String user, String decides) {
+        if (request == null || !request.status().equals("AWAITING_APPROVAL")) {
+            return request == null ? "there is no refund request " + requestId
+                    : "refund request " + requestId + " is " + request.status() + ", not waiting for approval";
+        }
+        return request.requestedBy().equals(user) ? "refund request " + requestId + " was asked for by " + user + ": a second person "
+                + decides : null;
     }
 
     /** Requests waiting for a second person longer than {@code billing.refunds.approval-expires-after} expire. */
