@@ -76,14 +76,16 @@ public class GatewayReportFiles {
         return kept;
     }
 
-    /** Whether a report can be fetched (a Reporting API is set, or the simulator is the gateway). */
-    public boolean canFetch() {
-        return gateway.reporting().isPresent();
-    }
-
-    /** Fetches the date's report from the gateway; returns the file and how many rows it holds. */
-    public Fetched fetch(LocalDate date) {
-        ApsReporting reporting = gateway.reporting().orElseThrow(() -> new IllegalStateException("no reporting API is set"));
+    /**
+     * Fetches the date's report from the gateway; returns the file and how many rows it holds, or empty when there is no
+     * Reporting API to ask (none set, and the simulator not the gateway).
+     */
+    public Optional<Fetched> fetch(LocalDate date) {
+        Optional<ApsReporting> api = gateway.reporting();
+        if (api.isEmpty()) {
+            return Optional.empty();
+        }
+        ApsReporting reporting = api.get();
         Instant start = date.atStartOfDay(zone).toInstant();
         Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
         Instant last = movements.lastMovedAt(date).map(t -> t.plusSeconds(60)).orElse(end);
@@ -132,7 +134,7 @@ public class GatewayReportFiles {
                 }
             }
         });
-        return new Fetched(target, rows[0], windows[0]);
+        return Optional.of(new Fetched(target, rows[0], windows[0]));
     }
 
     private static String reference(LocalDate date, int window) {

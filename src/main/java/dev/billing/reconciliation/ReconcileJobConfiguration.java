@@ -74,11 +74,12 @@ public class ReconcileJobConfiguration {
             summary.add("matched with the report uploaded for " + date + " (an upload wins over the gateway's report)");
             return uploaded.get();
         }
-        if (!gatewayReports.canFetch()) {
-            return null;
-        }
         try {
-            GatewayReportFiles.Fetched fetched = gatewayReports.fetch(date);
+            java.util.Optional<GatewayReportFiles.Fetched> found = gatewayReports.fetch(date);
+            if (found.isEmpty()) {
+                return null;
+            }
+            GatewayReportFiles.Fetched fetched = found.get();
             summary.add(String.format("matched with the gateway's report, fetched: %,d transactions in %d window(s)", fetched.rows(),
                     fetched.windows()));
             return fetched.file();
