@@ -2,6 +2,7 @@ package dev.billing.bench;
 
 import dev.billing.command.CliContext;
 import dev.billing.command.ExitCodes;
+import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.refunds.RefundFile;
 import dev.billing.refunds.RefundService;
@@ -66,6 +67,9 @@ public class BenchRefundsCommand implements Callable<Integer> {
             }
             cli.out().printf("%,d charged orders; refunding them in full from a file, %d in flight, the simulator answering after %d ms%n",
                     refunds, concurrency, latencyMs);
+            // the gateway's client is built lazily (commands that call nothing never build it): built here, before the clock
+            // starts, as `bench` builds it before its timed job
+            sandbox.engine().bean(ApsClient.class);
             long started = System.nanoTime();
             RefundFile.Summary summary = sandbox.engine().bean(RefundFile.class).refund(file, "bench", line -> { });
             double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);

@@ -4,10 +4,15 @@ import dev.billing.gateway.GatewayReply;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -58,49 +63,66 @@ public class Refunds {
         this.attempts = attempts;
     }
 
+    /** Orders as refunds find them, their rows locked: each one's status, and its successful charge if it has one. */
+    public record Found(Map<String, OrderStatus> statuses, Map<String, Charge> charges) {
+    }
+
+    /** A refund to prepare: of {@code amount} of the charge, which {@code user} asked for. */
+    public record Planned(Charge charge, Money amount, String user) {
+    }
+
+    /** What the gateway said of the refund {@code reference}. */
+    public record Answer(String reference, GatewayReply reply) {
+    }
+
     /**
      * The order's successful charge with what its refunds hold, the order's row locked (so that two people refunding
      * one order are served one after the other); empty when there is no such order or it has no successful charge.
      */
     public Optional<Charge> chargeOf(String orderId) {
-        if (sql.sql("SELECT 1 FROM orders WHERE order_id = :order FOR NO KEY UPDATE").param("order", orderId).query().listOfRows().isEmpty()) {
-            return Optional.empty();
+        return Optional.ofNullable(lock(List.of(orderId)).charges().get(orderId));
+    }
+
+    /**
+     * The orders' statuses and successful charges (with what their refunds hold), their rows locked in one order (so
+     * that refunds of one order are served one after the other, and two pages never wait for each other in a circle).
+     * Orders that do not exist are absent.
+     */
+    public Found lock(Collection<String> orderIds) {
+        String[] ids = orderIds.stream().distinct().sorted().toArray(String[]::new);
+        Map<String, OrderStatus> statuses = new HashMap<>();
+        sql.sql("SELECT order_id, status FROM orders WHERE order_id = ANY (:ids) ORDER BY order_id FOR NO KEY UPDATE")
+                .param("ids", ids).query((RowCallbackHandler) rs -> statuses.put(rs.getString(1), OrderStatus.of(rs.getString(2))));
+        Map<String, Charge> charges = new HashMap<>();
+        if (statuses.isEmpty()) {
+            return new Found(statuses, charges);
         }
-        // the charge's refunds are read by its reference (LATERAL): joined by it, the planner may scan them all per order
-        List<Charge> found = sql.sql("""
-                SELECT o.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency, x.refunded, x.succeeded, x.open, x.next
-                FROM orders o
-                JOIN payment_attempts a ON a.order_id = o.order_id AND a.kind = 'CHARGE' AND a.state = 'SUCCEEDED'
+        // a charge's refunds are read by its reference (LATERAL): joined by it, the planner may scan them all per order
+        sql.sql("""
+                SELECT a.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency, x.refunded, x.succeeded, x.open, x.next
+                FROM payment_attempts a
                 CROSS JOIN LATERAL (
                     SELECT COALESCE(sum(r.amount_minor) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN', 'SUCCEEDED')), 0) AS refunded,
                            COALESCE(sum(r.amount_minor) FILTER (WHERE r.state = 'SUCCEEDED'), 0) AS succeeded,
                            max(r.attempt_reference) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN')) AS open,
                            COALESCE(max(r.attempt), 0) + 1 AS next
                     FROM payment_attempts r WHERE r.merchant_reference = a.attempt_reference AND r.kind = 'REFUND') x
-                WHERE o.order_id = :order""")
-                .param("order", orderId)
-                .query((rs, n) -> new Charge(rs.getString(1), rs.getString(2), rs.getString(3),
+                WHERE a.order_id = ANY (:ids) AND a.kind = 'CHARGE' AND a.state = 'SUCCEEDED'""")
+                .param("ids", statuses.keySet().toArray(String[]::new))
+                .query((RowCallbackHandler) rs -> charges.put(rs.getString(1), new Charge(rs.getString(1), rs.getString(2), rs.getString(3),
                         Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getLong(6), rs.getLong(7),
-                        rs.getString(8), rs.getInt(9)))
-                .list();
-        return found.stream().findFirst();
-    }
-
-    /** The order's status, or empty when there is no such order. */
-    public Optional<OrderStatus> statusOf(String orderId) {
-        return sql.sql("SELECT status FROM orders WHERE order_id = :order").param("order", orderId)
-                .query((rs, n) -> OrderStatus.of(rs.getString(1))).optional();
+                        rs.getString(8), rs.getInt(9))));
+        return new Found(statuses, charges);
     }
 
     /**
-     * Prepares the charge's next refund of {@code amount}, which a person ({@code user}) asked for on {@code date};
-     * returns its reference, or empty when another refund of the charge was prepared meanwhile (one is in flight at a
-     * time). The caller has checked the amount against {@link Charge#left()}; the database checks it again.
+     * Prepares each charge's next refund, in one statement, on {@code date}; returns the references written: one not
+     * written had another refund of its charge prepared meanwhile (one is in flight at a time). The caller has checked
+     * each amount against {@link Charge#left()}; the database checks it again, and refuses the statement if one is more.
      */
-    public Optional<String> prepare(Charge charge, Money amount, LocalDate date, String user) {
-        String reference = charge.nextReference();
-        return attempts.prepare(List.of(new Attempts.New(reference, charge.chargeReference(), AttemptKind.REFUND, charge.orderId(),
-                charge.tokenName(), charge.next(), amount, date, null, user))).stream().findFirst();
+    public Set<String> prepare(List<Planned> planned, LocalDate date) {
+        return attempts.prepare(planned.stream().map(p -> new Attempts.New(p.charge().nextReference(), p.charge().chargeReference(),
+                AttemptKind.REFUND, p.charge().orderId(), p.charge().tokenName(), p.charge().next(), p.amount(), date, null, p.user())).toList());
     }
 
     /**
@@ -108,21 +130,49 @@ public class Refunds {
      * becomes PARTIALLY_REFUNDED, or REFUNDED when its refunds now give back the whole charge. Returns the row's state.
      */
     public AttemptState settle(String reference, GatewayReply reply) {
-        AttemptState state = AttemptState.after(reply.outcome());
-        boolean moved = attempts.settle(List.of(new Attempts.Outcome(reply, state, reference)))[0];
-        if (moved && state == AttemptState.SUCCEEDED) {
-            // every row by its own key (attempt_reference, order_id): no partial index of a kind is scanned to find one
-            Map<String, Object> refund = sql.sql("SELECT merchant_reference, order_id FROM payment_attempts WHERE attempt_reference = :reference")
-                    .param("reference", reference).query().singleRow();
-            sql.sql("""
-                    UPDATE orders SET updated_at = now(), status = CASE
-                        WHEN (SELECT sum(x.amount_minor) FROM payment_attempts x WHERE x.merchant_reference = :charge AND x.kind = 'REFUND'
-                              AND x.state = 'SUCCEEDED') >= (SELECT c.amount_minor FROM payment_attempts c WHERE c.attempt_reference = :charge)
-                        THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END
-                    WHERE order_id = :order""")
-                    .param("charge", refund.get("merchant_reference")).param("order", refund.get("order_id")).update();
+        return settle(List.of(new Answer(reference, reply))).get(0);
+    }
+
+    /**
+     * Settles the refunds with what the gateway said (an answer that is not final changes nothing); each one this moved
+     * to SUCCEEDED moves its order to PARTIALLY_REFUNDED, or REFUNDED when its refunds now give back the whole charge.
+     * Returns each refund's state after it, in the answers' order. A few statements, whatever the count.
+     */
+    public List<AttemptState> settle(List<Answer> answers) {
+        List<Attempts.Outcome> outcomes = answers.stream().filter(a -> a.reply().outcome().isFinal())
+                .map(a -> new Attempts.Outcome(a.reply(), AttemptState.after(a.reply().outcome()), a.reference())).toList();
+        boolean[] moved = attempts.settle(outcomes);
+        Map<String, AttemptState> states = new HashMap<>();
+        List<String> refunded = new ArrayList<>();
+        for (int i = 0; i < moved.length; i++) {
+            if (moved[i]) {
+                states.put(outcomes.get(i).attemptReference(), outcomes.get(i).state());
+                if (outcomes.get(i).state() == AttemptState.SUCCEEDED) {
+                    refunded.add(outcomes.get(i).attemptReference());
+                }
+            }
         }
-        return moved ? state : stateOf(reference).orElseThrow();
+        if (!refunded.isEmpty()) {
+            // every row by its own key (attempt_reference): no partial index of a kind is scanned to find one
+            sql.sql("""
+                    UPDATE orders o SET updated_at = now(), status = CASE WHEN s.refunded >= s.captured THEN 'REFUNDED'
+                        ELSE 'PARTIALLY_REFUNDED' END
+                    FROM (SELECT r.order_id, c.amount_minor AS captured,
+                                 (SELECT sum(x.amount_minor) FROM payment_attempts x WHERE x.merchant_reference = r.merchant_reference
+                                  AND x.kind = 'REFUND' AND x.state = 'SUCCEEDED') AS refunded
+                          FROM payment_attempts r JOIN payment_attempts c ON c.attempt_reference = r.merchant_reference
+                          WHERE r.attempt_reference = ANY (:refunds)) s
+                    WHERE o.order_id = s.order_id""").param("refunds", refunded.toArray(String[]::new)).update();
+        }
+        List<String> unmoved = answers.stream().map(Answer::reference).filter(r -> !states.containsKey(r)).toList();
+        states.putAll(statesOf(unmoved));
+        return answers.stream().map(a -> {
+            AttemptState state = states.get(a.reference());
+            if (state == null) {
+                throw new IllegalStateException("there is no refund " + a.reference());
+            }
+            return state;
+        }).toList();
     }
 
     /** The state of the refund {@code reference}, if there is one. */
@@ -132,6 +182,21 @@ public class Refunds {
         return sql.sql("SELECT state, kind FROM payment_attempts WHERE attempt_reference = :reference")
                 .param("reference", reference).query((rs, n) -> AttemptKind.REFUND.name().equals(rs.getString(2))
                         ? AttemptState.of(rs.getString(1)) : null).optional();
+    }
+
+    /** The states of those of the refunds {@code references} there are, by reference. */
+    public Map<String, AttemptState> statesOf(Collection<String> references) {
+        Map<String, AttemptState> states = new HashMap<>();
+        if (!references.isEmpty()) {
+            // by the references alone (their unique index), as stateOf
+            sql.sql("SELECT attempt_reference, state, kind FROM payment_attempts WHERE attempt_reference = ANY (:references)")
+                    .param("references", references.toArray(String[]::new)).query((RowCallbackHandler) rs -> {
+                        if (AttemptKind.REFUND.name().equals(rs.getString(3))) {
+                            states.put(rs.getString(1), AttemptState.of(rs.getString(2)));
+                        }
+                    });
+        }
+        return states;
     }
 
     /** What the refund {@code reference} last heard from the gateway, in one line. */

@@ -5,7 +5,6 @@ import com.opencsv.ICSVWriter;
 import com.opencsv.exceptions.CsvException;
 import dev.billing.audit.AuditLog;
 import dev.billing.batch.CallPipeline;
-import dev.billing.batch.Concurrently;
 import dev.billing.support.AtomicFiles;
 import dev.billing.support.CardNumbers;
 import dev.billing.support.EngineProperties;
@@ -46,9 +45,6 @@ public class RefundFile {
 
     /** The columns, found by their header names. */
     static final List<String> COLUMNS = List.of("order_id", "amount", "currency", "reason");
-
-    /** Transactions asking for a page's refunds at once. */
-    private static final int ASKING_AT_ONCE = 4;
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -135,7 +131,8 @@ public class RefundFile {
      * settled in chunks, one transaction each.
      */
     private List<Done> refundRound(List<Row> round, int total, int before, Consumer<String> progress) throws InterruptedException {
-        int page = Math.max(16, refunds.concurrency());
+        int page = Math.max(32, 2 * refunds.concurrency());
+        int chunk = 2 * page;
         java.util.Iterator<Row> next = round.iterator();
         CallPipeline<Item, Called> pipeline = new CallPipeline<>("refunds", results -> {
             // an empty page ends the work: pages whose rows all came back without a call (asked before) are read past
@@ -145,7 +142,7 @@ public class RefundFile {
                 while (next.hasNext() && rowsOfPage.size() < page) {
                     rowsOfPage.add(next.next());
                 }
-                List<RefundService.Asked> asked = ask(rowsOfPage);
+                List<RefundService.Asked> asked = refunds.askAll(rowsOfPage.stream().map(Row::ask).toList());
                 for (int i = 0; i < asked.size(); i++) {
                     if (asked.get(i).done() != null) {
                         results.accept(new Called(rowsOfPage.get(i), null, asked.get(i).done()));
@@ -158,12 +155,12 @@ public class RefundFile {
         }, item -> new Called(item.row(), refunds.call(item.sending()), null), item -> item.row().ask().orderId(),
                 item -> new Called(item.row(), null, new RefundService.Outcome(RefundService.Result.UNKNOWN, null, item.sending().reference(),
                         "not sent: the next refund command asks the gateway about " + item.sending().reference())),
-                called -> false, refunds.concurrency(), refunds.concurrency() * 4, threads);
+                called -> false, refunds.concurrency(), refunds.concurrency() + 2 * chunk, threads);
         List<Done> done = new ArrayList<>(round.size());
         pipeline.start();
         try {
             while (true) {
-                List<Called> batch = pipeline.take(page * 2);
+                List<Called> batch = pipeline.take(chunk);
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -185,29 +182,6 @@ public class RefundFile {
             pipeline.close();
         }
         return done;
-    }
-
-    /**
-     * Asks for a page's refunds, their rows committed: in a few transactions at once, each of a part of the page (a
-     * row's requests and ledger row take several statements, whose round trips one transaction would wait for in turn).
-     */
-    private List<RefundService.Asked> ask(List<Row> page) {
-        List<List<Row>> parts = new ArrayList<>();
-        int size = Math.max(1, (page.size() + ASKING_AT_ONCE - 1) / ASKING_AT_ONCE);
-        for (int i = 0; i < page.size(); i += size) {
-            parts.add(page.subList(i, Math.min(page.size(), i + size)));
-        }
-        try {
-            List<RefundService.Asked> asked = new ArrayList<>(page.size());
-            for (List<RefundService.Asked> part : Concurrently.map(threads, parts, parts.size(),
-                    part -> refunds.askAll(part.stream().map(Row::ask).toList()))) {
-                asked.addAll(part);
-            }
-            return asked;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking for refunds", e);
-        }
     }
 
     private List<Row> read(Path file, String sha256, String user) {

@@ -18,11 +18,16 @@ import dev.billing.money.Money;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.EngineThreads;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -155,26 +160,53 @@ public class RefundService {
 
     /** A file's row asked for before: what came of it (or its refund to send); else the request asked for now. */
     private Step step(Ask ask) {
-        Optional<Request> before = ask.fileSha256() == null ? Optional.empty() : request(ask.fileSha256(), ask.line());
-        return before.isPresent() ? resume(before.get()) : ask(ask);
+        return steps(List.of(ask)).get(0);
     }
 
     /**
-     * Asks for each refund (a request, and when no second person is needed its ledger row) in one transaction, each in
-     * a savepoint of its own: what stands in one's way is rolled back alone. The caller {@link #call}s what is to be
-     * sent after this returns, that is after the rows are committed, then {@link #settleAll}.
+     * Asks for each refund (a request, and when no second person is needed its ledger row) in one transaction: those of
+     * distinct orders in a few statements for all, and when the ledger refuses one of them (or two are of one order),
+     * each in a savepoint of its own, so that what stands in one's way is rolled back alone. The caller {@link #call}s
+     * what is to be sent after this returns, that is after the rows are committed, then {@link #settleAll}.
      */
     public List<Asked> askAll(List<Ask> asks) {
         TransactionTemplate each = new TransactionTemplate(transaction.getTransactionManager());
         each.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        return transaction.execute(status -> asks.stream().map(ask -> {
-            try {
-                Step step = each.execute(nested -> step(ask));
-                return new Asked(ask, step.send(), step.done());
-            } catch (Refused e) {
-                return new Asked(ask, null, e.outcome);
+        return transaction.execute(status -> {
+            if (asks.stream().map(Ask::orderId).distinct().count() == asks.size()) {
+                try {
+                    List<Step> steps = each.execute(nested -> steps(asks));
+                    return java.util.stream.IntStream.range(0, asks.size())
+                            .mapToObj(i -> new Asked(asks.get(i), steps.get(i).send(), steps.get(i).done())).toList();
+                } catch (Refused e) {
+                    // rolled back to before them: each on its own, below
+                }
             }
-        }).toList());
+            return asks.stream().map(ask -> {
+                try {
+                    Step step = each.execute(nested -> step(ask));
+                    return new Asked(ask, step.send(), step.done());
+                } catch (Refused e) {
+                    return new Asked(ask, null, e.outcome);
+                }
+            }).toList();
+        });
+    }
+
+    /**
+     * The steps of asks of distinct orders, in the caller's transaction: a file's row asked for before is resumed, the
+     * others asked for now. What stands in the way of one of them throws {@link Refused}, for the caller to roll back.
+     */
+    private List<Step> steps(List<Ask> asks) {
+        Map<String, Request> before = requestsOf(asks.stream().filter(a -> a.fileSha256() != null).toList());
+        List<Ask> fresh = asks.stream().filter(a -> !before.containsKey(fileRow(a))).toList();
+        java.util.Iterator<Step> asked = ask(fresh).iterator();
+        List<Step> steps = new ArrayList<>(asks.size());
+        for (Ask a : asks) {
+            Request request = before.get(fileRow(a));
+            steps.add(request == null ? asked.next() : resume(request));
+        }
+        return steps;
     }
 
     /** Runs {@code step} in a transaction of its own, then sends what it prepared. */
@@ -261,25 +293,68 @@ public class RefundService {
         }
     }
 
-    private Step ask(Ask ask) {
+    /** What a fresh ask comes to once checked: a refund of {@code amount} of {@code charge}, or why not. */
+    private record Plan(Ask ask, Refunds.Charge charge, Money amount, boolean waits, String refusal) {
+
+        static Plan refused(Ask ask, String why) {
+            return new Plan(ask, null, null, false, why);
+        }
+    }
+
+    /**
+     * Asks for refunds of distinct orders, none asked for before, in a few statements whatever their count: the orders
+     * locked and read at once; each ask checked; the ledger rows of those that need no second person written at once
+     * (then the requests that name them, and those that wait). The ledger refusing one throws {@link Refused}.
+     */
+    private List<Step> ask(List<Ask> asks) {
+        if (asks.isEmpty()) {
+            return List.of();
+        }
+        Refunds.Found found = refunds.lock(asks.stream().map(Ask::orderId).toList());
+        List<Plan> plans = asks.stream().map(ask -> check(ask, found)).toList();
+        List<Plan> toSend = plans.stream().filter(p -> p.refusal() == null && !p.waits()).toList();
+        Set<String> written;
+        try {
+            written = refunds.prepare(toSend.stream().map(p -> new Refunds.Planned(p.charge(), p.amount(), p.ask().user())).toList(), today());
+        } catch (DataIntegrityViolationException e) {
+            throw new Refused(null, asks.size() == 1 ? "the ledger refused the refund of order " + asks.get(0).orderId()
+                    + ": it would refund more than was captured" : "the ledger refused one of the refunds");
+        }
+        List<Plan> requested = plans.stream().filter(p -> p.refusal() == null && (p.waits() || written.contains(p.charge().nextReference())))
+                .toList();
+        Map<String, Long> ids = insertRequests(requested);
+        List<Step> steps = new ArrayList<>(plans.size());
+        for (Plan plan : plans) {
+            if (plan.refusal() != null) {
+                steps.add(refused(plan.refusal()));
+            } else if (!ids.containsKey(plan.ask().orderId())) {
+                steps.add(refused("a refund of order " + plan.ask().orderId() + " was prepared at the same moment; ask again when it is settled"));
+            } else {
+                steps.add(asked(plan, ids.get(plan.ask().orderId())));
+            }
+        }
+        return steps;
+    }
+
+    /** Checks a fresh ask against its order as found (locked): what it would refund, or why it cannot be asked for. */
+    private Plan check(Ask ask, Refunds.Found found) {
         String reason = ask.reason() == null ? "" : ask.reason().strip();
         if (reason.isEmpty()) {
-            return refused("a refund needs a reason (--reason)");
+            return Plan.refused(ask, "a refund needs a reason (--reason)");
         }
-        Optional<Refunds.Charge> found = refunds.chargeOf(ask.orderId());
-        if (found.isEmpty()) {
-            Optional<OrderStatus> status = refunds.statusOf(ask.orderId());
-            return refused(status.isEmpty() ? "there is no order " + ask.orderId()
-                    : "order " + ask.orderId() + " is " + status.get() + " and has no successful charge: only a charge that succeeded is refunded");
+        Refunds.Charge charge = found.charges().get(ask.orderId());
+        if (charge == null) {
+            OrderStatus status = found.statuses().get(ask.orderId());
+            return Plan.refused(ask, status == null ? "there is no order " + ask.orderId() : "order " + ask.orderId() + " is " + status
+                    + " and has no successful charge: only a charge that succeeded is refunded");
         }
-        Refunds.Charge charge = found.get();
         CurrencyUnit currency = charge.captured().currency();
         if (ask.currency() != null && !ask.currency().isBlank() && !ask.currency().strip().equalsIgnoreCase(currency.code())) {
-            return refused("order " + ask.orderId() + " was charged in " + currency.code() + ", not " + ask.currency().strip()
+            return Plan.refused(ask, "order " + ask.orderId() + " was charged in " + currency.code() + ", not " + ask.currency().strip()
                     + ": a refund is in the charge's currency");
         }
         if (charge.open() != null) {
-            return refused("a refund of order " + ask.orderId() + " is in flight (" + charge.open() + "); ask again when it is settled");
+            return Plan.refused(ask, "a refund of order " + ask.orderId() + " is in flight (" + charge.open() + "); ask again when it is settled");
         }
         Money left = charge.left();
         Money amount;
@@ -289,45 +364,71 @@ public class RefundService {
             try {
                 amount = Money.parse(ask.amount(), currency);
             } catch (InvalidAmountException e) {
-                return refused(e.getMessage());
+                return Plan.refused(ask, e.getMessage());
             }
         }
         if (!left.isPositive()) {
-            return refused("order " + ask.orderId() + " has nothing left to refund: its " + charge.captured().toPlainString() + " "
+            return Plan.refused(ask, "order " + ask.orderId() + " has nothing left to refund: its " + charge.captured().toPlainString() + " "
                     + currency.code() + " were refunded");
         }
         if (!amount.isPositive()) {
-            return refused("a refund must be more than zero");
+            return Plan.refused(ask, "a refund must be more than zero");
         }
         if (amount.minorUnits() > left.minorUnits()) {
-            return refused(amount.toPlainString() + " " + currency.code() + " is more than the " + left.toPlainString() + " "
+            return Plan.refused(ask, amount.toPlainString() + " " + currency.code() + " is more than the " + left.toPlainString() + " "
                     + currency.code() + " left to refund of order " + ask.orderId() + " (" + charge.captured().toPlainString() + " captured)");
         }
-        boolean waits = settings.needsApproval(amount);
-        String what = amount.toPlainString() + " " + currency.code();
-        // no second person needed: the ledger row first (the charge read above, under its order's lock), then the request
-        // that names it; else the request alone, waiting
-        Sending sending = waits ? null : prepare(charge, amount, ask.user(), null);
-        Long id = sql.sql("""
+        return new Plan(ask, charge, amount, settings.needsApproval(amount), null);
+    }
+
+    /**
+     * Writes the requests of the plans (those sent naming their ledger rows, written before them), in one statement;
+     * returns their ids by order.
+     */
+    private Map<String, Long> insertRequests(List<Plan> plans) {
+        Map<String, Long> ids = new HashMap<>();
+        if (plans.isEmpty()) {
+            return ids;
+        }
+        sql.sql("""
                 INSERT INTO refund_requests (order_id, amount_minor, currency, reason, requested_by, status, attempt_reference,
                                              file_sha256, line_number)
-                VALUES (:order, :amount, :currency, :reason, :user, :status, :reference, :sha, :line) RETURNING id""")
-                .param("order", ask.orderId()).param("amount", amount.minorUnits()).param("currency", currency.code())
-                .param("reason", clip(reason, 500)).param("user", ask.user()).param("status", waits ? "AWAITING_APPROVAL" : "SENT")
-                .param("reference", sending == null ? null : sending.reference())
-                .param("sha", ask.fileSha256()).param("line", ask.line()).query(Long.class).single();
+                SELECT * FROM unnest(CAST(:orders AS text[]), CAST(:amounts AS int8[]), CAST(:currencies AS text[]),
+                                     CAST(:reasons AS text[]), CAST(:users AS text[]), CAST(:statuses AS text[]),
+                                     CAST(:references AS text[]), CAST(:shas AS text[]), CAST(:lines AS int8[]))
+                RETURNING id, order_id""")
+                .param("orders", plans.stream().map(p -> p.ask().orderId()).toArray(String[]::new))
+                .param("amounts", plans.stream().map(p -> p.amount().minorUnits()).toArray(Long[]::new))
+                .param("currencies", plans.stream().map(p -> p.amount().currency().code()).toArray(String[]::new))
+                .param("reasons", plans.stream().map(p -> clip(p.ask().reason().strip(), 500)).toArray(String[]::new))
+                .param("users", plans.stream().map(p -> p.ask().user()).toArray(String[]::new))
+                .param("statuses", plans.stream().map(p -> p.waits() ? "AWAITING_APPROVAL" : "SENT").toArray(String[]::new))
+                .param("references", plans.stream().map(p -> p.waits() ? null : p.charge().nextReference()).toArray(String[]::new))
+                .param("shas", plans.stream().map(p -> p.ask().fileSha256()).toArray(String[]::new))
+                .param("lines", plans.stream().map(p -> p.ask().line()).toArray(Long[]::new))
+                .query((RowCallbackHandler) rs -> ids.put(rs.getString(2), rs.getLong(1)));
+        return ids;
+    }
+
+    /** A request written: its refund to send, or the wait for a second person. A request not from a file is audited. */
+    private Step asked(Plan plan, long id) {
+        Ask ask = plan.ask();
+        String what = plan.amount().toPlainString() + " " + plan.amount().currency().code();
         if (ask.fileSha256() == null) {
             // a file's rows are audited as one entry by its run (each row is a request with who asked and why)
-            audit.append(ask.user(), "REFUND_REQUESTED", ask.orderId(), "request " + id + ": " + what + ", " + clip(reason, 200));
+            audit.append(ask.user(), "REFUND_REQUESTED", ask.orderId(), "request " + id + ": " + what + ", " + clip(ask.reason().strip(), 200));
         }
-        if (waits) {
+        if (plan.waits()) {
+            CurrencyUnit currency = plan.amount().currency();
             Money threshold = settings.threshold(currency);
             return new Step(null, new Outcome(Result.WAITING, id, null, "the refund of " + what + " of order " + ask.orderId()
                     + " waits for a second person's approval (request " + id + "; "
                     + (threshold == null ? "every refund in " + currency.code() : "above " + threshold.toPlainString() + " " + currency.code())
                     + " is approved in the console)"));
         }
-        return new Step(sending, null);
+        Refunds.Charge charge = plan.charge();
+        return new Step(new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), plan.amount(), charge.succeeded(), true),
+                null);
     }
 
     /**
@@ -335,18 +436,18 @@ public class RefundService {
      * caller's transaction. What stands in its way rolls the transaction back ({@link Refused}).
      */
     private Sending prepare(Refunds.Charge charge, Money amount, String user, Long requestId) {
-        Optional<String> reference;
+        Set<String> written;
         try {
-            reference = refunds.prepare(charge, amount, today(), user);
+            written = refunds.prepare(List.of(new Refunds.Planned(charge, amount, user)), today());
         } catch (DataIntegrityViolationException e) {
             throw new Refused(requestId, "the ledger refused the refund of order " + charge.orderId()
                     + ": it would refund more than was captured");
         }
-        if (reference.isEmpty()) {
+        if (written.isEmpty()) {
             throw new Refused(requestId, "a refund of order " + charge.orderId() + " was prepared at the same moment; ask again when it"
                     + " is settled");
         }
-        return new Sending(reference.get(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true);
+        return new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true);
     }
 
     /**
@@ -415,17 +516,21 @@ public class RefundService {
         if (replies.isEmpty()) {
             return List.of();
         }
-        return transaction.execute(status -> replies.stream().map(r -> {
-            Sending refund = r.refund();
-            GatewayReply answer = r.reply();
-            AttemptState settled = answer.outcome().isFinal() ? refunds.settle(refund.reference(), answer)
-                    : refunds.stateOf(refund.reference()).orElseThrow();
-            if (settled == AttemptState.FAILED || settled == AttemptState.DECLINED) {
-                exceptions.add(today(), REFUND_FAILED, refund.reference(), refund.orderId(), null, refund.amount(),
-                        "the gateway refused the refund: " + answer.describe());
+        return transaction.execute(status -> {
+            List<AttemptState> states = refunds.settle(replies.stream().map(r -> new Refunds.Answer(r.refund().reference(), r.reply())).toList());
+            List<Outcome> outcomes = new ArrayList<>(replies.size());
+            for (int i = 0; i < replies.size(); i++) {
+                Sending refund = replies.get(i).refund();
+                GatewayReply answer = replies.get(i).reply();
+                AttemptState settled = states.get(i);
+                if (settled == AttemptState.FAILED || settled == AttemptState.DECLINED) {
+                    exceptions.add(today(), REFUND_FAILED, refund.reference(), refund.orderId(), null, refund.amount(),
+                            "the gateway refused the refund: " + answer.describe());
+                }
+                outcomes.add(outcome(settled, null, refund.orderId(), refund.reference(), refund.amount(), answer.describe()));
             }
-            return outcome(settled, null, refund.orderId(), refund.reference(), refund.amount(), answer.describe());
-        }).toList());
+            return outcomes;
+        });
     }
 
     private Outcome outcomeOf(long requestId, String orderId, String reference, Money amount) {
@@ -453,16 +558,32 @@ public class RefundService {
     }
 
     private static final String REQUEST = """
-            SELECT id, order_id, amount_minor, currency, requested_by, status, decided_by, decision_note, attempt_reference
-            FROM refund_requests""";
+            SELECT r.id, r.order_id, r.amount_minor, r.currency, r.requested_by, r.status, r.decided_by, r.decision_note,
+                   r.attempt_reference, r.file_sha256, r.line_number
+            FROM refund_requests r""";
 
     private Optional<Request> request(long id) {
-        return sql.sql(REQUEST + " WHERE id = :id FOR UPDATE").param("id", id).query(RefundService::request).optional();
+        return sql.sql(REQUEST + " WHERE r.id = :id FOR UPDATE").param("id", id).query(RefundService::request).optional();
     }
 
-    private Optional<Request> request(String sha256, long line) {
-        return sql.sql(REQUEST + " WHERE file_sha256 = :sha AND line_number = :line FOR UPDATE").param("sha", sha256).param("line", line)
-                .query(RefundService::request).optional();
+    /** The requests of file rows asked for before, locked, by {@link #fileRow}. */
+    private Map<String, Request> requestsOf(List<Ask> fileRows) {
+        Map<String, Request> found = new HashMap<>();
+        if (!fileRows.isEmpty()) {
+            sql.sql(REQUEST + """
+                     JOIN unnest(CAST(:shas AS char(64)[]), CAST(:lines AS int8[])) AS k(sha, line)
+                        ON r.file_sha256 = k.sha AND r.line_number = k.line
+                    FOR UPDATE OF r""")
+                    .param("shas", fileRows.stream().map(Ask::fileSha256).toArray(String[]::new))
+                    .param("lines", fileRows.stream().map(Ask::line).toArray(Long[]::new))
+                    .query((RowCallbackHandler) rs -> found.put(rs.getString(10) + ":" + rs.getLong(11), request(rs, 0)));
+        }
+        return found;
+    }
+
+    /** The key of a file's row: its file's SHA-256 and its line (null for an ask not from a file). */
+    private static String fileRow(Ask ask) {
+        return ask.fileSha256() == null ? null : ask.fileSha256() + ":" + ask.line();
     }
 
     private static Request request(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -248,9 +248,34 @@ public class SimulatorStore implements AutoCloseable {
     public record Maintenance(String responseCode, Order order) {
     }
 
-    /** A refund of part or all of what was captured; at most the captured amount is ever refunded. */
+    /**
+     * A refund of part or all of what was captured; at most the captured amount is ever refunded. The maintenance
+     * reference is claimed first, by its primary key (a duplicate is 00066 whatever its amount), then the order's
+     * refunded amount raised only if the currency is the order's and what is left covers it: two statements when it is
+     * refunded; when not, the claim is rolled back and the order, locked, tells why.
+     */
     public Maintenance refund(String merchant, String reference, String maintenanceReference, long amount, String currency) {
         return tx.execute(status -> {
+            String mref = maintenanceReference != null ? maintenanceReference : reference + "-R" + System.nanoTime();
+            int claimed = jdbc.update("""
+                    INSERT INTO aps_simulator.maintenance (merchant_identifier, maintenance_reference, merchant_reference,
+                        command, amount, currency, fort_id, response_code)
+                    SELECT ?, ?, ?, 'REFUND', ?, ?, o.fort_id, '06000' FROM aps_simulator.orders o
+                    WHERE o.merchant_identifier = ? AND o.merchant_reference = ?
+                    ON CONFLICT (merchant_identifier, maintenance_reference) DO NOTHING""",
+                    merchant, mref, reference, amount, currency, merchant, reference);
+            if (claimed > 0) {
+                List<Order> refunded = jdbc.query("""
+                        UPDATE aps_simulator.orders SET refunded_amount = refunded_amount + ?, last_code = '06000',
+                            last_message = 'Success', updated_at = now()
+                        WHERE merchant_identifier = ? AND merchant_reference = ? AND currency = ?
+                          AND captured_amount - refunded_amount >= ?
+                        RETURNING *""", ORDER, amount, merchant, reference, currency, amount);
+                if (!refunded.isEmpty()) {
+                    return new Maintenance("06000", refunded.get(0));
+                }
+                status.setRollbackOnly();
+            }
             Optional<Order> found = lockOrder(merchant, reference);
             if (found.isEmpty()) {
                 return new Maintenance("00036", null);
@@ -259,26 +284,7 @@ public class SimulatorStore implements AutoCloseable {
             if (!order.currency().equals(currency)) {
                 return new Maintenance("00013", order);
             }
-            // the maintenance reference is claimed first, by its primary key (a duplicate is 00066 whatever its amount), and
-            // the claim rolled back when the amount is refused
-            String mref = maintenanceReference != null ? maintenanceReference : reference + "-R" + System.nanoTime();
-            int claimed = jdbc.update("""
-                    INSERT INTO aps_simulator.maintenance (merchant_identifier, maintenance_reference, merchant_reference,
-                        command, amount, currency, fort_id, response_code) VALUES (?, ?, ?, 'REFUND', ?, ?, ?, '06000')
-                    ON CONFLICT (merchant_identifier, maintenance_reference) DO NOTHING""",
-                    merchant, mref, reference, amount, currency, order.fortId());
-            if (claimed == 0) {
-                return new Maintenance("00066", order);
-            }
-            if (amount > order.capturedAmount() - order.refundedAmount()) {
-                status.setRollbackOnly();
-                return new Maintenance("07048", order);
-            }
-            jdbc.update("""
-                    UPDATE aps_simulator.orders SET refunded_amount = refunded_amount + ?, last_code = '06000',
-                        last_message = 'Success', updated_at = now()
-                    WHERE merchant_identifier = ? AND merchant_reference = ?""", amount, merchant, reference);
-            return new Maintenance("06000", find(merchant, reference).orElseThrow());
+            return new Maintenance(claimed == 0 ? "00066" : "07048", order);
         });
     }
 

@@ -231,6 +231,21 @@ class GatewayFunctionalTests {
     }
 
     @Test
+    void aRefundRefusedForItsAmountOrCurrencyKeepsNoClaimOnItsReference() throws IOException {
+        ApsClient client = client(simulator(SimulatorProperties.none()));
+        client.purchase("VER-2", AED_100, "tok", "a@example.com", null, "AGR-TEST-1");
+
+        assertThat(client.refund("VER-2", "VER-2-R1", Money.parse("100.01", CurrencyUnit.require("AED"))).responseCode()).isEqualTo("07048");
+        assertThat(client.refund("VER-2", "VER-2-R1", Money.parse("1.000", CurrencyUnit.require("KWD"))).responseCode()).isEqualTo("00013");
+        assertThat(client.refund("NO-SUCH-ORDER", "VER-2-R9", AED_100).responseCode()).isEqualTo("00036");
+        // the reference refused twice was not used up: the same one, for what is left, refunds
+        assertThat(client.refund("VER-2", "VER-2-R1", Money.parse("40", CurrencyUnit.require("AED"))).outcome()).isEqualTo(OutcomeClass.SUCCESS);
+        assertThat(client.refund("VER-2", "VER-2-R1", Money.parse("40", CurrencyUnit.require("AED"))).outcome())
+                .isEqualTo(OutcomeClass.DUPLICATE_REFERENCE);
+        assertThat(client.checkStatus("VER-2", ApsCommand.PURCHASE).refundedAmount()).isEqualTo(4000);
+    }
+
+    @Test
     void anAuthorizationIsVoidedOnce() throws IOException {
         ApsClient client = client(simulator(SimulatorProperties.none()));
 

@@ -180,14 +180,62 @@ class RefundFunctionalTests {
     }
 
     @Test
+    void aPageOfAsksIsAskedAtOnceAndWhatTheLedgerRefusesInItIsRefusedAlone() {
+        fixtures.order("R-2", "good", 4_000, "AED", "SHIPPED", null);
+        fixtures.order("R-3", "good", 6_000, "AED", "SHIPPED", null);
+        runner.run("charge-orders", D.plusDays(1));
+        // the ledger itself refuses R-2's row (as its trigger would a refund beyond the capture), once the check in code passed
+        jdbc.execute("""
+                CREATE FUNCTION test_refuse_r2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                    RAISE EXCEPTION 'refused in the test' USING ERRCODE = 'check_violation'; END $$""");
+        jdbc.execute("""
+                CREATE TRIGGER test_refuse_r2 BEFORE INSERT ON payment_attempts FOR EACH ROW
+                WHEN (NEW.kind = 'REFUND' AND NEW.order_id = 'R-2') EXECUTE FUNCTION test_refuse_r2()""");
+        java.util.List<RefundService.Asked> asked;
+        try {
+            asked = refunds.askAll(java.util.List.of(RefundService.Ask.of("R-1", "10", "page", "finance"),
+                    RefundService.Ask.of("R-2", "10", "page", "finance"), RefundService.Ask.of("R-3", "", "page", "finance")));
+        } finally {
+            jdbc.execute("DROP TRIGGER test_refuse_r2 ON payment_attempts");
+            jdbc.execute("DROP FUNCTION test_refuse_r2()");
+        }
+        assertThat(asked).extracting(a -> a.send() == null ? null : a.send().reference()).containsExactly("RF-R-1-1", null, "RF-R-3-1");
+        assertThat(asked.get(1).done().result()).isEqualTo(RefundService.Result.REFUSED);
+        assertThat(asked.get(1).done().message()).contains("the ledger refused the refund of order R-2");
+        assertThat(asked.get(2).send().amount()).isEqualTo(Money.ofMinor(6_000, CurrencyUnit.require("AED")));
+        assertThat(jdbc.queryForList("SELECT order_id FROM refund_requests ORDER BY order_id", String.class)).containsExactly("R-1", "R-3");
+        java.util.List<RefundService.Outcome> settled = refunds.settleAll(java.util.List.of(refunds.call(asked.get(0).send()),
+                refunds.call(asked.get(2).send())));
+        assertThat(settled).extracting(RefundService.Outcome::result).containsOnly(RefundService.Result.REFUNDED);
+        assertThat(fixtures.orderStatus("R-1")).isEqualTo("PARTIALLY_REFUNDED");
+        assertThat(fixtures.orderStatus("R-3")).isEqualTo("REFUNDED");
+        assertThat(fixtures.orderStatus("R-2")).isEqualTo("PAID");
+
+        // two asks of one order in one page: the first is asked, the second finds it in flight
+        java.util.List<RefundService.Asked> twice = refunds.askAll(java.util.List.of(RefundService.Ask.of("R-2", "10", "one", "finance"),
+                RefundService.Ask.of("R-2", "10", "two", "finance")));
+        assertThat(twice.get(0).send().reference()).isEqualTo("RF-R-2-1");
+        assertThat(twice.get(1).done().message()).contains("a refund of order R-2 is in flight (RF-R-2-1)");
+        assertThat(refunds.settleAll(java.util.List.of(refunds.call(twice.get(0).send())))).extracting(RefundService.Outcome::result)
+                .containsExactly(RefundService.Result.REFUNDED);
+        assertThat(refundCallsAtGateway("R-2")).isEqualTo(1);
+    }
+
+    /** The charge's next refund row prepared (as a refund command does before its call), and its reference. */
+    private String prepared(Refunds.Charge charge, Money amount) {
+        java.util.Set<String> written = ledger.prepare(java.util.List.of(new Refunds.Planned(charge, amount, "finance")), D);
+        assertThat(written).containsExactly(charge.nextReference());
+        return charge.nextReference();
+    }
+
+    @Test
     void aRefundWhoseProcessDiedIsSettledByAskingTheGatewayAndNeverMadeTwice() {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
         // died after its row was committed, before the call: the gateway has not got it, so it is sent (once)
-        String notSent = tx.execute(s -> ledger.prepare(ledger.chargeOf("R-1").orElseThrow(), Money.ofMinor(2500, CurrencyUnit.require("AED")),
-                D, "finance").orElseThrow());
+        String notSent = tx.execute(s -> prepared(ledger.chargeOf("R-1").orElseThrow(), Money.ofMinor(2500, CurrencyUnit.require("AED"))));
         // died after the call, before the reply was written: the gateway has it, so it is only recorded
-        String sentNotRecorded = tx.execute(s -> ledger.prepare(ledger.chargeOf("R-KWD").orElseThrow(),
-                Money.ofMinor(12_345, CurrencyUnit.require("KWD")), D, "finance").orElseThrow());
+        String sentNotRecorded = tx.execute(s -> prepared(ledger.chargeOf("R-KWD").orElseThrow(),
+                Money.ofMinor(12_345, CurrencyUnit.require("KWD"))));
         assertThat(gateway.refund("CH-R-KWD-1", sentNotRecorded, Money.ofMinor(12_345, CurrencyUnit.require("KWD"))).outcome().isFinal()).isTrue();
         assertThat(cli("refund", "R-1", "--amount", "1", "--reason", "while one is open")).as(said()).isEqualTo(ExitCodes.OK);
         assertThat(said()).as("the open ones were settled first").contains("RF-R-1-2");
