@@ -1,5 +1,6 @@
 package dev.billing.bench;
 
+import dev.billing.gateway.GatewayProperties;
 import java.io.PrintStream;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -34,6 +35,18 @@ final class BenchData {
      * simulator of {@code merchant} (captured, nothing refunded): what bench-refunds refunds.
      */
     static void chargedOrders(JdbcTemplate jdbc, String prefix, int n, LocalDate night, String merchant) {
+        chargedOrders(jdbc, prefix, n, night, merchant, null, GatewayProperties.SIMULATOR);
+    }
+
+    /**
+     * As {@link #chargedOrders(JdbcTemplate, String, int, LocalDate, String)}, the charges made one after the other across
+     * the day that starts at {@code dayStart} (in the ledger and at the simulator), or all now when it is null; the ledger
+     * says they went to {@code gateway}.
+     */
+    static void chargedOrders(JdbcTemplate jdbc, String prefix, int n, LocalDate night, String merchant, java.time.Instant dayStart,
+                              String gateway) {
+        String at = dayStart == null ? "now()" : "CAST(? AS timestamptz) + (i * 86399.0 / ?) * interval '1 second'";
+        Object[] atArgs = dayStart == null ? new Object[0] : new Object[] {java.sql.Timestamp.from(dayStart), n};
         jdbc.update("""
                 INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
                 SELECT 'bench-tok-' || i, 'C' || i, 'c' || i || '@example.com', '400555******0001', '05/29', now(), 'VERIFIED', 'AGR-' || i
@@ -46,15 +59,20 @@ final class BenchData {
                 INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
                                               currency, business_date, state, response_code, fort_id, sent_at, resolved_at, gateway)
                 SELECT 'CH-' || ? || '-' || i || '-1', 'CH-' || ? || '-' || i || '-1', 'CHARGE', ? || '-' || i,
-                       'bench-tok-' || (i % 1000 + 1), 1, 100 + i % 10000, 'AED', ?, 'SUCCEEDED', '14000',
-                       (180000000000000000 + i)::text, now(), now(), 'simulator'
-                FROM generate_series(1, ?) AS i""", prefix, prefix, prefix, Date.valueOf(night), n);
+                       'bench-tok-' || (i %% 1000 + 1), 1, 100 + i %% 10000, 'AED', ?, 'SUCCEEDED', '14000',
+                       (180000000000000000 + i)::text, %1$s, %1$s, ?
+                FROM generate_series(1, ?) AS i""".formatted(at), concat(new Object[] {prefix, prefix, prefix, Date.valueOf(night)},
+                atArgs, atArgs, new Object[] {gateway, n}));
         jdbc.update("""
                 INSERT INTO aps_simulator.orders (merchant_identifier, merchant_reference, fort_id, command, token_name, customer_email,
-                    amount, currency, response_code, response_message, captured_amount, last_code, last_message)
-                SELECT ?, 'CH-' || ? || '-' || i || '-1', (180000000000000000 + i)::text, 'PURCHASE', 'bench-tok-' || (i % 1000 + 1),
-                       'c@example.com', 100 + i % 10000, 'AED', '14000', 'Success', 100 + i % 10000, '14000', 'Success'
-                FROM generate_series(1, ?) AS i""", merchant, prefix, n);
+                    amount, currency, response_code, response_message, captured_amount, last_code, last_message, created_at)
+                SELECT ?, 'CH-' || ? || '-' || i || '-1', (180000000000000000 + i)::text, 'PURCHASE', 'bench-tok-' || (i %% 1000 + 1),
+                       'c@example.com', 100 + i %% 10000, 'AED', '14000', 'Success', 100 + i %% 10000, '14000', 'Success', %s
+                FROM generate_series(1, ?) AS i""".formatted(at), concat(new Object[] {merchant, prefix}, atArgs, new Object[] {n}));
+    }
+
+    private static Object[] concat(Object[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray();
     }
 
     /** N due orders ({@code <prefix>-i}), each with a charge sent and its outcome unknown (as after lost replies). */

@@ -7,6 +7,7 @@ import dev.billing.bench.BenchImportCommand;
 import dev.billing.bench.BenchNightCommand;
 import dev.billing.bench.BenchNotificationsCommand;
 import dev.billing.bench.BenchRefundsCommand;
+import dev.billing.bench.BenchReportCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ScopeType;
             "Scheduled batch billing for Amazon Payment Services stored card tokens.",
             "Spring properties may follow any command as --name=value (e.g. --billing.data-dir=/var/lib/billing)."
         },
-        subcommands = {DemoCommand.class, ImportCommand.class, RunCommand.class, JobsCommand.class, ServeCommand.class, SimulatorCommand.class, BenchCommand.class, BenchImportCommand.class, BenchGatewayCommand.class, BenchNotificationsCommand.class, BenchConsoleCommand.class, BenchNightCommand.class, EnrolLinkCommand.class, UsersCommand.class, RefundCommand.class, BenchRefundsCommand.class},
+        subcommands = {DemoCommand.class, ImportCommand.class, RunCommand.class, JobsCommand.class, ServeCommand.class, SimulatorCommand.class, BenchCommand.class, BenchImportCommand.class, BenchGatewayCommand.class, BenchNotificationsCommand.class, BenchConsoleCommand.class, BenchNightCommand.class, EnrolLinkCommand.class, UsersCommand.class, RefundCommand.class, BenchRefundsCommand.class, BenchReportCommand.class},
         usageHelpAutoWidth = true)
 class RootCommand {
 

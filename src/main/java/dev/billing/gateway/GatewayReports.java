@@ -14,9 +14,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class GatewayReports {
 
-    /** {@code billing.gateway.reporting-url}. */
+    /**
+     * {@code billing.gateway.reporting-url}, and {@code billing.gateway.report-max-rows}: the most transactions the gateway
+     * puts in one report (APS: 200,000); a report that comes back with that many is asked for again in smaller windows.
+     */
     @ConfigurationProperties("billing.gateway")
-    public record Settings(URI reportingUrl) {
+    public record Settings(URI reportingUrl, Integer reportMaxRows) {
+
+        public Settings {
+            reportMaxRows = reportMaxRows == null ? ApsReporting.MAX_ROWS : reportMaxRows;
+            if (reportMaxRows < 2) {
+                throw new IllegalArgumentException("billing.gateway.report-max-rows must be at least 2");
+            }
+        }
     }
 
     private final GatewayProperties gateway;
@@ -27,6 +37,11 @@ public class GatewayReports {
         this.gateway = gateway;
         this.settings = settings;
         this.localGateway = localGateway;
+    }
+
+    /** The most transactions the gateway puts in one report. */
+    public int maxRows() {
+        return settings.reportMaxRows();
     }
 
     /** The Reporting API to fetch a report from, if there is one. */

@@ -32,7 +32,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The fetch asks APS's Reporting API for the window from the start of the date in {@code billing.zone} to the later
  * of the date's end and the last time a movement of the date was settled (a night runs after its date), capped at now;
- * a window that comes back full ({@link ApsReporting#MAX_ROWS}) is asked for again as two halves, down to a minute.
+ * a window that comes back full ({@code billing.gateway.report-max-rows}, APS's 200,000) is asked for again as two halves,
+ * down to a second; a second that still comes back full cannot be fetched whole, and the fetch fails saying so (the
+ * date is then matched with an upload), rather than match a report that lacks rows.
  * Rows of the window that belong to other dates are the ledger's movements of those dates, which matching does not
  * count as missing.
  */
@@ -118,7 +120,12 @@ public class GatewayReportFiles {
                     }
                     windows[0]++;
                     Duration length = Duration.between(window[0], window[1]);
-                    if (n >= ApsReporting.MAX_ROWS && length.compareTo(Duration.ofMinutes(1)) > 0) {
+                    if (n >= gateway.maxRows()) {
+                        if (length.compareTo(Duration.ofSeconds(1)) <= 0) {
+                            throw new IllegalStateException(String.format("the gateway's report of %s to %s holds %,d transactions or more,"
+                                    + " its most, in one second: it cannot be fetched whole; upload the date's report with reconcile"
+                                    + " --settlement FILE", window[0], window[1], n));
+                        }
                         Instant middle = window[0].plus(length.dividedBy(2));
                         log.info("The gateway's report of {} to {} came back full ({} rows): asking for it in two halves", window[0], window[1], n);
                         pending.push(new Instant[] {middle, window[1]});

@@ -116,7 +116,8 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         server.createContext(PATH, this::handle);
         SimulatorPaymentPage page = new SimulatorPaymentPage(accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature);
         server.createContext(SimulatorPaymentPage.PATH, page::handle);
-        SimulatorReporting reporting = new SimulatorReporting(store, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature);
+        SimulatorReporting reporting = new SimulatorReporting(store, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature,
+                faults.reportMaxRows());
         server.createContext(ApsReporting.PATH, reporting::handle);
         server.start();
     }

@@ -17,17 +17,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param seed             makes the fault draws repeatable; 0 draws a fresh seed
  * @param strict           as APS: a recurring ({@code eci=RECURRING}) request without {@code agreement_id} is refused as
  *                         missing a mandatory parameter ({@code 00001}); default on
+ * @param reportMaxRows    the most transactions its Reporting API puts in one report; default APS's 200,000
  */
 @ConfigurationProperties("billing.simulator")
 public record SimulatorProperties(Duration latency, double lostReplyRate, double http500Rate, double technicalErrorRate,
                                   double slowReplyRate, Duration slowReplyDelay, double badSignatureRate,
-                                  boolean faultsOnStatusChecks, long seed, Integer threads, Boolean strict) {
+                                  boolean faultsOnStatusChecks, long seed, Integer threads, Boolean strict,
+                                  Integer reportMaxRows) {
 
     public SimulatorProperties {
         latency = latency == null ? Duration.ZERO : latency;
         slowReplyDelay = slowReplyDelay == null ? Duration.ofSeconds(40) : slowReplyDelay;
         threads = threads == null ? 8 : threads;
         strict = strict == null ? Boolean.TRUE : strict;
+        reportMaxRows = reportMaxRows == null ? dev.billing.gateway.ApsReporting.MAX_ROWS : reportMaxRows;
+        if (reportMaxRows < 1) {
+            throw new IllegalArgumentException("billing.simulator.report-max-rows must be at least 1");
+        }
         for (double rate : new double[] {lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, badSignatureRate}) {
             if (rate < 0 || rate > 1) {
                 throw new IllegalArgumentException("billing.simulator fault rates must be between 0 and 1");
@@ -36,11 +42,17 @@ public record SimulatorProperties(Duration latency, double lostReplyRate, double
     }
 
     public static SimulatorProperties none() {
-        return new SimulatorProperties(Duration.ZERO, 0, 0, 0, 0, null, 0, false, 0, null, null);
+        return new SimulatorProperties(Duration.ZERO, 0, 0, 0, 0, null, 0, false, 0, null, null, null);
     }
 
     public SimulatorProperties withLatency(Duration value) {
         return new SimulatorProperties(value, lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, slowReplyDelay,
-                badSignatureRate, faultsOnStatusChecks, seed, threads, strict);
+                badSignatureRate, faultsOnStatusChecks, seed, threads, strict, reportMaxRows);
+    }
+
+    /** The same, its Reporting API holding at most {@code value} transactions in a report (APS: 200,000). */
+    public SimulatorProperties withReportMaxRows(int value) {
+        return new SimulatorProperties(latency, lostReplyRate, http500Rate, technicalErrorRate, slowReplyRate, slowReplyDelay,
+                badSignatureRate, faultsOnStatusChecks, seed, threads, strict, value);
     }
 }

@@ -33,9 +33,11 @@ final class SimulatorReporting {
     private final String requestPhrase;
     private final String responsePhrase;
     private final ApsSignature signature;
+    private final int maxRows;
 
     SimulatorReporting(SimulatorStore store, String accessCode, String merchantIdentifier, String requestPhrase, String responsePhrase,
-                       ApsSignature signature) {
+                       ApsSignature signature, int maxRows) {
+        this.maxRows = maxRows;
         this.store = store;
         this.accessCode = accessCode;
         this.merchantIdentifier = merchantIdentifier;
@@ -81,7 +83,7 @@ final class SimulatorReporting {
             }
             OffsetDateTime from = OffsetDateTime.parse((String) request.get("from_date"));
             OffsetDateTime to = OffsetDateTime.parse((String) request.get("to_date"));
-            reply(exchange, answer, out -> store.forEachTransaction(merchantIdentifier, from.toInstant(), to.toInstant(), ApsReporting.MAX_ROWS,
+            reply(exchange, answer, out -> store.forEachTransaction(merchantIdentifier, from.toInstant(), to.toInstant(), maxRows,
                     row -> {
                         try {
                             out.writeStartObject();

@@ -76,7 +76,7 @@ class GatewayFunctionalTests {
     private static SimulatorProperties fault(String name) {
         return new SimulatorProperties(Duration.ZERO, name.equals("lost") ? 1 : 0, name.equals("500") ? 1 : 0,
                 name.equals("technical") ? 1 : 0, name.equals("slow") ? 1 : 0, Duration.ofSeconds(2),
-                name.equals("signature") ? 1 : 0, false, 1, null, null);
+                name.equals("signature") ? 1 : 0, false, 1, null, null, null);
     }
 
     @Test

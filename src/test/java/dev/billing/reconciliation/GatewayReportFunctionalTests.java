@@ -41,6 +41,8 @@ class GatewayReportFunctionalTests {
     DataSource dataSource;
     @Autowired
     ReconciliationReports reports;
+    @Autowired
+    dev.billing.support.EngineProperties engine;
     @TempDir
     Path dir;
 
@@ -64,8 +66,13 @@ class GatewayReportFunctionalTests {
     }
 
     private int run(ApsSimulator gateway, String... args) {
+        return run(gateway, List.of(), args);
+    }
+
+    private int run(ApsSimulator gateway, List<String> settings, String... args) {
         out.reset();
         List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(settings);
         all.addAll(List.of("--billing.gateway.url=" + gateway.url(), "--billing.gateway.access-code=ReportAccess01",
                 "--billing.gateway.merchant-identifier=MERCH44", "--billing.gateway.request-phrase=req-phrase-44",
                 "--billing.gateway.response-phrase=resp-phrase-44", "--billing.gateway.reporting-url=" + gateway.reportingUrl()));
@@ -114,6 +121,39 @@ class GatewayReportFunctionalTests {
                     assertThat(Files.readString(file)).as(file.toString()).doesNotContain("4005550000000001");
                 }
             }
+        }
+    }
+
+    @Test
+    void aDayTooLargeForOneReportIsFetchedInWindowsAndASecondTooFullIsRefusedNotMatchedShort() throws Exception {
+        GatewayProperties merchant = new GatewayProperties(null, "ReportAccess01", "MERCH44", "req-phrase-44", "resp-phrase-44",
+                "SHA-256", "en", Duration.ofSeconds(5), Duration.ofSeconds(2), 32, 0, null, null);
+        List<String> twoAtMost = List.of("--billing.gateway.report-max-rows=2");
+        try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant,
+                SimulatorProperties.none().withReportMaxRows(2), 0)) {
+            assertThat(run(gateway, "run", "charge-orders", "--date", NIGHT)).isZero();
+            // the gateway made the night's three charges hours apart: a report holds two at most, so no window of them all will do
+            java.sql.Timestamp start = java.sql.Timestamp.from(LocalDate.parse(NIGHT).atStartOfDay(engine.zone()).toInstant());
+            jdbc.update("""
+                    UPDATE aps_simulator.orders o SET created_at = CAST(? AS timestamptz) + x.n * 5 * interval '1 hour'
+                    FROM (SELECT merchant_reference, row_number() OVER (ORDER BY merchant_reference) AS n
+                          FROM aps_simulator.orders WHERE merchant_identifier = 'MERCH44') x
+                    WHERE o.merchant_identifier = 'MERCH44' AND o.merchant_reference = x.merchant_reference""", start);
+
+            assertThat(run(gateway, twoAtMost, "run", "reconcile", "--date", NIGHT)).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            java.util.regex.Matcher fetched = java.util.regex.Pattern.compile("fetched: 3 transactions in (\\d+) window")
+                    .matcher(out.toString(StandardCharsets.UTF_8));
+            assertThat(fetched.find()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
+            assertThat(Integer.parseInt(fetched.group(1))).isGreaterThan(3);
+            assertThat(lines(NIGHT, "matching")).filteredOn(l -> l.startsWith("MATCHED,")).hasSize(3);
+            assertThat(Files.readAllLines(Path.of("target/test-data/settlements/matched").resolve(NIGHT + ".gateway.csv"))).hasSize(4);
+
+            // all three in one second: no window holds them whole, and the date is not matched with a report that lacks one
+            jdbc.update("UPDATE aps_simulator.orders SET created_at = CAST(? AS timestamptz) + interval '1 hour' WHERE merchant_identifier = 'MERCH44'",
+                    start);
+            assertThat(run(gateway, twoAtMost, "run", "reconcile", "--date", NIGHT)).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("could not be fetched").contains("cannot be fetched whole");
+            assertThat(lines(NIGHT, "summary")).noneSatisfy(l -> assertThat(l).contains(",MATCHING,MATCHED,"));
         }
     }
 

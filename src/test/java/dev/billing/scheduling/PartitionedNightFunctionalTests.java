@@ -51,7 +51,7 @@ class PartitionedNightFunctionalTests {
         Path schedules = ClusterNight.setUp(jdbc, dir, "pn", 300, ORDERS);
         GatewayProperties merchant = new GatewayProperties(null, "AccessPN1", "MPN1", "rq-pn", "rs-pn", "SHA-256", "en",
                 Duration.ofSeconds(5), Duration.ofSeconds(2), MAX_CONCURRENCY, 0, null, null);
-        SimulatorProperties slow = new SimulatorProperties(Duration.ofMillis(50), 0, 0, 0, 0, null, 0, false, 0, 64, null);
+        SimulatorProperties slow = new SimulatorProperties(Duration.ofMillis(50), 0, 0, 0, 0, null, 0, false, 0, 64, null, null);
         List<Process> nodes = new ArrayList<>();
         try (ApsSimulator gateway = new ApsSimulator(new SimulatorStore(dataSource, false), merchant, slow, 0)) {
             for (int i = 0; i < 3; i++) {
