@@ -4,6 +4,7 @@ import dev.billing.batch.StepSummary;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExitCodes;
 import dev.billing.gateway.ApsReporting;
+import dev.billing.gateway.GatewayReports;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.operations.JobRunner;
 import dev.billing.reconciliation.ReconciliationReports;
@@ -63,7 +64,7 @@ public class BenchReportCommand implements Callable<Integer> {
                     date.atStartOfDay(sandbox.engine().bean(EngineProperties.class).zone()).toInstant(), "bench-report.invalid");
             jdbc.execute("ANALYZE orders, payment_attempts, aps_simulator.orders");
             cli.out().printf("%,d charges made across %s; reconciling it with the gateway's report, fetched in windows of at most %,d rows%n",
-                    rows, date, ApsReporting.MAX_ROWS);
+                    rows, date, sandbox.engine().bean(GatewayReports.class).maxRows());
             long started = System.nanoTime();
             JobExecution reconcile = runner.run("reconcile", date);
             double seconds = (System.nanoTime() - started) / 1e9;

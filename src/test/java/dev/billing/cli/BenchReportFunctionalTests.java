@@ -23,7 +23,7 @@ class BenchReportFunctionalTests {
         assertThat(bench.waitFor(3, TimeUnit.MINUTES)).as(EngineProcess.output(log)).isTrue();
         String output = EngineProcess.output(log);
         assertThat(bench.exitValue()).as(output).isZero();
-        assertThat(output).containsPattern("matched with the gateway's report, fetched: 2,000 transactions in ([5-9]|[1-9][0-9]) window\\(s\\)")
+        assertThat(output).contains("fetched in windows of at most 500 rows").containsPattern("matched with the gateway's report, fetched: 2,000 transactions in ([5-9]|[1-9][0-9]) window\\(s\\)")
                 .contains("summary: AED,MATCHING,MATCHED,2000,")
                 .containsPattern("reconciled 2,000 charges with the gateway's report in [0-9.]+ s; 2,000 matched; peak heap [0-9,]+ MB");
     }
