@@ -165,6 +165,10 @@ public final class PartitionWorker implements AutoCloseable {
             jobRepository.update(execution);
             return true;
         }
+        if (stopAsked(jobExecutionId)) {
+            notRun(execution);
+            return true;
+        }
         Step step = steps.getStep(request.getStepName());
         log.info("Running partition {} (step execution {}) on this node", execution.getStepName(), execution.getId());
         current = execution;
@@ -215,6 +219,42 @@ public final class PartitionWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * A partition of a night asked to stop is not begun: it ends STOPPED at once, so that its manager, which waits for
+     * every partition, ends the night STOPPED instead of waiting for a partition no node will begin, and a restart runs it.
+     */
+    private void notRun(StepExecution execution) {
+        log.info("Partition {} (step execution {}) not begun: its job execution {} was asked to stop; a restart runs it",
+                execution.getStepName(), execution.getId(), execution.getJobExecutionId());
+        execution.setStatus(BatchStatus.STOPPED);
+        execution.setExitStatus(ExitStatus.STOPPED.addExitDescription("not begun: its job execution was asked to stop"));
+        execution.setEndTime(java.time.LocalDateTime.now(java.time.ZoneId.systemDefault())); // as Spring Batch stamps its own
+        jobRepository.update(execution);
+    }
+
+    private boolean stopAsked(long jobExecutionId) {
+        org.springframework.batch.core.job.JobExecution job = jobRepository.getJobExecution(jobExecutionId);
+        return job != null && job.getStatus() == BatchStatus.STOPPING;
+    }
+
+    /**
+     * In a taking transaction: the next request, ended STOPPED when its night was asked to stop (true); any other is
+     * put back (the transaction rolled back) for a node that goes on working (false).
+     */
+    private boolean dropStopped(org.springframework.transaction.TransactionStatus status) {
+        Message<?> message = store.pollMessageFromGroup(Partitioning.REQUESTS);
+        if (message == null) {
+            return false;
+        }
+        StepExecution execution = stepExecution(((StepExecutionRequest) message.getPayload()).getStepExecutionId());
+        if (execution != null && execution.getStatus() == BatchStatus.STARTING && stopAsked(execution.getJobExecutionId())) {
+            notRun(execution);
+            return true;
+        }
+        status.setRollbackOnly();
+        return false;
+    }
+
     private boolean nightRunning(long jobExecutionId) {
         org.springframework.batch.core.job.JobExecution job = jobRepository.getJobExecution(jobExecutionId);
         return job != null && job.isRunning();
@@ -243,6 +283,16 @@ public final class PartitionWorker implements AutoCloseable {
             loop.join(TimeUnit.SECONDS.toMillis(90));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        // the partitions of a night asked to stop that no node has begun (this one may have been the only node) end
+        // STOPPED now: their manager waits for every partition, and would otherwise wait for ever
+        try {
+            for (int i = 0; i < 10_000 && Boolean.TRUE.equals(transaction.execute(this::dropStopped)); i++) {
+                // one request each
+            }
+        } catch (RuntimeException e) {
+            log.warn("Partition worker: could not end the waiting partitions of a stopped night: {}", e.toString());
         }
     }
 }
