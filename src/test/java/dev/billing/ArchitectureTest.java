@@ -24,7 +24,7 @@ class ArchitectureTest {
     private static final Map<String, Integer> LAYER = Map.ofEntries(
             Map.entry("money", 0), Map.entry("support", 0),
             Map.entry("gateway", 1), Map.entry("database", 1), Map.entry("audit", 1),
-            Map.entry("simulator", 2),
+            Map.entry("simulator", 2), Map.entry("events", 2),
             Map.entry("ledger", 3),
             Map.entry("batch", 4),
             Map.entry("verification", 5), Map.entry("charging", 5), Map.entry("refunds", 5), Map.entry("tokens", 5), Map.entry("importing", 5), Map.entry("reconciliation", 5),

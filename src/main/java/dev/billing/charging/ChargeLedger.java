@@ -1,6 +1,8 @@
 package dev.billing.charging;
 
 import dev.billing.batch.TokenPartition;
+import dev.billing.events.EventType;
+import dev.billing.events.Outbox;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
 import dev.billing.ledger.AttemptKind;
@@ -18,6 +20,7 @@ import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +48,12 @@ public class ChargeLedger {
     private final LedgerExceptions exceptions;
     private final TransactionTemplate newTransaction;
     private final Attempts attempts;
+    private final Outbox outbox;
 
-    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager, Attempts attempts) {
+    public ChargeLedger(JdbcTemplate jdbc, LedgerExceptions exceptions, PlatformTransactionManager transactionManager, Attempts attempts,
+                        Outbox outbox) {
         this.jdbc = jdbc;
+        this.outbox = outbox;
         this.sql = JdbcClient.create(jdbc);
         this.exceptions = exceptions;
         this.attempts = attempts;
@@ -202,6 +208,7 @@ public class ChargeLedger {
             jdbc.batchUpdate("UPDATE tokens SET status = 'INVALID', status_reason = ?, updated_at = now() WHERE token_name = ? AND status NOT IN ('INVALID', 'DELETED')", tokens);
         }
         attempts.withdraw(plan.withdrawn());
+        outbox.append(events(applied, plan.holds(), date));
         if (!plan.holds().isEmpty()) {
             jdbc.batchUpdate("""
                     INSERT INTO charge_holds (business_date, order_id, token_name, reason, job_execution_id) VALUES (?, ?, ?, ?, ?)
@@ -210,6 +217,55 @@ public class ChargeLedger {
                     plan.holds().stream().map(h -> new Object[] {Date.valueOf(date), h.orderId(), h.tokenName(), h.reason(), jobExecutionId})
                             .toList());
         }
+    }
+
+    /**
+     * What the outside world hears of a chunk, written with it: each final outcome of a charge that moved (succeeded,
+     * declined with a retry date, failed for good), each token a decline showed dead, each order held.
+     */
+    static List<Outbox.Event> events(List<ChargePlan.Settle> applied, List<ChargePlan.Hold> holds, LocalDate date) {
+        List<Outbox.Event> events = new ArrayList<>();
+        for (ChargePlan.Settle settle : applied) {
+            ChargePlan.OrderChange order = settle.order();
+            if (order == null) {
+                continue;
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("order_id", order.orderId());
+            data.put("attempt_reference", settle.due().reference());
+            data.put("attempt", order.attempt());
+            data.put("amount_minor", settle.due().amount().minorUnits());
+            data.put("currency", settle.due().amount().currency().code());
+            data.put("business_date", date.toString());
+            data.put("response_code", settle.reply().responseCode());
+            EventType type;
+            if (order.paid()) {
+                type = EventType.CHARGE_SUCCEEDED;
+            } else if (order.nextAttemptOn() != null) {
+                type = EventType.CHARGE_DECLINED;
+                data.put("next_attempt_on", order.nextAttemptOn().toString());
+                data.put("reason", order.failureReason());
+            } else {
+                type = EventType.CHARGE_FAILED;
+                data.put("reason", order.failureReason());
+            }
+            events.add(new Outbox.Event(type, data));
+            if (settle.token() != null) {
+                Map<String, Object> token = new LinkedHashMap<>();
+                token.put("token_name", settle.token().tokenName());
+                token.put("reason", settle.token().reason());
+                events.add(new Outbox.Event(EventType.TOKEN_INVALID, token));
+            }
+        }
+        for (ChargePlan.Hold hold : holds) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("order_id", hold.orderId());
+            data.put("token_name", hold.tokenName());
+            data.put("business_date", date.toString());
+            data.put("reason", hold.reason());
+            events.add(new Outbox.Event(EventType.ORDER_HELD, data));
+        }
+        return events;
     }
 
     /** The orders of final outcomes whose rows moved; a success on an order no longer due is an exception for a person. */

@@ -63,6 +63,7 @@ class DemoCommand implements Callable<Integer> {
             refund(runner, data.resolve("refunds.csv"), today);
         }
         printPerCurrency(cli.engine().bean(SummaryReport.class).rows(today));
+        RunCommand.deliverEvents(cli);
         return code;
     }
 

@@ -7,6 +7,7 @@ import dev.billing.batch.StepSummary;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExecutionPrinter;
 import dev.billing.command.ExitCodes;
+import dev.billing.events.EventDispatcher;
 import dev.billing.ledger.SimulatedNights;
 import dev.billing.operations.BusinessDates;
 import dev.billing.operations.GracefulStop;
@@ -66,7 +67,28 @@ class RunCommand implements Callable<Integer> {
             cli.out().printf("%s for %s already completed (execution %d); nothing to do%n", job, businessDate, id);
             return ExitCodes.OK;
         }
-        return report(cli, execution);
+        int code = report(cli, execution);
+        deliverEvents(cli);
+        return code;
+    }
+
+    /**
+     * Delivers what the outbox holds for the merchant's webhooks (at the end of a command that wrote events), for up to
+     * 30 seconds, and says what came of it; what is not delivered waits for the next run or for serve.
+     */
+    static void deliverEvents(CliContext cli) {
+        EventDispatcher events = cli.engine().bean(EventDispatcher.class);
+        if (!events.hasEndpoints()) {
+            return;
+        }
+        try {
+            EventDispatcher.Pass pass = events.deliverDue(java.time.Duration.ofSeconds(30));
+            cli.out().printf("events: %,d delivered to the webhook endpoints%s%s%n", pass.delivered(),
+                    pass.retried() == 0 ? "" : String.format(", %,d to be tried again later", pass.retried()),
+                    pass.gaveUp() == 0 ? "" : String.format(", %,d given up (see the console)", pass.gaveUp()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Writes to the audit trail that {@code --allow-future-date} ran {@code what}, when the date is after tomorrow. */

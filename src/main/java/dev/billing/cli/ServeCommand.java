@@ -49,6 +49,9 @@ class ServeCommand implements Callable<Integer> {
         GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err(), stop::countDown);
         // this node runs partitions of any node's night (the one that fires a night sends them to every serve node)
         PartitionWorker worker = cli.engine().bean(PartitionWorkers.class).start();
+        // the merchant's webhooks, delivered continuously (every node; a delivery is locked by the node making it)
+        dev.billing.events.EventDispatcher events = cli.engine().bean(dev.billing.events.EventDispatcher.class);
+        events.start(java.time.Duration.ofSeconds(1));
         service.start();
         for (Schedule s : schedules) {
             Trigger trigger = service.trigger(s);
@@ -74,6 +77,7 @@ class ServeCommand implements Callable<Integer> {
         service.standby();
         worker.close();
         service.shutdown();
+        events.close();
         return ExitCodes.OK;
     }
 }

@@ -1,5 +1,7 @@
 package dev.billing.ledger;
 
+import dev.billing.events.EventType;
+import dev.billing.events.Outbox;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.money.CurrencyUnit;
 import dev.billing.money.Money;
@@ -57,8 +59,10 @@ public class Refunds {
 
     private final JdbcClient sql;
     private final Attempts attempts;
+    private final Outbox outbox;
 
-    public Refunds(JdbcTemplate jdbc, Attempts attempts) {
+    public Refunds(JdbcTemplate jdbc, Attempts attempts, Outbox outbox) {
+        this.outbox = outbox;
         this.sql = JdbcClient.create(jdbc);
         this.attempts = attempts;
     }
@@ -164,6 +168,9 @@ public class Refunds {
                           WHERE r.attempt_reference = ANY (:refunds)) s
                     WHERE o.order_id = s.order_id""").param("refunds", refunded.toArray(String[]::new)).update();
         }
+        if (!states.isEmpty()) {
+            outbox.append(events(states));
+        }
         List<String> unmoved = answers.stream().map(Answer::reference).filter(r -> !states.containsKey(r)).toList();
         states.putAll(statesOf(unmoved));
         return answers.stream().map(a -> {
@@ -182,6 +189,26 @@ public class Refunds {
         return sql.sql("SELECT state, kind FROM payment_attempts WHERE attempt_reference = :reference")
                 .param("reference", reference).query((rs, n) -> AttemptKind.REFUND.name().equals(rs.getString(2))
                         ? AttemptState.of(rs.getString(1)) : null).optional();
+    }
+
+    /** What the outside world hears of refunds this settlement moved: refund.succeeded or refund.failed, each once. */
+    private List<Outbox.Event> events(Map<String, AttemptState> moved) {
+        return sql.sql("""
+                SELECT attempt_reference, order_id, merchant_reference, amount_minor, currency, response_code, business_date
+                FROM payment_attempts WHERE attempt_reference = ANY (:references)""")
+                .param("references", moved.keySet().toArray(String[]::new))
+                .query((rs, n) -> {
+                    Map<String, Object> data = new java.util.LinkedHashMap<>();
+                    data.put("order_id", rs.getString(2));
+                    data.put("refund_reference", rs.getString(1));
+                    data.put("charge_reference", rs.getString(3));
+                    data.put("amount_minor", rs.getLong(4));
+                    data.put("currency", rs.getString(5));
+                    data.put("business_date", rs.getDate(7).toLocalDate().toString());
+                    data.put("response_code", rs.getString(6));
+                    return new Outbox.Event(moved.get(rs.getString(1)) == AttemptState.SUCCEEDED ? EventType.REFUND_SUCCEEDED
+                            : EventType.REFUND_FAILED, data);
+                }).list();
     }
 
     /** The states of those of the refunds {@code references} there are, by reference. */

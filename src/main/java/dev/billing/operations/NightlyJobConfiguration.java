@@ -26,9 +26,10 @@ public class NightlyJobConfiguration {
 
     @Bean
     Job nightlyJob(JobRepository jobRepository, ExecutionOwnership ownership, DataSource dataSource, Flow verifyFlow,
-                   Flow chargeFlow, Step deactivateTokensStep, Step reconcileStep) {
+                   Flow chargeFlow, Step deactivateTokensStep, Step reconcileStep, NightEvents events) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener((JobExecutionListener) ownership)
+                .listener((JobExecutionListener) events)
                 .listener((JobExecutionListener) new JobExclusivity(dataSource, VerifyTokensJobConfiguration.JOB_NAME,
                         ChargeOrdersJobConfiguration.JOB_NAME))
                 .start(verifyFlow)

@@ -1,5 +1,7 @@
 package dev.billing.tokens;
 
+import dev.billing.events.EventType;
+import dev.billing.events.Outbox;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AttemptKind;
@@ -33,9 +35,11 @@ public class TokenDeactivations {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
     private final Attempts attempts;
+    private final Outbox outbox;
 
-    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts) {
+    public TokenDeactivations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts, Outbox outbox) {
         this.jdbc = jdbc;
+        this.outbox = outbox;
         this.attempts = attempts;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -105,7 +109,15 @@ public class TokenDeactivations {
                 deactivated.add(new Object[] {result.deactivation().tokenName()});
             }
         }
-        this.attempts.settle(attempts);
+        boolean[] moved = this.attempts.settle(attempts);
+        List<Outbox.Event> events = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (moved[i] && results.get(i).reply().outcome() == OutcomeClass.SUCCESS) {
+                events.add(new Outbox.Event(EventType.TOKEN_DEACTIVATED, java.util.Map.of("token_name", results.get(i).deactivation().tokenName(),
+                        "reference", results.get(i).deactivation().reference())));
+            }
+        }
+        outbox.append(events);
         if (!deactivated.isEmpty()) {
             jdbc.batchUpdate("UPDATE tokens SET deactivated_at = now(), updated_at = now() WHERE token_name = ? AND deactivated_at IS NULL",
                     deactivated);

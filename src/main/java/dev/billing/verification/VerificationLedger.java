@@ -1,6 +1,8 @@
 package dev.billing.verification;
 
 import dev.billing.batch.TokenPartition;
+import dev.billing.events.EventType;
+import dev.billing.events.Outbox;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.gateway.OutcomeClass;
 import dev.billing.ledger.AfterCommit;
@@ -36,9 +38,11 @@ public class VerificationLedger {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
     private final Attempts attempts;
+    private final Outbox outbox;
 
-    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts) {
+    public VerificationLedger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Attempts attempts, Outbox outbox) {
         this.jdbc = jdbc;
+        this.outbox = outbox;
         this.attempts = attempts;
         this.newTransaction = new TransactionTemplate(transactionManager);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -119,6 +123,7 @@ public class VerificationLedger {
         }
         boolean[] moved = this.attempts.settle(attempts);
         List<GatewayReply> charges = new ArrayList<>();
+        List<Outbox.Event> invalid = new ArrayList<>();
         for (int i = 0; i < charged.size(); i++) {
             if (!moved[i]) {
                 continue; // settled already (a notification, another run): the token was updated then
@@ -129,7 +134,12 @@ public class VerificationLedger {
             TokenStatus status = TokenVerification.tokenStatusAfter(charge.outcome(), v.attempt(), maxAttempts);
             String reason = status == TokenStatus.INVALID ? "verification " + v.chargeReference() + ": " + charge.describe() : null;
             tokens.add(new Object[] {status.name(), v.attempt(), status.name(), reason, v.tokenName()});
+            if (status == TokenStatus.INVALID) {
+                invalid.add(new Outbox.Event(EventType.TOKEN_INVALID, java.util.Map.of("token_name", v.tokenName(), "reason", reason,
+                        "verification_reference", v.chargeReference())));
+            }
         }
+        outbox.append(invalid);
         List<Attempts.Outcome> reversals = new ArrayList<>();
         for (Verification.Result result : results) {
             if (!result.withdrawn() && result.reversal() != null) {

@@ -65,6 +65,10 @@ class NightlyAndDemoFunctionalTests {
                     .contains("charge", "reconcile");
             assertThat(jdbc.queryForObject("SELECT status FROM orders WHERE order_id = 'NO-1'", String.class)).isEqualTo("PAID");
             assertThat(jdbc.queryForObject("SELECT status FROM tokens WHERE token_name = 'n-1'", String.class)).isEqualTo("VERIFIED");
+            // the merchant hears of the failed night and of the one that completed it, each once
+            assertThat(jdbc.queryForList("SELECT type || ' ' || (body::json -> 'data' ->> 'job_execution_id') || ' '"
+                    + " || (body::json -> 'data' ->> 'business_date') FROM outbox WHERE type LIKE 'night.%' ORDER BY id", String.class))
+                    .containsExactly("night.failed " + id + " 2026-11-27", "night.completed " + newer + " 2026-11-27");
         }
     }
 

@@ -113,6 +113,8 @@ class RefundFunctionalTests {
         assertThat(fixtures.orderStatus("R-1")).isEqualTo("REFUNDED");
         assertThat(refundedAtGateway("R-1")).isEqualTo(10_000);
         assertThat(refundCallsAtGateway("R-1")).isEqualTo(2);
+        assertThat(jdbc.queryForList("SELECT body::json -> 'data' ->> 'refund_reference' FROM outbox WHERE type = 'refund.succeeded' ORDER BY id",
+                String.class)).containsExactly("RF-R-1-1", "RF-R-1-2");
 
         // the books of the date the refunds were sent: their rows, and a net that gives the charge back
         LocalDate sent = refunds.today();

@@ -1,0 +1,348 @@
+package dev.billing.events;
+
+import dev.billing.support.EngineThreads;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers the outbox to the merchant's webhook endpoints, at least once. First each new event is fanned out: a
+ * delivery row per endpoint that takes its type. Then each endpoint is served by a loop of its own, so that one that
+ * hangs, fails or answers slowly holds up no other: it takes up to {@code per-endpoint} due deliveries, locked
+ * ({@code FOR UPDATE SKIP LOCKED}: another node passes them by while they are being delivered, and a node that dies
+ * releases them at once), posts each signed as Standard Webhooks says, and records what came of it in the same
+ * transaction: a 2xx is delivered; anything else (another status, a redirect, which is never followed, a timeout, a
+ * refused connection) is tried again after a growing wait, and given up for a person once the event is older than
+ * {@code give-up-after}. The receiver keeps the {@code webhook-id}: a delivery whose answer was lost (a crash between
+ * the post and the commit) is posted again with the same id.
+ */
+@Component
+public class EventDispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
+
+    /** What a pass delivered, retried and gave up. */
+    public record Pass(long delivered, long retried, long gaveUp) {
+
+        Pass plus(Pass other) {
+            return new Pass(delivered + other.delivered, retried + other.retried, gaveUp + other.gaveUp);
+        }
+
+        public boolean nothing() {
+            return delivered + retried + gaveUp == 0;
+        }
+    }
+
+    private record Due(String eventId, int attempts, String body, Instant occurredAt) {
+    }
+
+    private record Outcome(Due due, Integer status, String error) {
+
+        boolean delivered() {
+            return status != null && status >= 200 && status < 300;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final EventsProperties settings;
+    private final EngineThreads threads;
+    private final HttpClient http;
+    private final Map<String, WebhookSignature> signatures = new LinkedHashMap<>();
+    private volatile boolean running;
+    private final List<Thread> loops = new ArrayList<>();
+    private ExecutorService senders;
+    private final AtomicLong delivered = new AtomicLong();
+
+    public EventDispatcher(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, EventsProperties settings,
+                           EngineThreads threads) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactionManager);
+        this.settings = settings;
+        this.threads = threads;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        for (EventsProperties.Endpoint endpoint : settings.endpoints()) {
+            signatures.put(endpoint.name(), new WebhookSignature(endpoint.resolvedSecret()));
+        }
+    }
+
+    /** Whether any endpoint is configured. */
+    public boolean hasEndpoints() {
+        return !settings.endpoints().isEmpty();
+    }
+
+    /** Deliveries made by this process so far. */
+    public long deliveredSoFar() {
+        return delivered.get();
+    }
+
+    /**
+     * Writes the deliveries of events not fanned out yet, a thousand at a time; returns how many events it took. An
+     * event no endpoint takes is only marked (it stays in the outbox, the record of what happened).
+     */
+    public int fanOut() {
+        int total = 0;
+        while (true) {
+            Integer taken = transaction.execute(status -> {
+                List<Map<String, Object>> events = jdbc.queryForList("""
+                        SELECT id, event_id, type FROM outbox WHERE NOT fanned_out ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED""");
+                if (events.isEmpty()) {
+                    return 0;
+                }
+                List<Object[]> deliveries = new ArrayList<>();
+                for (Map<String, Object> event : events) {
+                    EventType type = EventType.of((String) event.get("type"));
+                    for (EventsProperties.Endpoint endpoint : settings.endpoints()) {
+                        if (endpoint.takes(type)) {
+                            deliveries.add(new Object[] {event.get("event_id"), endpoint.name()});
+                        }
+                    }
+                }
+                if (!deliveries.isEmpty()) {
+                    jdbc.batchUpdate("INSERT INTO event_deliveries (event_id, endpoint) VALUES (?, ?) ON CONFLICT DO NOTHING", deliveries);
+                }
+                jdbc.update("UPDATE outbox SET fanned_out = TRUE WHERE id = ANY (?)",
+                        (Object) events.stream().map(e -> ((Number) e.get("id")).longValue()).toArray(Long[]::new));
+                return events.size();
+            });
+            if (taken == null || taken == 0) {
+                return total;
+            }
+            total += taken;
+        }
+    }
+
+    /**
+     * Delivers what is due now, every endpoint at once, until nothing is due or {@code within} has passed (what
+     * {@code run} and {@code demo} do at the end of a night). What fails is left for its next attempt.
+     */
+    public Pass deliverDue(Duration within) throws InterruptedException {
+        fanOut();
+        if (settings.endpoints().isEmpty()) {
+            return new Pass(0, 0, 0);
+        }
+        long deadline = System.nanoTime() + within.toNanos();
+        ExecutorService pool = threads.pool("events", settings.endpoints().size());
+        try {
+            List<Future<Pass>> passes = new ArrayList<>();
+            for (EventsProperties.Endpoint endpoint : settings.endpoints()) {
+                passes.add(pool.submit(() -> {
+                    Pass sum = new Pass(0, 0, 0);
+                    ExecutorService sending = threads.pool("events-" + endpoint.name(), settings.perEndpoint());
+                    try {
+                        while (System.nanoTime() < deadline) {
+                            Pass pass = deliverOnce(endpoint, sending);
+                            sum = sum.plus(pass);
+                            if (pass.nothing()) {
+                                break;
+                            }
+                        }
+                    } finally {
+                        sending.shutdownNow();
+                    }
+                    return sum;
+                }));
+            }
+            Pass total = new Pass(0, 0, 0);
+            for (Future<Pass> pass : passes) {
+                try {
+                    total = total.plus(pass.get());
+                } catch (ExecutionException e) {
+                    log.warn("Delivering events failed: {}", e.getCause().toString());
+                }
+            }
+            return total;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Delivers continuously in the background (what {@code serve} does): a loop per endpoint, looking for due
+     * deliveries every {@code every} when it found none.
+     */
+    public synchronized void start(Duration every) {
+        if (running || settings.endpoints().isEmpty()) {
+            return;
+        }
+        running = true;
+        senders = threads.pool("events-send", settings.perEndpoint() * settings.endpoints().size());
+        Thread fan = threads.thread("events-fan-out", () -> {
+            while (running) {
+                try {
+                    fanOut();
+                } catch (RuntimeException e) {
+                    log.warn("Fanning out events failed: {}; trying again", e.toString());
+                }
+                sleep(every);
+            }
+        });
+        loops.add(fan);
+        for (EventsProperties.Endpoint endpoint : settings.endpoints()) {
+            loops.add(threads.thread("events-" + endpoint.name(), () -> {
+                while (running) {
+                    Pass pass;
+                    try {
+                        pass = deliverOnce(endpoint, senders);
+                    } catch (RuntimeException e) {
+                        log.warn("Delivering events to {} failed: {}; trying again", endpoint.name(), e.toString());
+                        pass = new Pass(0, 0, 0);
+                    }
+                    if (pass.nothing()) {
+                        sleep(every);
+                    }
+                }
+            }));
+        }
+        loops.forEach(Thread::start);
+    }
+
+    private void sleep(Duration every) {
+        try {
+            Thread.sleep(every.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * One round for one endpoint, in one transaction: up to {@code per-endpoint} due deliveries taken and locked,
+     * posted at once, and what came of each written before the locks go.
+     */
+    private Pass deliverOnce(EventsProperties.Endpoint endpoint, ExecutorService sending) {
+        Pass pass = transaction.execute(status -> {
+            List<Due> due = jdbc.query("""
+                    SELECT d.event_id, d.attempts, o.body, o.occurred_at FROM event_deliveries d JOIN outbox o ON o.event_id = d.event_id
+                    WHERE d.endpoint = ? AND d.status = 'PENDING' AND d.next_attempt_at <= now()
+                    ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED""",
+                    (rs, n) -> new Due(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getTimestamp(4).toInstant()),
+                    endpoint.name(), settings.perEndpoint());
+            if (due.isEmpty()) {
+                return new Pass(0, 0, 0);
+            }
+            List<Future<Outcome>> posts = new ArrayList<>();
+            for (Due d : due) {
+                posts.add(sending.submit(() -> post(endpoint, d)));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < posts.size(); i++) {
+                try {
+                    outcomes.add(posts.get(i).get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while delivering events", e);
+                } catch (ExecutionException e) {
+                    outcomes.add(new Outcome(due.get(i), null, e.getCause().toString()));
+                }
+            }
+            return record(endpoint, outcomes);
+        });
+        return pass == null ? new Pass(0, 0, 0) : pass;
+    }
+
+    private Outcome post(EventsProperties.Endpoint endpoint, Due due) {
+        long timestamp = Instant.now().getEpochSecond();
+        HttpRequest request = HttpRequest.newBuilder(endpoint.url()).timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "billing-engine-webhooks")
+                .header("webhook-id", due.eventId())
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", signatures.get(endpoint.name()).sign(due.eventId(), timestamp, due.body()))
+                .POST(HttpRequest.BodyPublishers.ofString(due.body())).build();
+        try {
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            return new Outcome(due, response.statusCode(), response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()
+                    + (response.statusCode() / 100 == 3 ? " (a redirect, not followed)" : ""));
+        } catch (IOException e) {
+            return new Outcome(due, null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(due, null, "interrupted");
+        }
+    }
+
+    private Pass record(EventsProperties.Endpoint endpoint, List<Outcome> outcomes) {
+        List<Object[]> done = new ArrayList<>();
+        List<Object[]> again = new ArrayList<>();
+        List<Object[]> givenUp = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Outcome o : outcomes) {
+            int attempts = o.due().attempts() + 1;
+            String error = o.error() == null ? null : o.error().length() > 300 ? o.error().substring(0, 300) : o.error();
+            if (o.delivered()) {
+                done.add(new Object[] {attempts, o.status(), o.due().eventId(), endpoint.name()});
+            } else if (o.due().occurredAt().plus(settings.giveUpAfter()).isBefore(now)) {
+                givenUp.add(new Object[] {attempts, o.status(), error, o.due().eventId(), endpoint.name()});
+                log.warn("Event {} to {}: given up after {} attempts ({}); it waits for a person", o.due().eventId(), endpoint.name(),
+                        attempts, error);
+            } else {
+                again.add(new Object[] {attempts, o.status(), error, settings.waitAfter(attempts).toMillis() + " milliseconds",
+                    o.due().eventId(), endpoint.name()});
+            }
+        }
+        if (!done.isEmpty()) {
+            jdbc.batchUpdate("""
+                    UPDATE event_deliveries SET status = 'DELIVERED', attempts = ?, last_status = ?, last_error = NULL, delivered_at = now()
+                    WHERE event_id = ? AND endpoint = ?""", done);
+        }
+        if (!again.isEmpty()) {
+            jdbc.batchUpdate("""
+                    UPDATE event_deliveries SET attempts = ?, last_status = ?, last_error = ?, next_attempt_at = now() + CAST(? AS interval)
+                    WHERE event_id = ? AND endpoint = ?""", again);
+        }
+        if (!givenUp.isEmpty()) {
+            jdbc.batchUpdate("""
+                    UPDATE event_deliveries SET status = 'GAVE_UP', attempts = ?, last_status = ?, last_error = ?
+                    WHERE event_id = ? AND endpoint = ?""", givenUp);
+        }
+        delivered.addAndGet(done.size());
+        return new Pass(done.size(), again.size(), givenUp.size());
+    }
+
+    /** An operator's resend: the delivery is due again now, whatever came of it before. False when there is none. */
+    public boolean resend(String eventId, String endpoint) {
+        return jdbc.update("""
+                UPDATE event_deliveries SET status = 'PENDING', next_attempt_at = now() WHERE event_id = ? AND endpoint = ?""",
+                eventId, endpoint) > 0;
+    }
+
+    /** Stops the background loops after their current round. */
+    @Override
+    public synchronized void close() {
+        running = false;
+        for (Thread loop : loops) {
+            loop.interrupt();
+        }
+        for (Thread loop : loops) {
+            try {
+                loop.join(settings.timeout().toMillis() + 5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        loops.clear();
+        if (senders != null) {
+            senders.shutdownNow();
+        }
+    }
+}
