@@ -244,7 +244,7 @@ public class ChargeLedger {
             } else if (order.nextAttemptOn() != null) {
                 type = EventType.CHARGE_DECLINED;
                 data.put("next_attempt_on", order.nextAttemptOn().toString());
-                data.put("reason", order.failureReason());
+                data.put("reason", order.failureReason() != null ? order.failureReason() : settle.reply().describe());
             } else {
                 type = EventType.CHARGE_FAILED;
                 data.put("reason", order.failureReason());

@@ -25,9 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Delivers the outbox to the merchant's webhook endpoints, at least once. First each new event is fanned out: a
  * delivery row per endpoint that takes its type. Then each endpoint is served by a loop of its own, so that one that
- * hangs, fails or answers slowly holds up no other: it takes up to {@code per-endpoint} due deliveries, locked
+ * hangs, fails or answers slowly holds up no other: it takes up to {@code batch} due deliveries, locked
  * ({@code FOR UPDATE SKIP LOCKED}: another node passes them by while they are being delivered, and a node that dies
- * releases them at once), posts each signed as Standard Webhooks says, and records what came of it in the same
+ * releases them at once), posts them {@code per-endpoint} at a time, each signed as Standard Webhooks says, and
+ * records what came of it in the same
  * transaction: a 2xx is delivered; anything else (another status, a redirect, which is never followed, a timeout, a
  * refused connection) is tried again after a growing wait, and given up for a person once the event is older than
  * {@code give-up-after}. The receiver keeps the {@code webhook-id}: a delivery whose answer was lost (a crash between
@@ -68,7 +69,7 @@ public class EventDispatcher implements AutoCloseable {
     private final Map<String, WebhookSignature> signatures = new LinkedHashMap<>();
     private volatile boolean running;
     private final List<Thread> loops = new ArrayList<>();
-    private ExecutorService senders;
+    private final List<ExecutorService> senders = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
 
     public EventDispatcher(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, EventsProperties settings,
@@ -184,7 +185,6 @@ public class EventDispatcher implements AutoCloseable {
             return;
         }
         running = true;
-        senders = threads.pool("events-send", settings.perEndpoint() * settings.endpoints().size());
         Thread fan = threads.thread("events-fan-out", () -> {
             while (running) {
                 try {
@@ -197,11 +197,13 @@ public class EventDispatcher implements AutoCloseable {
         });
         loops.add(fan);
         for (EventsProperties.Endpoint endpoint : settings.endpoints()) {
+            ExecutorService sending = threads.pool("events-" + endpoint.name() + "-send", settings.perEndpoint());
+            senders.add(sending);
             loops.add(threads.thread("events-" + endpoint.name(), () -> {
                 while (running) {
                     Pass pass;
                     try {
-                        pass = deliverOnce(endpoint, senders);
+                        pass = deliverOnce(endpoint, sending);
                     } catch (RuntimeException e) {
                         log.warn("Delivering events to {} failed: {}; trying again", endpoint.name(), e.toString());
                         pass = new Pass(0, 0, 0);
@@ -225,8 +227,9 @@ public class EventDispatcher implements AutoCloseable {
     }
 
     /**
-     * One round for one endpoint, in one transaction: up to {@code per-endpoint} due deliveries taken and locked,
-     * posted at once, and what came of each written before the locks go.
+     * One round for one endpoint, in one transaction: up to {@code batch} due deliveries taken and locked, posted
+     * {@code per-endpoint} at a time (on {@code sending}, the endpoint's own threads), and what came of each written before
+     * the locks go.
      */
     private Pass deliverOnce(EventsProperties.Endpoint endpoint, ExecutorService sending) {
         Pass pass = transaction.execute(status -> {
@@ -235,7 +238,7 @@ public class EventDispatcher implements AutoCloseable {
                     WHERE d.endpoint = ? AND d.status = 'PENDING' AND d.next_attempt_at <= now()
                     ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED""",
                     (rs, n) -> new Due(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getTimestamp(4).toInstant()),
-                    endpoint.name(), settings.perEndpoint());
+                    endpoint.name(), settings.batch());
             if (due.isEmpty()) {
                 return new Pass(0, 0, 0);
             }
@@ -341,8 +344,7 @@ public class EventDispatcher implements AutoCloseable {
             }
         }
         loops.clear();
-        if (senders != null) {
-            senders.shutdownNow();
-        }
+        senders.forEach(ExecutorService::shutdownNow);
+        senders.clear();
     }
 }

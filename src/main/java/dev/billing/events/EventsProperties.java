@@ -20,10 +20,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryWaits   the waits between attempts, the last repeated (default 10s,1m,5m,30m,2h,6h)
  * @param giveUpAfter  a delivery not made this long after its event is given up, for a person (default 3 days)
  * @param perEndpoint  deliveries in flight at once to one endpoint (default 8): a slow one never holds another's
+ * @param batch        deliveries one endpoint's round takes (locked) and records in one transaction (default 100)
  */
 @ConfigurationProperties("billing.events")
 public record EventsProperties(List<Endpoint> endpoints, Duration timeout, List<Duration> retryWaits, Duration giveUpAfter,
-                               Integer perEndpoint) {
+                               Integer perEndpoint, Integer batch) {
 
     /** One webhook endpoint. */
     public record Endpoint(String name, URI url, String types, String secret, Path secretFile) {
@@ -64,8 +65,9 @@ public record EventsProperties(List<Endpoint> endpoints, Duration timeout, List<
                 Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(6)) : List.copyOf(retryWaits);
         giveUpAfter = giveUpAfter == null ? Duration.ofDays(3) : giveUpAfter;
         perEndpoint = perEndpoint == null ? 8 : perEndpoint;
-        if (perEndpoint < 1) {
-            throw new IllegalArgumentException("billing.events.per-endpoint must be at least 1");
+        batch = batch == null ? 100 : batch;
+        if (perEndpoint < 1 || batch < 1) {
+            throw new IllegalArgumentException("billing.events.per-endpoint and billing.events.batch must be at least 1");
         }
         java.util.List<Endpoint> named = new java.util.ArrayList<>();
         for (int i = 0; i < endpoints.size(); i++) {
