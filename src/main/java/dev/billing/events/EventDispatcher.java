@@ -321,13 +321,6 @@ public class EventDispatcher implements AutoCloseable {
         return new Pass(done.size(), again.size(), givenUp.size());
     }
 
-    /** An operator's resend: the delivery is due again now, whatever came of it before. False when there is none. */
-    public boolean resend(String eventId, String endpoint) {
-        return jdbc.update("""
-                UPDATE event_deliveries SET status = 'PENDING', next_attempt_at = now() WHERE event_id = ? AND endpoint = ?""",
-                eventId, endpoint) > 0;
-    }
-
     /** Stops the background loops after their current round. */
     @Override
     public synchronized void close() {

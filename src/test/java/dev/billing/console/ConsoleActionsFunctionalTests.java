@@ -41,6 +41,8 @@ class ConsoleActionsFunctionalTests {
     private static final LocalDate NIGHT = LocalDate.of(2026, 11, 27);
 
     @Autowired
+    dev.billing.events.Outbox outbox;
+    @Autowired
     MockMvc mvc;
     @Autowired
     JdbcTemplate jdbc;
@@ -101,7 +103,8 @@ class ConsoleActionsFunctionalTests {
                         .file(new MockMultipartFile("file", "aps.csv", "text/csv", settlement))),
                 new Action("REFUND", true, who -> post("/console/orders/NO-SUCH/refunds").param("amount", "1").param("reason", "complaint")),
                 new Action("REFUND_APPROVE", true, who -> post("/console/refunds/999999999/approve")),
-                new Action("REFUND_REJECT", true, who -> post("/console/refunds/999999999/reject").param("note", "no")));
+                new Action("REFUND_REJECT", true, who -> post("/console/refunds/999999999/reject").param("note", "no")),
+                new Action("EVENT_RESEND", false, who -> post("/console/events/evt_none/merchant/resend")));
         List<Path> uploadsBefore = uploads();
         for (Action action : actions) {
             for (String role : new String[] {"VIEWER", "FINANCE", "OPERATOR"}) {
@@ -130,6 +133,22 @@ class ConsoleActionsFunctionalTests {
         assertThat(uploads()).as("uploaded files kept after their run").isSubsetOf(uploadsBefore);
         assertThat(jdbc.queryForObject("SELECT result FROM audit_log WHERE actor = ? AND action = 'REFUND'", String.class,
                 "finance-refund-" + run)).isEqualTo("REFUSED: there is no order NO-SUCH");
+    }
+
+    @Test
+    void everyoneSeesTheWebhookDeliveriesAndOnlyAnOperatorResendsOne() throws Exception {
+        String id = outbox.append(dev.billing.events.EventType.NIGHT_FAILED, java.util.Map.of("job_execution_id", 7L));
+        jdbc.update("""
+                INSERT INTO event_deliveries (event_id, endpoint, status, attempts, last_status, last_error)
+                VALUES (?, 'merchant', 'GAVE_UP', 9, 503, 'HTTP 503')""", id);
+        String viewer = mvc.perform(get("/console/events").with(user("v").roles("VIEWER"))).andReturn().getResponse().getContentAsString();
+        assertThat(viewer).contains(id).contains("night.failed").contains("GAVE_UP").contains("HTTP 503").doesNotContain("class=\"resend\"");
+        String operator = mvc.perform(get("/console/events").param("status", "GAVE_UP").with(user("o").roles("OPERATOR")))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(operator).contains(id).contains("class=\"resend\"");
+
+        assertThat(status(post("/console/events/" + id + "/merchant/resend").with(user("o").roles("OPERATOR")).with(csrf()))).isEqualTo(302);
+        assertThat(jdbc.queryForObject("SELECT status FROM event_deliveries WHERE event_id = ?", String.class, id)).isEqualTo("PENDING");
     }
 
     @Test

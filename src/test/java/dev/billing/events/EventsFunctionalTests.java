@@ -207,7 +207,8 @@ class EventsFunctionalTests {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM event_deliveries WHERE endpoint = 'fail' AND status = 'GAVE_UP' AND attempts = 2",
                 Integer.class)).isEqualTo(20);
         String one = jdbc.queryForObject("SELECT min(event_id) FROM event_deliveries WHERE endpoint = 'fail'", String.class);
-        assertThat(strict.resend(one, "fail")).isTrue();
+        assertThat(new EventDeliveries(jdbc).resend(one, "fail")).isTrue();
+        assertThat(new EventDeliveries(jdbc).resend(one, "no-such-endpoint")).isFalse();
         answers.put("/fail", 200);
         assertThat(strict.deliverDue(Duration.ofSeconds(20)).delivered()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT status FROM event_deliveries WHERE endpoint = 'fail' AND event_id = ?", String.class, one))
