@@ -65,7 +65,8 @@ public class EventDispatcher implements AutoCloseable {
     private final TransactionTemplate transaction;
     private final EventsProperties settings;
     private final EngineThreads threads;
-    private final HttpClient http;
+    /** Built on the first delivery: most commands deliver nothing, and building one loads TLS. */
+    private volatile HttpClient http;
     private final Map<String, WebhookSignature> signatures = new LinkedHashMap<>();
     private volatile boolean running;
     private final List<Thread> loops = new ArrayList<>();
@@ -78,8 +79,6 @@ public class EventDispatcher implements AutoCloseable {
         this.transaction = new TransactionTemplate(transactionManager);
         this.settings = settings;
         this.threads = threads;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
         for (EventsProperties.Endpoint endpoint : settings.endpoints()) {
             signatures.put(endpoint.name(), new WebhookSignature(endpoint.resolvedSecret()));
         }
@@ -272,7 +271,7 @@ public class EventDispatcher implements AutoCloseable {
                 .header("webhook-signature", signatures.get(endpoint.name()).sign(due.eventId(), timestamp, due.body()))
                 .POST(HttpRequest.BodyPublishers.ofString(due.body())).build();
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http().send(request, HttpResponse.BodyHandlers.discarding());
             return new Outcome(due, response.statusCode(), response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()
                     + (response.statusCode() / 100 == 3 ? " (a redirect, not followed)" : ""));
         } catch (IOException e) {
@@ -281,6 +280,20 @@ public class EventDispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Outcome(due, null, "interrupted");
         }
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+                client = http;
+            }
+        }
+        return client;
     }
 
     private Pass record(EventsProperties.Endpoint endpoint, List<Outcome> outcomes) {

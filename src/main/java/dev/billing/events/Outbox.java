@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,7 +22,19 @@ public class Outbox {
     public record Event(EventType type, Map<String, ?> data) {
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private final JdbcTemplate jdbc;
+
+    /**
+     * {@code evt_} then the time in milliseconds (12 hex digits) then 80 random bits (20 hex digits): unique, and in
+     * time order, so that the unique index takes a night's million events at its right edge instead of all over it.
+     */
+    static String eventId(Instant now) {
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        return "evt_" + String.format(java.util.Locale.ROOT, "%012x", now.toEpochMilli()) + java.util.HexFormat.of().formatHex(random);
+    }
 
     public Outbox(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -44,7 +55,7 @@ public class Outbox {
         String[] types = new String[events.size()];
         String[] bodies = new String[events.size()];
         for (int i = 0; i < events.size(); i++) {
-            ids[i] = "evt_" + UUID.randomUUID().toString().replace("-", "");
+            ids[i] = eventId(now);
             types[i] = events.get(i).type().wire();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", ids[i]);

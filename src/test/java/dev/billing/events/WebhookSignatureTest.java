@@ -36,6 +36,16 @@ class WebhookSignatureTest {
     }
 
     @Test
+    void eventIdsAreUniqueAndInTimeOrder() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-02T23:00:00Z");
+        String first = Outbox.eventId(t);
+        String later = Outbox.eventId(t.plusMillis(1));
+        assertThat(first).matches("evt_[0-9a-f]{32}").hasSizeLessThanOrEqualTo(40);
+        assertThat(first).isLessThan(later);
+        assertThat(Outbox.eventId(t)).isNotEqualTo(first);
+    }
+
+    @Test
     void anEventsBodyKeepsItsValuesTypesAndWireNamesAreAsTheContractSays() {
         assertThat(EventJson.write(Map.of("n", 12L, "b", true, "s", "x\"y")))
                 .contains("\"n\":12").contains("\"b\":true").contains("\"s\":\"x\\\"y\"");
