@@ -157,7 +157,8 @@ public final class PartitionWorker implements AutoCloseable {
             return true;
         }
         long jobExecutionId = execution.getJobExecutionId();
-        if (!nightRunning(jobExecutionId)) {
+        BatchStatus night = nightStatus(jobExecutionId);
+        if (night == null || !night.isRunning()) {
             log.info("Partition {} (step execution {}) not run: its job execution {} is no longer running", execution.getStepName(),
                     execution.getId(), jobExecutionId);
             execution.setStatus(BatchStatus.ABANDONED);
@@ -165,7 +166,7 @@ public final class PartitionWorker implements AutoCloseable {
             jobRepository.update(execution);
             return true;
         }
-        if (stopAsked(jobExecutionId)) {
+        if (night == BatchStatus.STOPPING) {
             notRun(execution);
             return true;
         }
@@ -232,11 +233,6 @@ public final class PartitionWorker implements AutoCloseable {
         jobRepository.update(execution);
     }
 
-    private boolean stopAsked(long jobExecutionId) {
-        org.springframework.batch.core.job.JobExecution job = jobRepository.getJobExecution(jobExecutionId);
-        return job != null && job.getStatus() == BatchStatus.STOPPING;
-    }
-
     /**
      * In a taking transaction: the next request, ended STOPPED when its night was asked to stop (true); any other is
      * put back (the transaction rolled back) for a node that goes on working (false).
@@ -247,7 +243,7 @@ public final class PartitionWorker implements AutoCloseable {
             return false;
         }
         StepExecution execution = stepExecution(((StepExecutionRequest) message.getPayload()).getStepExecutionId());
-        if (execution != null && execution.getStatus() == BatchStatus.STARTING && stopAsked(execution.getJobExecutionId())) {
+        if (execution != null && execution.getStatus() == BatchStatus.STARTING && nightStatus(execution.getJobExecutionId()) == BatchStatus.STOPPING) {
             notRun(execution);
             return true;
         }
@@ -256,8 +252,14 @@ public final class PartitionWorker implements AutoCloseable {
     }
 
     private boolean nightRunning(long jobExecutionId) {
+        BatchStatus night = nightStatus(jobExecutionId);
+        return night != null && night.isRunning();
+    }
+
+    /** The night's status as the job repository has it now (STOPPING once a stop was asked); null when it has none. */
+    private BatchStatus nightStatus(long jobExecutionId) {
         org.springframework.batch.core.job.JobExecution job = jobRepository.getJobExecution(jobExecutionId);
-        return job != null && job.isRunning();
+        return job == null ? null : job.getStatus();
     }
 
     /**

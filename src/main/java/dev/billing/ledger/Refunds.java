@@ -184,11 +184,7 @@ public class Refunds {
 
     /** The state of the refund {@code reference}, if there is one. */
     public Optional<AttemptState> stateOf(String reference) {
-        // by the reference alone (its unique index): with "AND kind = 'REFUND'" the planner may take the partial index of
-        // refunds and read every refund to find one
-        return sql.sql("SELECT state, kind FROM payment_attempts WHERE attempt_reference = :reference")
-                .param("reference", reference).query((rs, n) -> AttemptKind.REFUND.name().equals(rs.getString(2))
-                        ? AttemptState.of(rs.getString(1)) : null).optional();
+        return Optional.ofNullable(statesOf(List.of(reference)).get(reference));
     }
 
     /** What the outside world hears of refunds this settlement moved: refund.succeeded or refund.failed, each once. */
@@ -215,7 +211,8 @@ public class Refunds {
     public Map<String, AttemptState> statesOf(Collection<String> references) {
         Map<String, AttemptState> states = new HashMap<>();
         if (!references.isEmpty()) {
-            // by the references alone (their unique index), as stateOf
+            // by the references alone (their unique index): with "AND kind = 'REFUND'" the planner may take the partial index
+            // of refunds and read every refund to find a few
             sql.sql("SELECT attempt_reference, state, kind FROM payment_attempts WHERE attempt_reference = ANY (:references)")
                     .param("references", references.toArray(String[]::new)).query((RowCallbackHandler) rs -> {
                         if (AttemptKind.REFUND.name().equals(rs.getString(3))) {

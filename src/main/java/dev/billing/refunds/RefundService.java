@@ -86,6 +86,11 @@ public class RefundService {
      * @param first false when it may have been sent before: the gateway is asked about it before it is sent again
      */
     public record Sending(String reference, String orderId, String chargeReference, Money amount, long succeededBefore, boolean first) {
+
+        /** The charge's next refund, of {@code amount}, its row just written: sent for the first time. */
+        static Sending first(Refunds.Charge charge, Money amount) {
+            return new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true);
+        }
     }
 
     /** What the gateway said of a refund sent (or asked about). */
@@ -313,13 +318,8 @@ public class RefundService {
         Refunds.Found found = refunds.lock(asks.stream().map(Ask::orderId).toList());
         List<Plan> plans = asks.stream().map(ask -> check(ask, found)).toList();
         List<Plan> toSend = plans.stream().filter(p -> p.refusal() == null && !p.waits()).toList();
-        Set<String> written;
-        try {
-            written = refunds.prepare(toSend.stream().map(p -> new Refunds.Planned(p.charge(), p.amount(), p.ask().user())).toList(), today());
-        } catch (DataIntegrityViolationException e) {
-            throw new Refused(null, asks.size() == 1 ? "the ledger refused the refund of order " + asks.get(0).orderId()
-                    + ": it would refund more than was captured" : "the ledger refused one of the refunds");
-        }
+        Set<String> written = prepareRows(toSend.stream().map(p -> new Refunds.Planned(p.charge(), p.amount(), p.ask().user())).toList(),
+                null);
         List<Plan> requested = plans.stream().filter(p -> p.refusal() == null && (p.waits() || written.contains(p.charge().nextReference())))
                 .toList();
         Map<String, Long> ids = insertRequests(requested);
@@ -426,9 +426,7 @@ public class RefundService {
                     + (threshold == null ? "every refund in " + currency.code() : "above " + threshold.toPlainString() + " " + currency.code())
                     + " is approved in the console)"));
         }
-        Refunds.Charge charge = plan.charge();
-        return new Step(new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), plan.amount(), charge.succeeded(), true),
-                null);
+        return new Step(Sending.first(plan.charge(), plan.amount()), null);
     }
 
     /**
@@ -436,18 +434,24 @@ public class RefundService {
      * caller's transaction. What stands in its way rolls the transaction back ({@link Refused}).
      */
     private Sending prepare(Refunds.Charge charge, Money amount, String user, Long requestId) {
-        Set<String> written;
-        try {
-            written = refunds.prepare(List.of(new Refunds.Planned(charge, amount, user)), today());
-        } catch (DataIntegrityViolationException e) {
-            throw new Refused(requestId, "the ledger refused the refund of order " + charge.orderId()
-                    + ": it would refund more than was captured");
-        }
-        if (written.isEmpty()) {
+        if (prepareRows(List.of(new Refunds.Planned(charge, amount, user)), requestId).isEmpty()) {
             throw new Refused(requestId, "a refund of order " + charge.orderId() + " was prepared at the same moment; ask again when it"
                     + " is settled");
         }
-        return new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true);
+        return Sending.first(charge, amount);
+    }
+
+    /**
+     * The refunds' ledger rows, written in one statement with the caller's transaction; returns the references written.
+     * The ledger refusing one (more than was captured) rolls the transaction back ({@link Refused}).
+     */
+    private Set<String> prepareRows(List<Refunds.Planned> planned, Long requestId) {
+        try {
+            return refunds.prepare(planned, today());
+        } catch (DataIntegrityViolationException e) {
+            throw new Refused(requestId, planned.size() == 1 ? "the ledger refused the refund of order " + planned.get(0).charge().orderId()
+                    + ": it would refund more than was captured" : "the ledger refused one of the refunds");
+        }
     }
 
     /**
@@ -576,14 +580,18 @@ public class RefundService {
                     FOR UPDATE OF r""")
                     .param("shas", fileRows.stream().map(Ask::fileSha256).toArray(String[]::new))
                     .param("lines", fileRows.stream().map(Ask::line).toArray(Long[]::new))
-                    .query((RowCallbackHandler) rs -> found.put(rs.getString(10) + ":" + rs.getLong(11), request(rs, 0)));
+                    .query((RowCallbackHandler) rs -> found.put(fileRow(rs.getString(10), rs.getLong(11)), request(rs, 0)));
         }
         return found;
     }
 
     /** The key of a file's row: its file's SHA-256 and its line (null for an ask not from a file). */
     private static String fileRow(Ask ask) {
-        return ask.fileSha256() == null ? null : ask.fileSha256() + ":" + ask.line();
+        return ask.fileSha256() == null ? null : fileRow(ask.fileSha256(), ask.line());
+    }
+
+    private static String fileRow(String sha256, long line) {
+        return sha256 + ":" + line;
     }
 
     private static Request request(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
