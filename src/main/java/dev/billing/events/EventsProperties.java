@@ -45,6 +45,13 @@ public record EventsProperties(List<Endpoint> endpoints, Duration timeout, List<
             }
         }
 
+        /** Its secret is never logged: left out here, as {@code GatewayProperties} leaves out the phrases. */
+        @Override
+        public String toString() {
+            return "Endpoint[name=" + name + ", url=" + url + ", types=" + types + ", secret=" + (secret == null ? "unset" : "(set)")
+                    + ", secretFile=" + secretFile + "]";
+        }
+
         /** Whether it takes events of {@code type}. */
         public boolean takes(EventType type) {
             return typeSet().contains(type);

@@ -27,6 +27,9 @@ class EventsPropertiesTest {
         EventsProperties settings = of(new EventsProperties.Endpoint(null, URI.create("https://merchant.example/hooks"), null, null, file));
 
         EventsProperties.Endpoint endpoint = settings.endpoints().get(0);
+        assertThat(new EventsProperties.Endpoint("m", URI.create("https://x.example/"), null, "whsec_c2VjcmV0", null).toString())
+                .doesNotContain("whsec_c2VjcmV0").contains("secret=(set)");
+        assertThat(settings.toString()).doesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         assertThat(endpoint.name()).isEqualTo("endpoint-0");
         assertThat(endpoint.resolvedSecret()).isEqualTo("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         assertThat(new EventsProperties.Endpoint("m", URI.create("https://x.example/"), null, null, dir.resolve("none")))
