@@ -29,7 +29,7 @@ class ArchitectureTest {
             Map.entry("batch", 4),
             Map.entry("verification", 5), Map.entry("charging", 5), Map.entry("refunds", 5), Map.entry("tokens", 5), Map.entry("importing", 5), Map.entry("reconciliation", 5),
             Map.entry("operations", 6), Map.entry("notifications", 6), Map.entry("enrolment", 6),
-            Map.entry("scheduling", 7), Map.entry("console", 7),
+            Map.entry("scheduling", 7), Map.entry("console", 7), Map.entry("notices", 7),
             Map.entry("command", 8),
             Map.entry("bench", 9),
             Map.entry("cli", 10),

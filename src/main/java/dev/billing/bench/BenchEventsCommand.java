@@ -95,7 +95,7 @@ public class BenchEventsCommand implements Callable<Integer> {
                     URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/hooks"), "*", SECRET, null)),
                     Duration.ofSeconds(10), null, null, perEndpoint, null);
             EventDispatcher dispatcher = new EventDispatcher(jdbc, sandbox.engine().bean(PlatformTransactionManager.class), settings,
-                    sandbox.engine().bean(EngineThreads.class));
+                    sandbox.engine().bean(EngineThreads.class), List.of());
             long started = System.nanoTime();
             EventDispatcher.Pass pass = dispatcher.deliverDue(Duration.ofMinutes(30));
             double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);

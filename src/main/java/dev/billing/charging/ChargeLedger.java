@@ -232,6 +232,7 @@ public class ChargeLedger {
             }
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("order_id", order.orderId());
+            data.put("token_name", settle.due().tokenName());
             data.put("attempt_reference", settle.due().reference());
             data.put("attempt", order.attempt());
             data.put("amount_minor", settle.due().amount().minorUnits());

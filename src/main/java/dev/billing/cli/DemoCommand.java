@@ -44,6 +44,13 @@ class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // demo chooses the built-in simulator (billing.gateway.url, when set, still wins)
         cli.engine().override(java.util.Map.of("billing.gateway.simulator", "true"));
+        if (cli.engine().userValue("billing.enrolment.secret").isEmpty() && System.getenv("BILLING_ENROLMENT_SECRET") == null) {
+            // the customers' notices carry signed links: a key of this demo's own when none is set (a serve started later
+            // with another key refuses these links, as it should)
+            byte[] key = new byte[24];
+            new java.security.SecureRandom().nextBytes(key);
+            cli.engine().override(java.util.Map.of("billing.enrolment.secret", java.util.HexFormat.of().formatHex(key)));
+        }
         Path data = sampleData();
         ImportResult imported = cli.engine().bean(ImportService.class).importFiles(data.resolve("tokens.csv"), data.resolve("orders.csv"));
         imported.perFile().forEach((file, counts) -> cli.out().println("imported " + file + ": " + counts));

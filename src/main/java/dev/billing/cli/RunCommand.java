@@ -9,6 +9,7 @@ import dev.billing.command.ExecutionPrinter;
 import dev.billing.command.ExitCodes;
 import dev.billing.events.EventDispatcher;
 import dev.billing.ledger.SimulatedNights;
+import dev.billing.notices.NoticeSender;
 import dev.billing.operations.BusinessDates;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
@@ -73,14 +74,30 @@ class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Delivers what the outbox holds for the merchant's webhooks (at the end of a command that wrote events), for up to
-     * 30 seconds, and says what came of it; what is not delivered waits for the next run or for serve.
+     * Delivers what the outbox holds for the merchant's webhooks, and sends the customers' notices it gave (at the end of a
+     * command that wrote events), for up to 30 seconds each, and says what came of it; what is not delivered waits for the
+     * next run or for serve.
      */
     static void deliverEvents(CliContext cli) {
         EventDispatcher events = cli.engine().bean(EventDispatcher.class);
-        if (!events.hasEndpoints()) {
-            return;
+        if (events.hasEndpoints()) {
+            deliverWebhooks(cli, events);
+        } else {
+            events.fanOut(); // the notices are taken from the events as they are fanned out
         }
+        NoticeSender notices = cli.engine().bean(NoticeSender.class);
+        NoticeSender.Pass pass = notices.sendDue(java.time.Duration.ofSeconds(30));
+        if (pass.total() > 0) {
+            cli.out().printf("notices: %,d sent to customers%s%s%s%s%n", pass.sent(),
+                    notices.mailDir() == null ? " by SMTP" : " (written to " + notices.mailDir().toAbsolutePath().normalize() + ")",
+                    pass.skipped() == 0 ? "" : String.format(", %,d skipped (opted out, or one was sent within billing.notices.min-interval)",
+                            pass.skipped()),
+                    pass.refused() == 0 ? "" : String.format(", %,d refused by the mail server (in the exceptions report)", pass.refused()),
+                    pass.retried() == 0 ? "" : String.format(", %,d to be tried again later", pass.retried()));
+        }
+    }
+
+    private static void deliverWebhooks(CliContext cli, EventDispatcher events) {
         try {
             EventDispatcher.Pass pass = events.deliverDue(java.time.Duration.ofSeconds(30));
             cli.out().printf("events: %,d delivered to the webhook endpoints%s%s%n", pass.delivered(),

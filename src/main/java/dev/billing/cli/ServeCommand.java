@@ -52,6 +52,9 @@ class ServeCommand implements Callable<Integer> {
         // the merchant's webhooks, delivered continuously (every node; a delivery is locked by the node making it)
         dev.billing.events.EventDispatcher events = cli.engine().bean(dev.billing.events.EventDispatcher.class);
         events.start(java.time.Duration.ofSeconds(1));
+        // the customers' card-update notices (every node; a notice is locked by the node sending it)
+        dev.billing.notices.NoticeSender notices = cli.engine().bean(dev.billing.notices.NoticeSender.class);
+        notices.start(java.time.Duration.ofSeconds(1));
         service.start();
         for (Schedule s : schedules) {
             Trigger trigger = service.trigger(s);
@@ -69,6 +72,11 @@ class ServeCommand implements Callable<Integer> {
             cli.out().println("card enrolment: billing.enrolment.public-url is not set, so the gateway sends customers back to this"
                     + " server's own address (port " + port + "); behind a proxy, set it to the https address customers reach");
         }
+        if (notices.enabled()) {
+            cli.out().println(notices.mailDir() == null ? "customer notices: sent by SMTP (spring.mail.host)"
+                    : "customer notices: written as .eml files to " + notices.mailDir().toAbsolutePath().normalize()
+                    + " (spring.mail.host is not set)");
+        }
         cli.out().println("serving; health and Prometheus metrics on http://127.0.0.1:" + port + "/actuator/prometheus;"
                 + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();
@@ -78,6 +86,7 @@ class ServeCommand implements Callable<Integer> {
         worker.close();
         service.shutdown();
         events.close();
+        notices.close();
         return ExitCodes.OK;
     }
 }

@@ -39,7 +39,8 @@ import org.springframework.web.util.WebUtils;
 
 /**
  * Who may reach what. Open: APS's server-to-server notifications and the browser's return from its page (their
- * signature is their guard, so no CSRF token), card enrolment, sign-in and sign-out, {@code /actuator/health} (its
+ * signature is their guard, so no CSRF token), card enrolment, a notice's unsubscribe page (its POST with the CSRF token),
+ * sign-in and sign-out, {@code /actuator/health} (its
  * status only, unless signed in). The console and the other actuator endpoints need a user (form sign-in for people,
  * HTTP basic for a metrics scraper); actions (POST) need OPERATOR (a settlement upload FINANCE or OPERATOR), and carry
  * the CSRF token. Anything else is refused. The rules are one table ({@link #access}), applied twice: by
@@ -59,8 +60,10 @@ public class ConsoleSecurity {
         String[] anyRole = {Role.VIEWER.name(), Role.FINANCE.name(), Role.OPERATOR.name()};
         return RequestMatcherDelegatingAuthorizationManager.builder()
                 .requestMatchers(path.matcher(HttpMethod.POST, "/aps/notifications"), path.matcher(HttpMethod.POST, "/aps/return"),
-                        path.matcher(HttpMethod.POST, "/login"), path.matcher(HttpMethod.POST, "/logout")).permitAll()
+                        path.matcher(HttpMethod.POST, "/login"), path.matcher(HttpMethod.POST, "/logout"),
+                        path.matcher(HttpMethod.POST, "/notices/unsubscribe")).permitAll()
                 .requestMatchers(path.matcher(HttpMethod.GET, "/enrol"), path.matcher(HttpMethod.GET, "/enrolment.css"),
+                        path.matcher(HttpMethod.GET, "/notices/unsubscribe"), path.matcher(HttpMethod.GET, "/notices/card-updated"),
                         path.matcher(HttpMethod.GET, "/console.css"), path.matcher(HttpMethod.GET, "/login"),
                         path.matcher(HttpMethod.GET, "/favicon.ico")).permitAll() // a browser asks on every page: 404, not an audited 403
                 .requestMatchers(path.matcher("/error"), path.matcher("/actuator/health"), path.matcher("/actuator/health/**")).permitAll()

@@ -76,9 +76,16 @@ public class OrderHistory {
                 UNION ALL
                 SELECT n.received_at, 'notification ' || n.outcome, coalesce(n.command, '') || ' ' || coalesce(n.response_code, '')
                        || ' for ' || coalesce(n.merchant_reference, '')
-                FROM aps_notifications n WHERE n.attempt_reference = ANY (?)""",
+                FROM aps_notifications n WHERE n.attempt_reference = ANY (?)
+                UNION ALL
+                SELECT m.moved_at, 'card replaced by the customer', 'moved from token ' || m.from_token || ' to ' || m.to_token
+                       || ' (card-update link, enrolment ' || m.enrolment_reference || ')'
+                FROM order_token_moves m WHERE m.order_id = ?
+                UNION ALL
+                SELECT coalesce(c.sent_at, c.created_at), 'notice ' || lower(c.kind) || ': ' || c.status, coalesce(c.detail, '')
+                FROM notices c WHERE c.order_id = ?""",
                 (rs, n) -> new At(rs.getTimestamp(1).toInstant(), new Event(text(rs.getTimestamp(1)), rs.getString(2), rs.getString(3))),
-                orderId, attempts.stream().map(Attempt::reference).toArray(String[]::new)));
+                orderId, attempts.stream().map(Attempt::reference).toArray(String[]::new), orderId, orderId));
         for (LedgerFindings.Recorded e : findings.recordedFor(orderId)) {
             events.add(new At(e.createdAt(), new Event(text(timestamp(e.createdAt())), "exception " + e.type(), e.detail())));
         }

@@ -51,10 +51,13 @@ class EnrolmentController {
     private final ObjectProvider<LocalGateway> localGateway;
     private final TransactionTemplate transaction;
     private final Environment environment;
+    private final CardReplacements replacements;
 
     EnrolmentController(EnrolmentProperties settings, Enrolments enrolments, GatewayProperties gateway, GatewayPageProperties page,
-                        ObjectProvider<LocalGateway> localGateway, PlatformTransactionManager transactionManager, Environment environment) {
+                        ObjectProvider<LocalGateway> localGateway, PlatformTransactionManager transactionManager, Environment environment,
+                        CardReplacements replacements) {
         this.environment = environment;
+        this.replacements = replacements;
         this.settings = settings;
         this.enrolments = enrolments;
         this.gateway = gateway.effective();
@@ -74,6 +77,7 @@ class EnrolmentController {
     @GetMapping("/enrol")
     String enrol(@RequestParam(name = "customer_id", required = false) String customerId,
                  @RequestParam(name = "email", required = false) String email,
+                 @RequestParam(name = "replaces", required = false) String replaces,
                  @RequestParam(name = "return_to", required = false) String returnTo,
                  @RequestParam(name = "expires", required = false) String expires,
                  @RequestParam(name = "sig", required = false) String sig,
@@ -89,10 +93,13 @@ class EnrolmentController {
         if (customerId == null || email == null || returnTo == null || expires == null || !expires.matches("\\d{1,12}")) {
             return refused(response, model, 403, "This enrolment link is incomplete. Ask the merchant for a new one.");
         }
-        EnrolLinks.Link link = new EnrolLinks.Link(customerId, email, returnTo, Long.parseLong(expires));
+        EnrolLinks.Link link = new EnrolLinks.Link(customerId, email, replaces, returnTo, Long.parseLong(expires));
         String refusal = EnrolLinks.refusal(settings.secret(), link, sig, Instant.now());
         if (refusal == null && (!CUSTOMER.matcher(customerId).matches() || email.length() > 254 || !EMAIL.matcher(email).matches())) {
             refusal = "this link's customer or e-mail address cannot be used";
+        }
+        if (refusal == null && replaces != null && (!TOKEN.matcher(replaces).matches() || !enrolments.replaceable(customerId, replaces))) {
+            refusal = "the card this link replaces was removed already";
         }
         if (refusal != null) {
             return refused(response, model, 403, capitalized(refusal) + ". Ask the merchant for a new link.");
@@ -140,9 +147,15 @@ class EnrolmentController {
         String code = fields.get("response_code");
         Optional<Enrolments.Enrolment> taken = transaction.execute(status -> {
             Optional<Enrolments.Enrolment> enrolment = enrolments.use(fields.getOrDefault("merchant_reference", ""), code);
-            if (enrolment.isPresent() && "18000".equals(code) && !store(enrolment.get(), fields)) {
-                status.setRollbackOnly();
-                return Optional.<Enrolments.Enrolment>empty();
+            if (enrolment.isPresent() && "18000".equals(code)) {
+                if (!store(enrolment.get(), fields)) {
+                    status.setRollbackOnly();
+                    return Optional.<Enrolments.Enrolment>empty();
+                }
+                if (enrolment.get().replaces() != null) {
+                    replacements.replace(enrolment.get().customerId(), enrolment.get().replaces(), fields.get("token_name"),
+                            enrolment.get().merchantReference());
+                }
             }
             return enrolment;
         });

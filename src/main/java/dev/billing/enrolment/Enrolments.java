@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class Enrolments {
 
-    /** One issued enrolment. */
+    /** One issued enrolment; {@code replaces} is the token a card-update link replaces, else null. */
     public record Enrolment(String merchantReference, String customerId, String email, String returnTo, String linkQuery,
-                            Instant linkExpiresAt) {
+                            Instant linkExpiresAt, String replaces) {
     }
 
     private final JdbcTemplate jdbc;
@@ -40,10 +40,10 @@ public class Enrolments {
             String reference = "EN-" + HexFormat.of().formatHex(random.generateSeed(12));
             int inserted = jdbc.update("""
                     INSERT INTO enrolments (merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, state,
-                                            link_key)
-                    VALUES (?, ?, ?, ?, ?, ?, 'ISSUED', ?) ON CONFLICT (link_key) WHERE state = 'ISSUED' DO NOTHING""",
+                                            link_key, replaces)
+                    VALUES (?, ?, ?, ?, ?, ?, 'ISSUED', ?, ?) ON CONFLICT (link_key) WHERE state = 'ISSUED' DO NOTHING""",
                     reference, link.customerId(), link.email(), link.returnTo(), linkQuery,
-                    Timestamp.from(Instant.ofEpochSecond(link.expires())), key);
+                    Timestamp.from(Instant.ofEpochSecond(link.expires())), key, link.replaces());
             if (inserted == 1) {
                 return reference;
             }
@@ -70,10 +70,17 @@ public class Enrolments {
         List<Enrolment> used = jdbc.query("""
                 UPDATE enrolments SET state = 'USED', used_at = now(), response_code = ?
                 WHERE merchant_reference = ? AND state = 'ISSUED'
-                RETURNING merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at""",
+                RETURNING merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, replaces""",
                 (rs, n) -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getTimestamp(6).toInstant()), responseCode == null || responseCode.length() > 16 ? null : responseCode, reference);
+                        rs.getTimestamp(6).toInstant(), rs.getString(7)), responseCode == null || responseCode.length() > 16 ? null : responseCode, reference);
         return used.stream().findFirst();
+    }
+
+    /** Whether {@code tokenName} is a token of {@code customerId} that a new card can still replace (not removed). */
+    public boolean replaceable(String customerId, String tokenName) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM tokens WHERE token_name = ? AND customer_id = ? AND status <> 'DELETED')",
+                Boolean.class, tokenName, customerId));
     }
 
     /**

@@ -73,9 +73,12 @@ public class EventDispatcher implements AutoCloseable {
     private final List<ExecutorService> senders = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
 
+    private final List<OutboxConsumer> consumers;
+
     public EventDispatcher(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, EventsProperties settings,
-                           EngineThreads threads) {
+                           EngineThreads threads, List<OutboxConsumer> consumers) {
         this.jdbc = jdbc;
+        this.consumers = List.copyOf(consumers);
         this.transaction = new TransactionTemplate(transactionManager);
         this.settings = settings;
         this.threads = threads;
@@ -95,8 +98,9 @@ public class EventDispatcher implements AutoCloseable {
     }
 
     /**
-     * Writes the deliveries of events not fanned out yet, a thousand at a time; returns how many events it took. An
-     * event no endpoint takes is only marked (it stays in the outbox, the record of what happened).
+     * Writes the deliveries of events not fanned out yet, a thousand at a time, and hands each batch to the other
+     * consumers (the customer notices) in the same transaction; returns how many events it took. An event no endpoint
+     * takes is only marked (it stays in the outbox, the record of what happened).
      */
     public int fanOut() {
         int total = 0;
@@ -119,8 +123,11 @@ public class EventDispatcher implements AutoCloseable {
                 if (!deliveries.isEmpty()) {
                     jdbc.batchUpdate("INSERT INTO event_deliveries (event_id, endpoint) VALUES (?, ?) ON CONFLICT DO NOTHING", deliveries);
                 }
-                jdbc.update("UPDATE outbox SET fanned_out = TRUE WHERE id = ANY (?)",
-                        (Object) events.stream().map(e -> ((Number) e.get("id")).longValue()).toArray(Long[]::new));
+                List<Long> ids = events.stream().map(e -> ((Number) e.get("id")).longValue()).toList();
+                for (OutboxConsumer consumer : consumers) {
+                    consumer.take(ids);
+                }
+                jdbc.update("UPDATE outbox SET fanned_out = TRUE WHERE id = ANY (?)", (Object) ids.toArray(Long[]::new));
                 return events.size();
             });
             if (taken == null || taken == 0) {
@@ -180,7 +187,7 @@ public class EventDispatcher implements AutoCloseable {
      * deliveries every {@code every} when it found none.
      */
     public synchronized void start(Duration every) {
-        if (running || settings.endpoints().isEmpty()) {
+        if (running || (settings.endpoints().isEmpty() && consumers.isEmpty())) {
             return;
         }
         running = true;

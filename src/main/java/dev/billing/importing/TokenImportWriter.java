@@ -58,7 +58,8 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
                 String status = statusAfter(before.status(), incoming.status());
                 after = new TokenRecord(incoming.tokenName(), incoming.customerId(), incoming.customerEmail(),
                         incoming.cardMask(), incoming.cardExpiry(), incoming.createdAt(), status,
-                        incoming.agreementId() == null ? before.agreementId() : incoming.agreementId());
+                        incoming.agreementId() == null ? before.agreementId() : incoming.agreementId(),
+                        incoming.language() == null ? before.language() : incoming.language());
             }
             if (before == null) {
                 outcome.inserted++;
@@ -95,11 +96,11 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         Map<String, Stored> found = new HashMap<>();
         jdbc.query("""
                 SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id,
-                       import_job_instance, import_line
+                       import_job_instance, import_line, language
                 FROM tokens WHERE token_name = ANY (?) FOR NO KEY UPDATE""",
                 rs -> {
                     TokenRecord token = new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8));
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8), rs.getString(11));
                     long instance = rs.getLong(9);
                     found.put(token.tokenName(), new Stored(token, rs.wasNull() ? -1 : instance, rs.getLong(10)));
                 }, (Object) names);
@@ -107,12 +108,13 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
     }
 
     private static final String COLUMNS =
-            "token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id, import_job_instance, import_line";
+            "token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id, import_job_instance, import_line,"
+            + " language";
 
     private static Object[] values(Written w, long instance) {
         TokenRecord t = w.token();
         return new Object[] {t.tokenName(), t.customerId(), t.customerEmail(), t.cardMask(), t.cardExpiry(), t.createdAt(), t.status(),
-            t.agreementId(), instance, w.line()};
+            t.agreementId(), instance, w.line(), t.language() == null ? "en" : t.language()};
     }
 
     /** New tokens go straight into {@code tokens} by COPY: looked for under the chunk's lock, one import at a time. */
@@ -132,13 +134,13 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         }
         CopyIn.stage(jdbc, "import_tokens_stage", """
                 token_name TEXT, customer_id TEXT, customer_email TEXT, card_mask TEXT, card_expiry TEXT,
-                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT, import_job_instance BIGINT, import_line BIGINT""",
+                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT, import_job_instance BIGINT, import_line BIGINT, language TEXT""",
                 COLUMNS, tokens, w -> values(w, instance));
         jdbc.update("""
                 UPDATE tokens SET
                     customer_id = s.customer_id, customer_email = s.customer_email,
                     card_mask = s.card_mask, card_expiry = s.card_expiry, created_at = s.created_at,
-                    status = s.status, agreement_id = s.agreement_id,
+                    status = s.status, agreement_id = s.agreement_id, language = s.language,
                     import_job_instance = s.import_job_instance, import_line = s.import_line,
                     updated_at = now()
                 FROM import_tokens_stage s

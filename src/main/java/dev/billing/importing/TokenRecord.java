@@ -4,8 +4,9 @@ import java.time.Instant;
 
 /**
  * A token row that passed validation. {@code status} is NEW or VERIFIED; {@code agreementId} is null when the row
- * gives none (a stored agreement is then kept).
+ * gives none (a stored agreement is then kept); {@code language} ({@code en} or {@code ar}, the customer's notices) is
+ * null when the row gives none (the stored one is kept; a new token's is {@code en}).
  */
 public record TokenRecord(String tokenName, String customerId, String customerEmail, String cardMask,
-                          String cardExpiry, Instant createdAt, String status, String agreementId) {
+                          String cardExpiry, Instant createdAt, String status, String agreementId, String language) {
 }

@@ -24,7 +24,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
             return ImportRow.rejected(line, line.parseError());
         }
         String reason = FieldRules.first(FieldRules.lineChecks(line, ImportFileKind.TOKENS.columns()),
-                FieldRules.columnCount(line, 6, 8));
+                FieldRules.columnCount(line, 6, 9));
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
@@ -37,6 +37,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         String createdAtText = f[5].trim();
         String status = f.length > 6 && !f[6].isBlank() ? f[6].trim().toUpperCase(Locale.ROOT) : TokenStatus.NEW.name();
         String agreementId = f.length > 7 && !f[7].isBlank() ? f[7].trim() : null;
+        String language = f.length > 8 && !f[8].isBlank() ? f[8].trim().toLowerCase(Locale.ROOT) : null;
 
         reason = FieldRules.first(FieldRules.tokenName(tokenName), FieldRules.customerId(customerId),
                 email(email), cardMask(cardMask), expiry(expiry));
@@ -57,7 +58,11 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (agreementId != null && !FieldRules.AGREEMENT_ID.matcher(agreementId).matches()) {
             return ImportRow.rejected(line, "agreement_id '" + agreementId + "' must be 1 to 100 letters, digits, '-', '_' or '.'");
         }
-        return ImportRow.accepted(line, new TokenRecord(tokenName, customerId, email, cardMask, expiry, createdAt, status, agreementId));
+        if (language != null && !language.equals("en") && !language.equals("ar")) {
+            return ImportRow.rejected(line, "language '" + f[8].trim() + "' must be en (English) or ar (Arabic)");
+        }
+        return ImportRow.accepted(line, new TokenRecord(tokenName, customerId, email, cardMask, expiry, createdAt, status, agreementId,
+                language));
     }
 
     private static String email(String value) {

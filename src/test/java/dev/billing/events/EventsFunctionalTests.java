@@ -101,7 +101,7 @@ class EventsFunctionalTests {
     private EventDispatcher dispatcher(Duration timeout, Duration giveUpAfter, EventsProperties.Endpoint... endpoints) {
         // a minute between attempts: what failed is not due again within one test's delivery
         return new EventDispatcher(jdbc, transactionManager, new EventsProperties(List.of(endpoints), timeout,
-                List.of(Duration.ofMinutes(1)), giveUpAfter, 8, null), threads);
+                List.of(Duration.ofMinutes(1)), giveUpAfter, 8, null), threads, List.of());
     }
 
     private EventsProperties.Endpoint endpoint(String name, String path, String types) {
