@@ -283,7 +283,7 @@ class NoticesFunctionalTests {
         throw new AssertionError("no message to " + address);
     }
 
-    private static String part(Part part, String type) throws Exception {
+    static String part(Part part, String type) throws Exception {
         if (part.isMimeType(type)) {
             return (String) part.getContent();
         }
