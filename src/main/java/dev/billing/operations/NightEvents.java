@@ -2,6 +2,7 @@ package dev.billing.operations;
 
 import dev.billing.events.EventType;
 import dev.billing.events.Outbox;
+import dev.billing.tokens.ExpiringCards;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.batch.core.BatchStatus;
@@ -11,15 +12,26 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code night.completed} and {@code night.failed}: written when a night ends (a stopped night is neither: it is
- * resumed), with its execution id, business date and step counts, for the merchant's systems to act on.
+ * resumed), with its execution id, business date and step counts, for the merchant's systems to act on. As a night
+ * begins, the cards that expire before their next due charge ({@code token.expiring}, once per card expiry).
  */
 @Component
 public class NightEvents implements JobExecutionListener {
 
     private final Outbox outbox;
+    private final ExpiringCards expiring;
 
-    public NightEvents(Outbox outbox) {
+    public NightEvents(Outbox outbox, ExpiringCards expiring) {
         this.outbox = outbox;
+        this.expiring = expiring;
+    }
+
+    @Override
+    public void beforeJob(JobExecution night) {
+        java.time.LocalDate date = JobControl.businessDate(night);
+        if (date != null) {
+            expiring.report(date);
+        }
     }
 
     @Override

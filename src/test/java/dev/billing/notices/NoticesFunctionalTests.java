@@ -14,6 +14,7 @@ import dev.billing.events.EventType;
 import dev.billing.events.Outbox;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.EngineThreads;
+import dev.billing.tokens.ExpiringCards;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -84,6 +85,8 @@ class NoticesFunctionalTests {
     EngineProperties engine;
     @Autowired
     Environment environment;
+    @Autowired
+    ExpiringCards expiring;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -247,6 +250,28 @@ class NoticesFunctionalTests {
         NoticeSender.Pass pass = sender(smtp(closed), Duration.ofDays(1)).sendDue(Duration.ofSeconds(30));
         assertThat(pass.retried()).isOne();
         assertThat(notice("CUST-AR")).containsEntry("status", "PENDING").containsEntry("attempts", 1).containsEntry("later", true);
+    }
+
+    @Test
+    void aCardThatExpiresBeforeItsNextDueChargeIsReportedOnceAndItsCustomerTold() throws Exception {
+        jdbc.update("UPDATE tokens SET card_expiry = '11/26'");
+        jdbc.update("UPDATE orders SET status = 'DEFERRED', charge_on = DATE '2026-12-05' WHERE order_id = 'O-EN'");
+        jdbc.update("UPDATE orders SET status = 'DEFERRED', charge_on = DATE '2026-11-30' WHERE order_id = 'O-AR'");
+
+        assertThat(expiring.report(java.time.LocalDate.of(2026, 11, 28))).as("T-EN only: T-AR is charged before its card ends").isOne();
+        assertThat(expiring.report(java.time.LocalDate.of(2026, 11, 29))).as("once per card expiry").isZero();
+        assertThat(jdbc.queryForObject("SELECT body FROM outbox WHERE type = 'token.expiring'", String.class))
+                .contains("\"token_name\":\"T-EN\"").contains("\"card_expiry\":\"11/26\"").contains("\"next_due_on\":\"2026-12-05\"");
+        events.fanOut();
+        assertThat(sender(smtp(SMTP.getSmtp().getPort()), Duration.ofDays(1)).sendDue(Duration.ofSeconds(30)).sent()).isOne();
+        MimeMessage told = SMTP.getReceivedMessages()[0];
+        assertThat(told.getSubject()).isEqualTo("Your card expires soon");
+        assertThat(part(told, "text/plain")).contains("Your card ending in 0001 expires at the end of 11/26, before your next payment.");
+
+        jdbc.update("UPDATE tokens SET card_expiry = '12/26' WHERE token_name = 'T-EN'");
+        assertThat(expiring.report(java.time.LocalDate.of(2026, 11, 30))).as("a new expiry, after the charge").isZero();
+        jdbc.update("UPDATE orders SET charge_on = DATE '2027-01-10' WHERE order_id = 'O-EN'");
+        assertThat(expiring.report(java.time.LocalDate.of(2026, 11, 30))).as("the new expiry, before the moved charge: reported").isOne();
     }
 
     @Test
