@@ -21,12 +21,16 @@ import org.springframework.stereotype.Component;
  * {@code exceptions-<date>.csv}: everything a person must look at: a night sent to the built-in simulator (first: none
  * of its money is real), outcomes not settled with the gateway, refunds
  * owed, orders held or out of retries, what the ledger found for a person to decide ({@code ledger_exceptions}), tokens
- * still active at the gateway that should not be (INVALID or DELETED, not deactivated yet), and the day's import rejects.
+ * still active at the gateway that should not be (INVALID or DELETED, not deactivated yet), webhook deliveries given up
+ * (until resent), customer notices the mail server refused or that were given up (for 30 days), and the day's import
+ * rejects.
  */
 @Component
 public class ExceptionsReport {
 
     static final String[] HEADER = {"type", "reference", "order_id", "token_name", "amount", "currency", "detail"};
+    /** A customer notice the mail server refused (or that was given up) is listed this many days after it was taken. */
+    static final int NOTICES_LISTED_DAYS = 30;
 
     /**
      * One row of the report, its columns in order. {@code unsettled} is the kind of the ledger row whose outcome is not
@@ -105,6 +109,24 @@ public class ExceptionsReport {
             rows.add(new Row("TOKEN_DEACTIVATION_PENDING", nz(p.reference()), "", p.tokenName(), "", "",
                     "token " + p.status() + " is still active at the gateway; last deactivation: " + last));
         }
+        jdbc.sql("""
+                SELECT d.event_id, d.endpoint, o.type, d.attempts, coalesce(d.last_error, 'HTTP ' || d.last_status, '') FROM event_deliveries d
+                JOIN outbox o ON o.event_id = d.event_id
+                WHERE d.status = 'GAVE_UP' AND (o.occurred_at AT TIME ZONE :zone)::date <= :date ORDER BY o.id, d.endpoint""")
+                .param("zone", zone).param("date", Date.valueOf(date))
+                .query(rs -> {
+                    rows.add(new Row("WEBHOOK_GAVE_UP", rs.getString(1), "", "", "", "", rs.getString(3) + " to endpoint " + rs.getString(2)
+                        + " given up after " + rs.getInt(4) + " attempts (" + rs.getString(5) + "); the console's Events page resends it"));
+                });
+        jdbc.sql("""
+                SELECT n.event_id, n.order_id, n.token_name, n.kind, n.customer_id, n.status, n.detail FROM notices n
+                WHERE n.status IN ('REFUSED', 'GAVE_UP') AND (n.created_at AT TIME ZONE :zone)::date BETWEEN :from AND :date
+                ORDER BY n.id""")
+                .param("zone", zone).param("date", Date.valueOf(date)).param("from", Date.valueOf(date.minusDays(NOTICES_LISTED_DAYS)))
+                .query(rs -> {
+                    rows.add(new Row("NOTICE_" + rs.getString(6), rs.getString(1), nz(rs.getString(2)), rs.getString(3), "", "",
+                        rs.getString(4) + " notice to customer " + rs.getString(5) + " not sent: " + nz(rs.getString(7))));
+                });
         jdbc.sql("""
                 SELECT file_name, line_number, reason FROM import_rejects
                 WHERE (rejected_at AT TIME ZONE :zone)::date = :date ORDER BY file_name, line_number, id""")

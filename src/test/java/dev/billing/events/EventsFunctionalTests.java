@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
 import dev.billing.operations.JobRunner;
+import dev.billing.reconciliation.ExceptionsReport;
 import dev.billing.support.EngineThreads;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,6 +54,8 @@ class EventsFunctionalTests {
     JobRunner runner;
     @Autowired
     Outbox outbox;
+    @Autowired
+    ExceptionsReport exceptions;
 
     private Fixtures fixtures;
     private HttpServer receiver;
@@ -213,5 +216,9 @@ class EventsFunctionalTests {
         assertThat(strict.deliverDue(Duration.ofSeconds(20)).delivered()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT status FROM event_deliveries WHERE endpoint = 'fail' AND event_id = ?", String.class, one))
                 .isEqualTo("DELIVERED");
+        // the ones still given up are in the exceptions report, for a person; the one resent is not
+        assertThat(exceptions.rows(LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1)).stream().filter(r -> r.type().equals("WEBHOOK_GAVE_UP")))
+                .hasSize(19).noneMatch(r -> r.reference().equals(one))
+                .allSatisfy(r -> assertThat(r.detail()).contains("to endpoint fail given up after 2 attempts (HTTP 500)"));
     }
 }

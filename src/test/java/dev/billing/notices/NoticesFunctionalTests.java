@@ -12,6 +12,7 @@ import dev.billing.enrolment.EnrolmentProperties;
 import dev.billing.events.EventDispatcher;
 import dev.billing.events.EventType;
 import dev.billing.events.Outbox;
+import dev.billing.reconciliation.ExceptionsReport;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.EngineThreads;
 import dev.billing.tokens.ExpiringCards;
@@ -87,6 +88,8 @@ class NoticesFunctionalTests {
     Environment environment;
     @Autowired
     ExpiringCards expiring;
+    @Autowired
+    ExceptionsReport exceptions;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -241,6 +244,13 @@ class NoticesFunctionalTests {
             assertThat((String) notice("CUST-EN").get("detail")).contains("550");
             assertThat(sender.sendDue(Duration.ofSeconds(5)).total()).as("never tried again").isZero();
             assertThat(refusing.rcpts()).isOne();
+            assertThat(exceptions.rows(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1))).filteredOn(r -> r.type().equals("NOTICE_REFUSED"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.tokenName()).isEqualTo("T-EN");
+                        assertThat(r.orderId()).isEqualTo("O-EN");
+                        assertThat(r.detail()).startsWith("SOFT_DECLINE notice to customer CUST-EN not sent: the mail server refused the address")
+                                .contains("550");
+                    });
         }
         int closed;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
