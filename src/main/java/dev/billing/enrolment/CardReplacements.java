@@ -1,6 +1,8 @@
 package dev.billing.enrolment;
 
+import dev.billing.ledger.AttemptQueries;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,9 +21,11 @@ public class CardReplacements {
     private static final Logger log = LoggerFactory.getLogger(CardReplacements.class);
 
     private final JdbcTemplate jdbc;
+    private final AttemptQueries attempts;
 
-    public CardReplacements(JdbcTemplate jdbc) {
+    public CardReplacements(JdbcTemplate jdbc, AttemptQueries attempts) {
         this.jdbc = jdbc;
+        this.attempts = attempts;
     }
 
     /** Moves {@code oldToken}'s open orders to {@code newToken}; returns the orders moved (none when the old token is not the customer's). */
@@ -32,12 +36,18 @@ public class CardReplacements {
                     enrolmentReference, oldToken, customerId);
             return List.of();
         }
-        List<String> moved = jdbc.queryForList("""
-                UPDATE orders o SET token_name = ?, next_attempt_on = NULL, updated_at = now()
-                WHERE o.token_name = ? AND o.customer_id = ? AND o.status IN ('PENDING', 'SHIPPED', 'DEFERRED')
-                  AND NOT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
-                                  AND a.state IN ('PREPARED', 'UNKNOWN'))
-                RETURNING o.order_id""", String.class, newToken, oldToken, customerId);
+        // the open orders, locked (a charge being prepared for one waits, or went first and is seen in flight below)
+        List<String> open = jdbc.queryForList("""
+                SELECT order_id FROM orders WHERE token_name = ? AND customer_id = ? AND status IN ('PENDING', 'SHIPPED', 'DEFERRED')
+                ORDER BY order_id FOR UPDATE""", String.class, oldToken, customerId);
+        Set<String> inFlight = attempts.chargesInFlight(open);
+        List<String> moved = open.stream().filter(o -> !inFlight.contains(o)).toList();
+        if (!inFlight.isEmpty()) {
+            log.warn("Enrolment {}: order(s) {} have a charge not settled yet on token {}; they stay on it", enrolmentReference, inFlight,
+                    oldToken);
+        }
+        jdbc.update("UPDATE orders SET token_name = ?, next_attempt_on = NULL, updated_at = now() WHERE order_id = ANY (?)",
+                newToken, moved.toArray(String[]::new));
         if (!moved.isEmpty()) {
             jdbc.update("""
                     INSERT INTO order_token_moves (order_id, from_token, to_token, enrolment_reference)

@@ -40,4 +40,19 @@ class EnrolLinksTest {
         assertThat(EnrolLinks.refusal(SECRET, script, EnrolLinks.signature(SECRET, script), NOW))
                 .isEqualTo("this link's return address is not a web address");
     }
+
+    @Test
+    void aCardUpdateLinkSignsTheTokenItReplacesAfterTheEmail() {
+        EnrolLinks.Link update = new EnrolLinks.Link("C-42", "jane@example.com", "tok-old", "https://shop.example/account", LINK.expires());
+        assertThat(EnrolLinks.signature(SECRET, update)).isEqualTo(EnrolLinks.hmacHex(SECRET,
+                "customer_id=C-42&email=jane@example.com&replaces=tok-old&return_to=https://shop.example/account&expires=" + LINK.expires()));
+        assertThat(update.query(SECRET)).startsWith("customer_id=C-42&email=jane%40example.com&replaces=tok-old&return_to=");
+        String sig = EnrolLinks.signature(SECRET, update);
+        assertThat(EnrolLinks.refusal(SECRET, update, sig, NOW)).isNull();
+        assertThat(EnrolLinks.refusal(SECRET, new EnrolLinks.Link("C-42", "jane@example.com", "tok-other", LINK.returnTo(), LINK.expires()),
+                sig, NOW)).as("another token").isEqualTo("this link is not signed by the merchant");
+        assertThat(EnrolLinks.refusal(SECRET, LINK, sig, NOW)).as("the token left out").isEqualTo("this link is not signed by the merchant");
+        assertThat(EnrolLinks.refusal(SECRET, update, EnrolLinks.signature(SECRET, LINK), NOW)).as("a plain link's signature")
+                .isEqualTo("this link is not signed by the merchant");
+    }
 }

@@ -85,6 +85,10 @@ class RowValidatorTest {
         ImportRow<TokenRecord> deleted = new TokenRowValidator().process(
                 line("tok-3,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,deleted"));
         assertThat(deleted.value().status()).isEqualTo("DELETED");
+        assertThat(row.value().language()).as("none given: the stored one is kept, a new token's is en").isNull();
+        ImportRow<TokenRecord> arabic = new TokenRowValidator().process(
+                line("tok-4,CUST-4,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,NEW,AGR-4, AR "));
+        assertThat(arabic.value().language()).isEqualTo("ar");
     }
 
     @ParameterizedTest(name = "stored {0} + file {1} -> {2}")
@@ -98,7 +102,8 @@ class RowValidatorTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
-        "tok-1,CUST-1,a@example.com,400555******0001,05/29|wrong column count: expected 6 to 8 fields, found 5",
+        "tok-1,CUST-1,a@example.com,400555******0001,05/29|wrong column count: expected 6 to 9 fields, found 5",
+        "tok-1,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,NEW,AGR-1,fr|language 'fr' must be en (English) or ar (Arabic)",
         "tok-1,CUST-1,a@example.com,400555******0001,13/29,2026-01-31T09:15:00Z|card_expiry '13/29' must be MM/YY",
         "tok-1,CUST-1,a@example.com,400555******0001,5/29,2026-01-31T09:15:00Z|card_expiry '5/29' must be MM/YY",
         "tok-1,CUST-1,a@example.com,4005*0001,05/29,2026-01-31T09:15:00Z|must be the first six and last four digits",
