@@ -1,28 +1,17 @@
 package dev.billing.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExitCodes;
 import dev.billing.events.EventDispatcher;
 import dev.billing.events.EventType;
 import dev.billing.events.EventsProperties;
 import dev.billing.events.Outbox;
-import dev.billing.events.WebhookSignature;
 import dev.billing.support.EngineThreads;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import picocli.CommandLine.Command;
@@ -37,8 +26,6 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks webhook delivery: N events written to the outbox of a throwaway embedded database, delivered",
             "signed to a local endpoint that verifies each signature. Prints events per second and what the endpoint saw."})
 public class BenchEventsCommand implements Callable<Integer> {
-
-    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private final CliContext cli;
 
@@ -58,27 +45,7 @@ public class BenchEventsCommand implements Callable<Integer> {
             cli.err().println("error: --events and --per-endpoint must be at least 1");
             return ExitCodes.USAGE;
         }
-        WebhookSignature check = new WebhookSignature(SECRET);
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        AtomicLong posts = new AtomicLong();
-        AtomicLong bad = new AtomicLong();
-        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        ExecutorService serving = Executors.newFixedThreadPool(Math.max(4, perEndpoint));
-        endpoint.setExecutor(serving);
-        endpoint.createContext("/hooks", exchange -> {
-            try (exchange) {
-                String id = exchange.getRequestHeaders().getFirst("webhook-id");
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                if (!check.verifies(id, Long.parseLong(exchange.getRequestHeaders().getFirst("webhook-timestamp")), body,
-                        exchange.getRequestHeaders().getFirst("webhook-signature"))) {
-                    bad.incrementAndGet();
-                }
-                posts.incrementAndGet();
-                seen.add(id);
-                exchange.sendResponseHeaders(204, -1);
-            }
-        });
-        endpoint.start();
+        LocalWebhookEndpoint endpoint = new LocalWebhookEndpoint(perEndpoint);
         try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-events", Map.of())) {
             JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
             Outbox outbox = sandbox.engine().bean(Outbox.class);
@@ -91,8 +58,8 @@ public class BenchEventsCommand implements Callable<Integer> {
                 outbox.append(batch);
             }
             cli.out().printf("%,d events in the outbox; delivering them to a local endpoint, %d in flight%n", events, perEndpoint);
-            EventsProperties settings = new EventsProperties(List.of(new EventsProperties.Endpoint("bench",
-                    URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/hooks"), "*", SECRET, null)),
+            EventsProperties settings = new EventsProperties(List.of(new EventsProperties.Endpoint("bench", endpoint.url(), "*",
+                    LocalWebhookEndpoint.SECRET, null)),
                     Duration.ofSeconds(10), null, null, perEndpoint, null);
             EventDispatcher dispatcher = new EventDispatcher(jdbc, sandbox.engine().bean(PlatformTransactionManager.class), settings,
                     sandbox.engine().bean(EngineThreads.class), List.of());
@@ -102,12 +69,11 @@ public class BenchEventsCommand implements Callable<Integer> {
             int delivered = jdbc.queryForObject("SELECT count(*) FROM event_deliveries WHERE status = 'DELIVERED'", Integer.class);
             cli.out().printf("delivered %,d events in %.1f s (fan-out included): %,.0f per second; the endpoint got %,d posts of %,d"
                     + " distinct events, %,d badly signed; peak heap %,d MB of %,d MB max%n", delivered, seconds, delivered / seconds,
-                    posts.get(), seen.size(), bad.get(), BenchCommand.peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-            return pass.delivered() == events && delivered == events && seen.size() == events && bad.get() == 0 ? ExitCodes.OK
+                    endpoint.posts(), endpoint.distinct(), endpoint.badlySigned(), BenchCommand.peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+            return pass.delivered() == events && delivered == events && endpoint.distinct() == events && endpoint.badlySigned() == 0 ? ExitCodes.OK
                     : ExitCodes.FAILED;
         } finally {
-            endpoint.stop(0);
-            serving.shutdownNow();
+            endpoint.close();
         }
     }
 }

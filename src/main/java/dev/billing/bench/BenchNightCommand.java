@@ -3,6 +3,7 @@ package dev.billing.bench;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExecutionPrinter;
 import dev.billing.command.ExitCodes;
+import dev.billing.events.EventDispatcher;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.importing.ImportService;
@@ -52,6 +53,10 @@ public class BenchNightCommand implements Callable<Integer> {
             description = "Round trips of the raw gateway measurement run first (default ${DEFAULT-VALUE}).")
     int gatewayCalls;
 
+    @Option(names = "--events", description = "Deliver the night's events as serve does, while it runs, to a webhook endpoint in this"
+            + " process that checks every signature; print the outbox's lag.")
+    boolean events;
+
     BenchNightCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -62,7 +67,8 @@ public class BenchNightCommand implements Callable<Integer> {
             cli.err().println("--orders must be at least 100, --gateway-calls at least 100, --latency-ms at least 0");
             return ExitCodes.USAGE;
         }
-        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-night", Map.of("billing.simulator.latency", latencyMs + "ms"));
+        try (LocalWebhookEndpoint endpoint = new LocalWebhookEndpoint(16);
+             ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench-night", settings(endpoint));
              HeapSampler heap = new HeapSampler()) {
             Path tokensFile = sandbox.work().resolve("tokens.csv");
             Path ordersFile = sandbox.work().resolve("orders.csv");
@@ -83,6 +89,10 @@ public class BenchNightCommand implements Callable<Integer> {
             JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
             jdbc.update("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
 
+            EventDispatcher dispatcher = sandbox.engine().bean(EventDispatcher.class);
+            if (events) {
+                dispatcher.start(Duration.ofSeconds(1)); // as serve does: continuously, while the night runs
+            }
             long nightStart = System.nanoTime();
             JobExecution imported = sandbox.engine().bean(ImportService.class).importFiles(tokensFile, ordersFile).execution();
             printSteps(imported);
@@ -115,10 +125,55 @@ public class BenchNightCommand implements Callable<Integer> {
                     cli.out().printf("report %s: %,d KB%n", report.getFileName(), Files.size(report) >> 10);
                 }
             }
+            if (events) {
+                outboxLag(jdbc, dispatcher, endpoint);
+            }
             cli.out().printf("peak heap %,d MB of %,d MB max (sampled every 50 ms); peak resident %,d MB%n", heap.peak() >> 20,
                     Runtime.getRuntime().maxMemory() >> 20, peakResidentKb() >> 10);
             return paid == orders && gatewayFailures == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    private Map<String, Object> settings(LocalWebhookEndpoint endpoint) {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("billing.simulator.latency", latencyMs + "ms"));
+        if (events) {
+            settings.put("billing.events.endpoints[0].name", "bench");
+            settings.put("billing.events.endpoints[0].url", endpoint.url().toString());
+            settings.put("billing.events.endpoints[0].secret", LocalWebhookEndpoint.SECRET);
+            settings.put("billing.events.per-endpoint", "16");
+        }
+        return settings;
+    }
+
+    /**
+     * The outbox after the night: how many events were still to deliver when it ended, how long until the last one was,
+     * and the lag of each (its delivery after its event) at the median, the 99th percentile and the most.
+     */
+    private void outboxLag(JdbcTemplate jdbc, EventDispatcher dispatcher, LocalWebhookEndpoint endpoint) throws InterruptedException {
+        long ended = System.nanoTime();
+        long waiting = jdbc.queryForObject("SELECT (SELECT count(*) FROM outbox WHERE NOT fanned_out)"
+                + " + (SELECT count(*) FROM event_deliveries WHERE status = 'PENDING')", Long.class);
+        long deadline = ended + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline && jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM outbox WHERE NOT fanned_out)"
+                + " OR EXISTS (SELECT 1 FROM event_deliveries WHERE status = 'PENDING')", Boolean.class)) {
+            Thread.sleep(200);
+        }
+        double drained = (System.nanoTime() - ended) / 1e9;
+        dispatcher.close();
+        Map<String, Object> lag = jdbc.queryForMap("""
+                SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.delivered_at - o.occurred_at)) AS p50,
+                       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.delivered_at - o.occurred_at)) AS p99,
+                       max(extract(epoch FROM d.delivered_at - o.occurred_at)) AS most
+                FROM event_deliveries d JOIN outbox o ON o.event_id = d.event_id WHERE d.status = 'DELIVERED'""");
+        long total = jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class);
+        cli.out().printf("outbox: %,d events; %,d still to deliver when the night ended, all delivered %.1f s after it; lag (event to"
+                + " delivery) median %.1f s, 99th percentile %.1f s, most %.1f s; the endpoint got %,d posts of %,d distinct events, %,d"
+                + " badly signed%n", total, waiting, drained, number(lag.get("p50")), number(lag.get("p99")), number(lag.get("most")),
+                endpoint.posts(), endpoint.distinct(), endpoint.badlySigned());
+    }
+
+    private static double number(Object value) {
+        return value == null ? 0 : ((Number) value).doubleValue();
     }
 
     /** The most heap in use at once, sampled every 50 ms (the pools' own peaks, summed, would overstate it). */

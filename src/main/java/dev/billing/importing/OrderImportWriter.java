@@ -64,8 +64,12 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         return super.afterStep(stepExecution);
     }
 
-    /** A stored order, whether a charge of it is in flight, and which import and line last wrote it. */
-    private record Stored(OrderRecord order, boolean chargeInFlight, long importJobInstance, long importLine) implements WrittenBy {
+    /**
+     * A stored order, whether a charge of it is in flight, which import and line last wrote it, and the tokens its
+     * customer replaced for it through card-update links.
+     */
+    private record Stored(OrderRecord order, boolean chargeInFlight, long importJobInstance, long importLine, Set<String> movedFrom)
+            implements WrittenBy {
     }
 
     /** An order to write, with the line of the file it comes from. */
@@ -99,6 +103,11 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                 continue;
             }
             Stored before = current.get(incoming.orderId());
+            if (before != null && before.movedFrom().contains(incoming.tokenName())) {
+                // the merchant's file still names the card the customer replaced: the order stays on the new one
+                incoming = new OrderRecord(incoming.orderId(), incoming.customerId(), before.order().tokenName(), incoming.amount(),
+                        incoming.status(), incoming.chargeOn());
+            }
             if (before != null && before.importJobInstance() == instance && before.importLine() == row.lineNumber()) {
                 // this very line was inserted by the side half of an earlier try of this chunk (see insert), which
                 // committed before the try failed: it is loaded, and counted now, since the try's counts were not
@@ -124,7 +133,8 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                 updates.add(new Written(incoming, row.lineNumber()));
             }
             keys.keptInRecord(incoming.orderId());
-            current.put(incoming.orderId(), new Stored(incoming, false, instance, row.lineNumber()));
+            current.put(incoming.orderId(), new Stored(incoming, false, instance, row.lineNumber(),
+                    before == null ? Set.of() : before.movedFrom()));
         }
         insert(inserts, instance);
         update(updates, instance);
@@ -189,7 +199,8 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         Set<String> inFlight = ledger.chargesInFlight(stored);
         jdbc.query("""
                 SELECT o.order_id, o.customer_id, o.token_name, o.amount_minor, o.currency, o.status, o.charge_on,
-                       o.import_job_instance, o.import_line
+                       o.import_job_instance, o.import_line,
+                       (SELECT array_agg(m.from_token) FROM order_token_moves m WHERE m.order_id = o.order_id)
                 FROM orders o WHERE o.order_id = ANY (?)""",
                 rs -> {
                     Date chargeOn = rs.getDate(7);
@@ -197,8 +208,10 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                             Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getString(6),
                             chargeOn == null ? null : chargeOn.toLocalDate());
                     long instance = rs.getLong(8);
-                    found.put(order.orderId(), new Stored(order, inFlight.contains(order.orderId()), rs.wasNull() ? -1 : instance,
-                            rs.getLong(9)));
+                    boolean noInstance = rs.wasNull();
+                    java.sql.Array moved = rs.getArray(10);
+                    found.put(order.orderId(), new Stored(order, inFlight.contains(order.orderId()), noInstance ? -1 : instance,
+                            rs.getLong(9), moved == null ? Set.of() : new HashSet<>(java.util.Arrays.asList((String[]) moved.getArray()))));
                 }, (Object) stored.toArray(String[]::new));
         return found;
     }

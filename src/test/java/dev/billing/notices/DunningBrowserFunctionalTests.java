@@ -11,11 +11,14 @@ import dev.billing.Fixtures;
 import dev.billing.HeadlessChromium;
 import dev.billing.console.OrderHistory;
 import dev.billing.events.EventDispatcher;
+import dev.billing.importing.ImportService;
 import dev.billing.operations.JobRunner;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Base64;
@@ -112,6 +115,8 @@ class DunningBrowserFunctionalTests {
     NoticeSender notices;
     @Autowired
     OrderHistory history;
+    @Autowired
+    ImportService imports;
 
     @BeforeAll
     static void startBrowser() throws IOException {
@@ -179,6 +184,10 @@ class DunningBrowserFunctionalTests {
             assertThat(e.detail()).contains("moved from token " + OLD + " to " + fresh);
         });
 
+        // the merchant's next file still names the replaced card: the order stays on the new one, nothing rejected
+        assertThat(importOrder("orders-1.csv").rejected()).isZero();
+        assertThat(jdbc.queryForObject("SELECT token_name FROM orders WHERE order_id = 'O-DUN'", String.class)).isEqualTo(fresh);
+
         // night 2: the new card is verified, the moved order charged once with it, the old token deactivated at the gateway
         assertThat(runner.run("nightly", D.plusDays(1)).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         List<Map<String, Object>> charges = jdbc.queryForList(
@@ -188,6 +197,7 @@ class DunningBrowserFunctionalTests {
         assertThat(fixtures.gatewaySuccessesPerOrder()).containsEntry("O-DUN", 1L);
         assertThat(fixtures.gatewayTokenStatus(OLD)).isEqualTo("INACTIVE");
         assertThat(fixtures.gatewayTokenStatus(fresh)).isEqualTo("ACTIVE");
+        assertThat(importOrder("orders-2.csv").rejected()).as("a paid order's file row naming the replaced card is not a change").isZero();
 
         // the merchant heard of it all, each request signed as Standard Webhooks says
         events.deliverDue(Duration.ofSeconds(30));
@@ -212,6 +222,12 @@ class DunningBrowserFunctionalTests {
                 .isEqualTo("C-DUN");
         browser.get(unsubscribe.group().replaceAll("sig=[0-9a-f]+", "sig=" + "0".repeat(64)));
         assertThat(browser.getPageSource()).contains("This link is not one the merchant sent");
+    }
+
+    private ImportService.ImportResult importOrder(String name) throws IOException {
+        Path file = Files.createDirectories(Path.of("target/dunning")).resolve(name);
+        Files.writeString(file, "order_id,customer_id,token_name,amount,currency,status,charge_on\nO-DUN,C-DUN," + OLD + ",125.50,AED,SHIPPED,\n");
+        return imports.importFiles(null, file);
     }
 
     private static String type(String body) {
