@@ -8,6 +8,7 @@ import dev.billing.operations.BusinessDates;
 import dev.billing.operations.UnknownExecutionException;
 import dev.billing.support.InvalidInputException;
 import dev.billing.support.OperatorException;
+import dev.billing.support.SecretFiles;
 import dev.billing.support.Throwables;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -56,6 +57,10 @@ public final class Cli {
             (isSpringProperty(arg) ? springArgs : commandArgs).add(arg);
         }
         boolean debug = commandArgs.contains("--debug");
+        for (String secret : SecretFiles.onCommandLine(springArgs)) {
+            err.println("warning: " + secret + " is given on the command line, where every local user can read it (ps); give "
+                    + secret + "-file=PATH instead, a file only its owner can read");
+        }
         Map<String, Object> settings = new java.util.HashMap<>(defaults);
         if (debug) {
             settings.putAll(DEBUG_LOGGING);

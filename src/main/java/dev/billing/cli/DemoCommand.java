@@ -44,7 +44,8 @@ class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // demo chooses the built-in simulator (billing.gateway.url, when set, still wins)
         cli.engine().override(java.util.Map.of("billing.gateway.simulator", "true"));
-        if (cli.engine().userValue("billing.enrolment.secret").isEmpty() && System.getenv("BILLING_ENROLMENT_SECRET") == null) {
+        if (cli.engine().userValue("billing.enrolment.secret").isEmpty() && cli.engine().userValue("billing.enrolment.secret-file").isEmpty()
+                && System.getenv("BILLING_ENROLMENT_SECRET") == null && System.getenv("BILLING_ENROLMENT_SECRET_FILE") == null) {
             // the customers' notices carry signed links: a key of this demo's own when none is set (a serve started later
             // with another key refuses these links, as it should)
             byte[] key = new byte[24];

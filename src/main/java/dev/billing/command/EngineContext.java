@@ -1,6 +1,7 @@
 package dev.billing.command;
 
 import dev.billing.BillingEngineApplication;
+import dev.billing.support.SecretFiles;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -46,6 +47,7 @@ public final class EngineContext implements AutoCloseable {
                     .filter(a -> overrides.keySet().stream().noneMatch(name -> sets(a, name))).toList());
             overrides.forEach((name, value) -> args.add("--" + name + "=" + value));
             context = new SpringApplicationBuilder(BillingEngineApplication.class)
+                    .initializers(new SecretFiles())
                     .properties(defaults)
                     .run(args.toArray(String[]::new));
         }

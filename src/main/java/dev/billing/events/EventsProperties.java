@@ -1,9 +1,7 @@
 package dev.billing.events;
 
-import java.io.IOException;
+import dev.billing.support.SecretFiles;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,12 +35,7 @@ public record EventsProperties(List<Endpoint> endpoints, Duration timeout, List<
             if (secretFile == null) {
                 throw new IllegalArgumentException("billing.events endpoint " + name + " has no secret: set .secret or .secret-file");
             }
-            try {
-                return Files.readString(secretFile, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("billing.events endpoint " + name + ": cannot read its secret-file " + secretFile
-                        + " (" + e.getMessage() + ")");
-            }
+            return SecretFiles.read("billing.events endpoint " + name + " secret-file", secretFile);
         }
 
         /** Its secret is never logged: left out here, as {@code GatewayProperties} leaves out the phrases. */

@@ -26,10 +26,12 @@ class OneLineErrorsFunctionalTests {
         try (ServerSocket probe = new ServerSocket(0)) {
             closed = probe.getLocalPort();
         }
+        Path password = java.nio.file.Files.writeString(dir.resolve("db-password"), "x");
+        java.nio.file.Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Path log = EngineProcess.log("one-line-database.log");
         Process engine = EngineProcess.start(log, "jobs", "list", "--billing.data-dir=" + dir.resolve("data"),
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + closed + "/postgres",
-                "--spring.datasource.username=postgres", "--spring.datasource.password=x",
+                "--spring.datasource.username=postgres", "--spring.datasource.password-file=" + password,
                 "--spring.datasource.hikari.initialization-fail-timeout=1");
         assertThat(engine.waitFor(2, TimeUnit.MINUTES)).isTrue();
 

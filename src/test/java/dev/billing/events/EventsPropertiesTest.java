@@ -24,6 +24,7 @@ class EventsPropertiesTest {
     @Test
     void aSecretIsReadFromItsFileAndAMissingOneIsOneClearLine() throws Exception {
         Path file = Files.writeString(dir.resolve("hook.secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         EventsProperties settings = of(new EventsProperties.Endpoint(null, URI.create("https://merchant.example/hooks"), null, null, file));
 
         EventsProperties.Endpoint endpoint = settings.endpoints().get(0);
@@ -33,7 +34,10 @@ class EventsPropertiesTest {
         assertThat(endpoint.name()).isEqualTo("endpoint-0");
         assertThat(endpoint.resolvedSecret()).isEqualTo("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         assertThat(new EventsProperties.Endpoint("m", URI.create("https://x.example/"), null, null, dir.resolve("none")))
-                .satisfies(e -> assertThatThrownBy(e::resolvedSecret).hasMessageContaining("cannot read its secret-file"));
+                .satisfies(e -> assertThatThrownBy(e::resolvedSecret).hasMessage("billing.events endpoint m secret-file: " + dir.resolve("none")
+                        + " is not a file; the engine did not start"));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(endpoint::resolvedSecret).hasMessageContaining("can be read or written by others than its owner (rw-r--r--)");
         assertThat(new EventsProperties.Endpoint("m", URI.create("https://x.example/"), null, null, null))
                 .satisfies(e -> assertThatThrownBy(e::resolvedSecret).hasMessageContaining("has no secret: set .secret or .secret-file"));
     }

@@ -1,0 +1,94 @@
+package dev.billing.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Secrets off the command line (contract, "Operations"): every secret setting {@code X} may be given as
+ * {@code X-file=PATH}, the file's content (stripped of surrounding white space) being the value. A secret file that
+ * anyone but its owner may read or write is refused before the engine starts, in one line; so is one that is missing
+ * or empty. Applied to the engine's environment before any setting is bound; {@link #onCommandLine} names the secrets
+ * given on the command line itself, where every local user sees them in {@code ps}.
+ */
+public final class SecretFiles implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** The secret settings (besides each webhook endpoint's {@code billing.events.endpoints[N].secret}). */
+    public static final List<String> SECRETS = List.of("billing.gateway.access-code", "billing.gateway.request-phrase",
+            "billing.gateway.response-phrase", "billing.enrolment.secret", "spring.datasource.password", "spring.mail.password");
+    private static final Pattern ENDPOINT_SECRET = Pattern.compile("billing\\.events\\.endpoints\\[\\d+]\\.secret");
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        apply(context.getEnvironment());
+    }
+
+    /** Puts each {@code X-file}'s content first in the environment as {@code X}. */
+    public static void apply(ConfigurableEnvironment environment) {
+        Map<String, Object> secrets = new LinkedHashMap<>();
+        for (String name : SECRETS) {
+            String file = environment.getProperty(name + "-file");
+            if (file != null && !file.isBlank()) {
+                secrets.put(name, read(name + "-file", Path.of(file.strip())));
+            }
+        }
+        if (!secrets.isEmpty()) {
+            environment.getPropertySources().addFirst(new MapPropertySource("secret-files", secrets));
+        }
+    }
+
+    /**
+     * The content of a secret file, stripped; refused (one line, naming the setting and what to do) when it is missing,
+     * empty, or open to others than its owner.
+     */
+    public static String read(String setting, Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException(setting + ": " + file + " is not a file; the engine did not start");
+            }
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+                open.addAll(Files.getPosixFilePermissions(file));
+                open.retainAll(OTHERS);
+                if (!open.isEmpty()) {
+                    throw new InvalidInputException(setting + ": " + file + " can be read or written by others than its owner ("
+                            + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "); make it the owner's only (chmod 600 "
+                            + file + "); the engine did not start");
+                }
+            }
+            String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) {
+                throw new InvalidInputException(setting + ": " + file + " is empty; the engine did not start");
+            }
+            return secret;
+        } catch (IOException e) {
+            throw new InvalidInputException(setting + ": cannot read " + file + " (" + e.getMessage() + "); the engine did not start");
+        }
+    }
+
+    /** Whether {@code name} is a secret setting. */
+    public static boolean isSecret(String name) {
+        return SECRETS.contains(name) || ENDPOINT_SECRET.matcher(name).matches();
+    }
+
+    /** The secret settings among {@code --name=value} arguments. */
+    public static List<String> onCommandLine(List<String> springArgs) {
+        return springArgs.stream().filter(a -> a.startsWith("--") && a.indexOf('=') > 2).map(a -> a.substring(2, a.indexOf('=')))
+                .filter(SecretFiles::isSecret).distinct().toList();
+    }
+}
