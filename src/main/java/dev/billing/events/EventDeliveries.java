@@ -45,6 +45,20 @@ public class EventDeliveries {
     }
 
     /** An operator's resend: the delivery is due again now, whatever came of it before. False when there is none. */
+    /** Deliveries not made yet, and events not fanned out yet: the outbox's backlog. */
+    public long backlog() {
+        return jdbc.queryForObject("SELECT (SELECT count(*) FROM event_deliveries WHERE status = 'PENDING')"
+                + " + (SELECT count(*) FROM outbox WHERE NOT fanned_out)", Long.class);
+    }
+
+    /** The age, in seconds, of the oldest event still to be delivered or fanned out (0 when none): the outbox's lag. */
+    public double lagSeconds() {
+        return jdbc.queryForObject("""
+                SELECT coalesce(extract(epoch FROM now() - least(
+                    (SELECT min(o.occurred_at) FROM event_deliveries d JOIN outbox o ON o.event_id = d.event_id WHERE d.status = 'PENDING'),
+                    (SELECT min(occurred_at) FROM outbox WHERE NOT fanned_out))), 0)""", Double.class);
+    }
+
     public boolean resend(String eventId, String endpoint) {
         return jdbc.update("UPDATE event_deliveries SET status = 'PENDING', next_attempt_at = now() WHERE event_id = ? AND endpoint = ?",
                 eventId, endpoint) > 0;

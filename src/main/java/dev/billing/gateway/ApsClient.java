@@ -34,6 +34,8 @@ public class ApsClient implements AutoCloseable {
     private final ApsSignature signature;
     private final HttpClient http;
     private final CallBudget budget;
+    /** Calls of this client in flight now (within the budget): {@code billing.gateway.in.flight}, the budget in use on this node. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A client with a budget of its own (this process alone calls the gateway with these credentials). */
     public ApsClient(GatewayProperties settings) {
@@ -49,6 +51,7 @@ public class ApsClient implements AutoCloseable {
                 .connectTimeout(settings.connectTimeout())
                 .build();
         this.budget = budget;
+        Metrics.gauge("billing.gateway.in.flight", inFlight);
     }
 
     public GatewayProperties settings() {
@@ -168,12 +171,14 @@ public class ApsClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return GatewayReply.transportFailure(command, reference, "interrupted before sending");
         }
+        inFlight.incrementAndGet();
         try {
             long started = System.nanoTime();
             reply = exchange(command, reference, body);
             Metrics.timer("billing.gateway.calls", "command", command.name(), "outcome", reply.outcome().name())
                     .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         } finally {
+            inFlight.decrementAndGet();
             budget.release();
         }
         if (reply.outcome() == OutcomeClass.SUCCESS) {

@@ -104,6 +104,12 @@ public class AttemptQueries {
         return jdbc.sql("SELECT count(*) FROM verification_charges_owed").query(Long.class).single();
     }
 
+    /** How long, in seconds, the oldest verification charge not given back has waited (0 when none). */
+    public double verificationRefundOwedOldestAgeSeconds() {
+        return jdbc.sql("SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM verification_charges_owed")
+                .query(Double.class).single();
+    }
+
     /** True when the verification charge {@code reference} is in the ledger without a final outcome. */
     public boolean verificationChargeOpen(String reference) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM payment_attempts WHERE attempt_reference = :reference AND kind IN "
