@@ -70,7 +70,7 @@ public class NightSteps {
 
     /** A step that runs {@code tasklet}, each of its calls in a transaction. */
     public Step tasklet(String name, Tasklet tasklet) {
-        return new StepBuilder(name, repository).tasklet(tasklet, transactionManager).build();
+        return new StepBuilder(name, repository).tasklet(tasklet, transactionManager).listener(StepLoggingContext.INSTANCE).build();
     }
 
     /**
@@ -80,6 +80,7 @@ public class NightSteps {
     public <T extends Tasklet & StepExecutionListener> Step partitionWorker(String name, T tasklet, ProgressListener progress) {
         return new StepBuilder(name, repository)
                 .tasklet(tasklet, transactionManager)
+                .listener(StepLoggingContext.INSTANCE)
                 .listener(new PartitionNodes())
                 .listener((StepExecutionListener) tasklet)
                 .listener((StepExecutionListener) progress)

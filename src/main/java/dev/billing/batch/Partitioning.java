@@ -101,6 +101,7 @@ public class Partitioning {
                 .step(worker)
                 .partitionHandler(new NodesHandler(worker))
                 .aggregator(aggregator)
+                .listener(StepLoggingContext.INSTANCE)
                 .build();
     }
 

@@ -4,6 +4,7 @@ import dev.billing.batch.ExecutionOwnership;
 import dev.billing.batch.JobExclusivity;
 import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
+import dev.billing.batch.StepLoggingContext;
 import dev.billing.ledger.AttemptQueries;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.EngineThreads;
@@ -57,6 +58,7 @@ public class ImportJobConfiguration {
         return new StepBuilder("import-tokens", jobRepository)
                 .tasklet(new ImportTasklet<>(tokensReader, tokenImportWriter, engine.imports().chunkSize()), transactionManager)
                 .stream(tokensReader)
+                .listener(StepLoggingContext.INSTANCE)
                 .listener((StepExecutionListener) tokenImportWriter)
                 .listener((StepExecutionListener) tokensProgress)
                 .listener((ChunkListener<?, ?>) tokensProgress)
@@ -70,6 +72,7 @@ public class ImportJobConfiguration {
         return new StepBuilder("import-orders", jobRepository)
                 .tasklet(new ImportTasklet<>(ordersReader, orderImportWriter, engine.imports().chunkSize()), transactionManager)
                 .stream(ordersReader)
+                .listener(StepLoggingContext.INSTANCE)
                 .listener((StepExecutionListener) orderImportWriter)
                 .listener((StepExecutionListener) ordersProgress)
                 .listener((ChunkListener<?, ?>) ordersProgress)
@@ -81,6 +84,7 @@ public class ImportJobConfiguration {
                            RejectsReportTasklet rejectsReportTasklet) {
         return new StepBuilder("import-rejects-report", jobRepository)
                 .tasklet(rejectsReportTasklet, transactionManager)
+                .listener(StepLoggingContext.INSTANCE)
                 .build();
     }
 

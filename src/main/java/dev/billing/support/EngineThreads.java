@@ -1,5 +1,6 @@
 package dev.billing.support;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -7,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -39,9 +41,36 @@ public class EngineThreads implements DisposableBean {
             protected void terminated() {
                 pools.remove(this);
             }
+
+            /** The work runs with its submitter's logging context (the job execution, step and partition it belongs to). */
+            @Override
+            public void execute(Runnable command) {
+                super.execute(withLoggingContext(command));
+            }
         };
         pools.add(pool);
         return pool;
+    }
+
+    /** {@code work} wrapped to run with the caller's MDC (what log lines say they belong to), and to leave none behind. */
+    static Runnable withLoggingContext(Runnable work) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        if (context == null || context.isEmpty()) {
+            return work;
+        }
+        return () -> {
+            Map<String, String> before = MDC.getCopyOfContextMap();
+            MDC.setContextMap(context);
+            try {
+                work.run();
+            } finally {
+                if (before == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(before);
+                }
+            }
+        };
     }
 
     /** A thread named {@code name} that runs {@code body} once; the caller starts it. */
