@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
             "Scheduled batch billing for Amazon Payment Services stored card tokens.",
             "Spring properties may follow any command as --name=value (e.g. --billing.data-dir=/var/lib/billing)."
         },
-        subcommands = {DemoCommand.class, ImportCommand.class, RunCommand.class, JobsCommand.class, ServeCommand.class, SimulatorCommand.class, BenchCommand.class, BenchImportCommand.class, BenchGatewayCommand.class, BenchNotificationsCommand.class, BenchConsoleCommand.class, BenchNightCommand.class, EnrolLinkCommand.class, UsersCommand.class, RefundCommand.class, BenchRefundsCommand.class, BenchReportCommand.class, BenchEventsCommand.class},
+        subcommands = {DemoCommand.class, ImportCommand.class, RunCommand.class, JobsCommand.class, ServeCommand.class, SimulatorCommand.class, BenchCommand.class, BenchImportCommand.class, BenchGatewayCommand.class, BenchNotificationsCommand.class, BenchConsoleCommand.class, BenchNightCommand.class, EnrolLinkCommand.class, UsersCommand.class, RefundCommand.class, BenchRefundsCommand.class, BenchReportCommand.class, BenchEventsCommand.class, BackupCommand.class, RestoreCommand.class},
         usageHelpAutoWidth = true)
 class RootCommand {
 
