@@ -124,7 +124,11 @@ class ServeClusterFunctionalTests {
             String metrics = get(prometheus, "scraper:scraper-password-1");
             assertThat(metrics).contains("billing_charges_total{currency=\"AED\",outcome=\"SUCCESS\"}")
                     .contains("billing_gateway_calls_seconds_count{command=\"PURCHASE\"").contains("billing_outcomes_unknown 0.0")
-                    .contains("billing_verification_refunds_owed").contains("spring_batch_job_seconds_count");
+                    .contains("billing_verification_refunds_owed").contains("spring_batch_job_seconds_count")
+                    .contains("billing_gateway_calls_seconds_bucket{command=\"PURCHASE\"").contains("billing_gateway_in_flight ")
+                    .contains("billing_night_running 0.0").contains("billing_night_last_completed_timestamp_seconds ")
+                    .contains("billing_outbox_backlog ").contains("billing_outbox_lag_seconds ")
+                    .contains("billing_verification_refunds_owed_oldest_age_seconds ");
             assertThat(get("http://127.0.0.1:" + (survivor == a ? portA : portB) + "/actuator/health")).contains("\"status\":\"UP\"");
             assertThat(jdbc.queryForObject("SELECT count(*) FROM batch_job_instance WHERE job_name = 'charge-orders'", Long.class))
                     .as("one night, run once (then resumed)").isEqualTo(1);
