@@ -86,6 +86,8 @@ public class Partitioning {
 
     /** What a manager step's worker step is named: the manager's name and this (workers find the step by that name). */
     public static final String WORKER_SUFFIX = "-partition";
+    /** The partition requests in flight between nodes: what a backup leaves out (a restored night re-sends its own). */
+    public static final String REQUESTS_TABLE = "public.int_channel_message";
 
     /**
      * A manager step named {@code name} that runs {@code worker}, named {@code name + WORKER_SUFFIX}, once per

@@ -1,5 +1,6 @@
 package dev.billing.cli;
 
+import dev.billing.batch.Partitioning;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExitCodes;
 import dev.billing.database.DatabaseBackup;
@@ -30,7 +31,8 @@ class BackupCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         long started = System.nanoTime();
-        DatabaseBackup.Summary done = DatabaseBackup.backup(cli.engine().bean(DataSource.class), to);
+        DatabaseBackup.Summary done = DatabaseBackup.backup(cli.engine().bean(DataSource.class), to,
+                java.util.Set.of(Partitioning.REQUESTS_TABLE));
         cli.out().printf("backup of schema version %s written to %s: %d tables, %,d rows, %d sequences, in %.1f s%n", done.schemaVersion(),
                 to.toAbsolutePath().normalize(), done.tables(), done.rows(), done.sequences(), (System.nanoTime() - started) / 1e9);
         return ExitCodes.OK;

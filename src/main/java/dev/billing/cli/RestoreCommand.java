@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,9 +35,8 @@ class RestoreCommand implements Callable<Integer> {
         String version = DatabaseBackup.schemaVersion(from);
         cli.engine().override(Map.of("spring.flyway.target", version));
         JdbcTemplate jdbc = cli.engine().bean(JdbcTemplate.class);
-        Long used = jdbc.queryForObject("SELECT (SELECT count(*) FROM batch_job_instance) + (SELECT count(*) FROM tokens)"
-                + " + (SELECT count(*) FROM orders)", Long.class);
-        if (used != null && used > 0) {
+        Long used = jdbc.queryForObject("SELECT (SELECT count(*) FROM tokens) + (SELECT count(*) FROM orders)", Long.class);
+        if (!cli.engine().bean(JobRepository.class).getJobNames().isEmpty() || (used != null && used > 0)) {
             cli.err().println("error: the database is not empty (it has jobs, tokens or orders); restore into a new data directory"
                     + " (--billing.data-dir=NEW)");
             return ExitCodes.USAGE;

@@ -39,8 +39,8 @@ public final class DatabaseBackup {
     public record Summary(String schemaVersion, int tables, long rows, int sequences) {
     }
 
-    /** Tables not copied: Flyway's histories (the restore migrates), and what nodes hold only while they run. */
-    static final Set<String> SKIPPED = Set.of("public.int_channel_message", "public.gateway_budget_nodes");
+    /** Tables not copied besides the caller's: Flyway's histories (the restore migrates), the nodes' shares of the budget. */
+    static final Set<String> SKIPPED = Set.of("public.gateway_budget_nodes");
     static final String MANIFEST = "manifest.properties";
 
     private DatabaseBackup() {
@@ -73,8 +73,8 @@ public final class DatabaseBackup {
         return schemas;
     }
 
-    /** Writes the backup to {@code dir} (missing or empty). */
-    public static Summary backup(DataSource dataSource, Path dir) throws SQLException, IOException {
+    /** Writes the backup to {@code dir} (missing or empty), leaving out the tables {@code transientTables} names. */
+    public static Summary backup(DataSource dataSource, Path dir, Set<String> transientTables) throws SQLException, IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Properties manifest = new Properties();
@@ -89,7 +89,7 @@ public final class DatabaseBackup {
                 manifest.setProperty("schema.version", version);
                 manifest.setProperty("taken.at", Instant.now().toString());
                 CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-                List<String> tables = tables(connection);
+                List<String> tables = tables(connection).stream().filter(t -> !transientTables.contains(t)).toList();
                 manifest.setProperty("tables", String.join(",", tables));
                 for (String table : tables) {
                     Path file = dir.resolve(table + ".copy");
