@@ -90,8 +90,9 @@ class RunCommand implements Callable<Integer> {
         if (pass.total() > 0) {
             cli.out().printf("notices: %,d sent to customers%s%s%s%s%n", pass.sent(),
                     notices.mailDir() == null ? " by SMTP" : " (written to " + notices.mailDir().toAbsolutePath().normalize() + ")",
-                    pass.skipped() == 0 ? "" : String.format(", %,d skipped (opted out, or one was sent within billing.notices.min-interval)",
-                            pass.skipped()),
+                    pass.skipped() == 0 ? "" : String.format(cli.engine().bean(dev.billing.enrolment.EnrolmentProperties.class).enabled()
+                            ? ", %,d skipped (opted out, or one was sent within billing.notices.min-interval)"
+                            : ", %,d not sent: billing.enrolment.secret is not set, and a notice's links are signed with it", pass.skipped()),
                     pass.refused() == 0 ? "" : String.format(", %,d refused by the mail server (in the exceptions report)", pass.refused()),
                     pass.retried() == 0 ? "" : String.format(", %,d to be tried again later", pass.retried()));
         }

@@ -103,12 +103,6 @@ class BackupRestoreFunctionalTests {
             assertThat(files.toList()).hasSizeGreaterThan(20)
                     .allSatisfy(f -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
         }
-        Path occupied = dir.resolve("occupied");
-        Files.createDirectories(occupied);
-        Files.writeString(occupied.resolve("x"), "x");
-        Process refused = EngineProcess.start(EngineProcess.log("backup-refused.log"), "backup", "--to", occupied.toString(), at);
-        assertThat(refused.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(refused.exitValue()).isEqualTo(2);
 
         Path restored = dir.resolve("restored");
         String at2 = "--billing.data-dir=" + restored;
