@@ -3,6 +3,7 @@ package dev.billing.bench;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExecutionPrinter;
 import dev.billing.command.ExitCodes;
+import dev.billing.events.EventDeliveries;
 import dev.billing.events.EventDispatcher;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayProperties;
@@ -151,11 +152,10 @@ public class BenchNightCommand implements Callable<Integer> {
      */
     private void outboxLag(JdbcTemplate jdbc, EventDispatcher dispatcher, LocalWebhookEndpoint endpoint) throws InterruptedException {
         long ended = System.nanoTime();
-        long waiting = jdbc.queryForObject("SELECT (SELECT count(*) FROM outbox WHERE NOT fanned_out)"
-                + " + (SELECT count(*) FROM event_deliveries WHERE status = 'PENDING')", Long.class);
+        EventDeliveries deliveries = new EventDeliveries(jdbc);
+        long waiting = deliveries.backlog();
         long deadline = ended + Duration.ofMinutes(30).toNanos();
-        while (System.nanoTime() < deadline && jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM outbox WHERE NOT fanned_out)"
-                + " OR EXISTS (SELECT 1 FROM event_deliveries WHERE status = 'PENDING')", Boolean.class)) {
+        while (System.nanoTime() < deadline && deliveries.backlog() > 0) {
             Thread.sleep(200);
         }
         double drained = (System.nanoTime() - ended) / 1e9;

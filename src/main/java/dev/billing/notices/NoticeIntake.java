@@ -36,6 +36,7 @@ class NoticeIntake implements OutboxConsumer {
                 + " SELECT o.event_id, CASE o.type " + KINDS + " END, t.customer_id, t.token_name, x.d ->> 'order_id',"
                 + " CAST(x.d ->> 'amount_minor' AS bigint), x.d ->> 'currency', CAST(x.d ->> 'next_attempt_on' AS date)"
                 + " FROM outbox o CROSS JOIN LATERAL (SELECT CAST(o.body AS jsonb) -> 'data' AS d) x"
+                // a charge event names its token; one written before it did (by the version before notices) is found by its order
                 + " LEFT JOIN orders r ON r.order_id = x.d ->> 'order_id'"
                 + " JOIN tokens t ON t.token_name = coalesce(x.d ->> 'token_name', r.token_name)"
                 + " WHERE o.id = ANY (?) AND o.type IN (" + TYPES + ")"

@@ -315,6 +315,11 @@ public class NoticeSender implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Every message of the cause chain on one line: Spring's {@code MailSendException} keeps the failed message's
+     * exception (with the mail server's reply, {@code 550 5.1.1 ...}) beside it, not as its cause, so
+     * {@code Throwables.rootMessage} would give only "Failed messages: ... Invalid Addresses;".
+     */
     private static String oneLine(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null && text.length() < 300; t = t.getCause() == t ? null : t.getCause()) {

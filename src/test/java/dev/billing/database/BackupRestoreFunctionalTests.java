@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.billing.EngineProcess;
-import dev.billing.database.EmbeddedPostgresServer.Postmaster;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.TimeUnit;
@@ -46,20 +42,6 @@ class BackupRestoreFunctionalTests {
         return output;
     }
 
-    private static long count(Path dataDir, String sql) {
-        Path pgData = dataDir.resolve("pgdata");
-        return Postmaster.read(pgData).filter(Postmaster::ready).map(p -> {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + p.port() + "/postgres", "postgres",
-                    Files.readString(dataDir.resolve("db.secret")).trim());
-                 ResultSet rs = c.createStatement().executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            } catch (Exception e) {
-                return -1L;
-            }
-        }).orElse(-1L);
-    }
-
     @Test
     void aBackupTakenDuringANightIsRestoredAndTheNightsGoOnChargingNothingTwice() throws Exception {
         Path data = dir.resolve("data");
@@ -89,7 +71,7 @@ class BackupRestoreFunctionalTests {
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                     .failFast("the night ended early:\n" + EngineProcess.output(nightLog), () -> !night.isAlive())
-                    .until(() -> count(data, "SELECT count(*) FROM orders WHERE status = 'PAID'") >= 60);
+                    .until(() -> DataDirectoryQueries.count(data, "SELECT count(*) FROM orders WHERE status = 'PAID'") >= 60);
             backedUp = run("backup.log", "backup", "--to", backup.toString(), at);
             assertThat(night.isAlive()).as("the backup was taken while the night charged").isTrue();
             assertThat(night.waitFor(3, TimeUnit.MINUTES)).isTrue();
@@ -120,18 +102,18 @@ class BackupRestoreFunctionalTests {
 
         assertThat(EmbeddedPostgresServer.startOrJoin(restored, Duration.ofMinutes(1)).port()).isPositive();
         try {
-            assertThat(count(restored, "SELECT count(*) FROM orders WHERE status = 'PAID'")).isEqualTo(ORDERS);
-            assertThat(count(restored, """
+            assertThat(DataDirectoryQueries.count(restored, "SELECT count(*) FROM orders WHERE status = 'PAID'")).isEqualTo(ORDERS);
+            assertThat(DataDirectoryQueries.count(restored, """
                     SELECT count(*) FROM (SELECT order_id FROM payment_attempts WHERE kind = 'CHARGE' AND state = 'SUCCEEDED'
                                           GROUP BY order_id HAVING count(*) > 1) twice""")).as("charged twice in the ledger").isZero();
-            assertThat(count(restored, """
+            assertThat(DataDirectoryQueries.count(restored, """
                     SELECT count(*) FROM (SELECT substring(merchant_reference FROM '^CH-(.*)-[0-9]+$') FROM aps_simulator.orders
                                           WHERE command = 'PURCHASE' AND captured_amount > 0 GROUP BY 1 HAVING count(*) > 1) twice"""))
                     .as("charged twice at the gateway").isZero();
-            assertThat(count(restored, """
+            assertThat(DataDirectoryQueries.count(restored, """
                     SELECT count(DISTINCT substring(merchant_reference FROM '^CH-(.*)-[0-9]+$')) FROM aps_simulator.orders
                     WHERE command = 'PURCHASE' AND captured_amount > 0 AND merchant_reference LIKE 'CH-%'""")).isEqualTo(ORDERS);
-            assertThat(count(restored, "SELECT count(DISTINCT order_id) FROM payment_attempts WHERE kind = 'CHARGE' AND state = 'SUCCEEDED'"))
+            assertThat(DataDirectoryQueries.count(restored, "SELECT count(DISTINCT order_id) FROM payment_attempts WHERE kind = 'CHARGE' AND state = 'SUCCEEDED'"))
                     .isEqualTo(ORDERS);
         } finally {
             EmbeddedPostgresServer.stopIfRunning(restored);

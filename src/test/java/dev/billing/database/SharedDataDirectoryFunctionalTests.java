@@ -8,9 +8,6 @@ import dev.billing.database.EmbeddedPostgresServer.Postmaster;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -52,7 +49,7 @@ class SharedDataDirectoryFunctionalTests {
             Path pgData = dataDir.resolve("pgdata");
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                     .failFast("the owner ended early:\n" + EngineProcess.output(logs.resolve("owner.log")), () -> !owner.isAlive())
-                    .until(() -> ordersLoaded(pgData) > 0);
+                    .until(() -> DataDirectoryQueries.count(dataDir, "SELECT count(*) FROM orders") > 0);
 
             Path listLog = logs.resolve("sharer.log");
             Process sharer = EngineProcess.start(listLog, "jobs", "list", dataDirArg);
@@ -145,18 +142,5 @@ class SharedDataDirectoryFunctionalTests {
             Postmaster.read(pgData).filter(Postmaster::isAlive)
                     .ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroy));
         }
-    }
-
-    private static long ordersLoaded(Path pgData) {
-        return Postmaster.read(pgData).filter(Postmaster::ready).map(p -> {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + p.port() + "/postgres", "postgres",
-                    Files.readString(pgData.resolveSibling("db.secret")).trim());
-                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM orders")) {
-                rs.next();
-                return rs.getLong(1);
-            } catch (Exception e) {
-                return 0L;
-            }
-        }).orElse(0L);
     }
 }
