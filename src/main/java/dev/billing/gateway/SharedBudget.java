@@ -53,6 +53,8 @@ public final class SharedBudget implements CallBudget {
     private int waiting;
     private long lastDemand = System.nanoTime() - IDLE_NANOS;
     private boolean closed;
+    /** The most slots this node may use now: the slots divided by the nodes calling (set by each round). */
+    private int share;
 
     private final Object roundSignal = new Object();
     private boolean roundWanted;
@@ -76,7 +78,9 @@ public final class SharedBudget implements CallBudget {
             lastDemand = System.nanoTime();
             waiting++;
             try {
-                while (free <= 0) {
+                // a node over its share (another began calling) lets its calls in flight fall to the share, and the
+                // housekeeper gives the extra slots back: a busy node's own calls never take them first
+                while (free <= 0 || held.size() - free >= share) {
                     if (closed) {
                         throw new IllegalStateException("the gateway budget is closed");
                     }
@@ -186,6 +190,13 @@ public final class SharedBudget implements CallBudget {
                 rs.next();
                 int active = Math.max(1, rs.getInt(1));
                 share = (slots + active - 1) / active;
+            }
+            lock.lock();
+            try {
+                this.share = share;
+                freed.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
         int have = held();
