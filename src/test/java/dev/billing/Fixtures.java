@@ -51,7 +51,7 @@ public final class Fixtures {
     /** Empties the engine's tables and the job repository (not the simulator's records). */
     public static void resetEngineTables(JdbcTemplate jdbc) {
         jdbc.execute("""
-                TRUNCATE notices, notice_customers, order_token_moves, enrolments, event_deliveries, outbox, refund_requests, running_jobs, int_channel_message, gateway_budget_nodes, sign_in_failures, charge_holds, payment_attempts, aps_notifications, orders, tokens, import_rejects, import_keys, ledger_exceptions,
+                TRUNCATE notices, notice_customers, order_token_moves, enrolments, event_deliveries, outbox, refund_requests, running_jobs, job_handovers, int_channel_message, gateway_budget_nodes, sign_in_failures, charge_holds, payment_attempts, aps_notifications, orders, tokens, import_rejects, import_keys, ledger_exceptions,
                          batch_step_execution_context, batch_job_execution_context, batch_step_execution,
                          batch_job_execution_params, batch_job_execution, batch_job_instance""");
     }

@@ -33,9 +33,12 @@ public class ExecutionOwnership implements JobExecutionListener {
 
     private final DataSource dataSource;
     private final Map<Long, Connection> held = new ConcurrentHashMap<>();
+    private final boolean serve;
 
-    public ExecutionOwnership(DataSource dataSource) {
+    /** {@code serve}: this process is a serve node (its nights are resumed by another live node if it dies). */
+    public ExecutionOwnership(DataSource dataSource, @org.springframework.beans.factory.annotation.Value("${billing.partitions.remote:false}") boolean serve) {
         this.dataSource = dataSource;
+        this.serve = serve;
     }
 
     @Override
@@ -64,13 +67,14 @@ public class ExecutionOwnership implements JobExecutionListener {
         boolean claimed;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO running_jobs (job_execution_id, job_name, business_date, host, pid) VALUES (?, ?, ?, ?, ?)
+                     INSERT INTO running_jobs (job_execution_id, job_name, business_date, host, pid, serve) VALUES (?, ?, ?, ?, ?, ?)
                      ON CONFLICT (job_name, business_date) DO NOTHING""")) {
             insert.setLong(1, execution.getId());
             insert.setString(2, execution.getJobInstance().getJobName());
             insert.setObject(3, date);
             insert.setString(4, NodeName.host());
             insert.setLong(5, ProcessHandle.current().pid());
+            insert.setBoolean(6, serve);
             claimed = insert.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new DataAccessResourceFailureException("cannot record job execution " + execution.getId() + " as running", e);
@@ -140,6 +144,11 @@ public class ExecutionOwnership implements JobExecutionListener {
                 return true;
             }
         }
+    }
+
+    /** True when a live process holds the execution's ownership lock now (no wait: see {@link #isOwnedByLiveProcess}). */
+    boolean ownerIsAlive(long executionId) {
+        return held.containsKey(executionId) || lockIsHeld(executionId);
     }
 
     /** How long a lock left by a process known to be dead is waited for (see {@link #isOwnedByLiveProcess}). */

@@ -16,9 +16,14 @@ public class PartitionWorkers {
     private final JobRepository jobRepository;
     private final BeanFactory beans;
     private final EngineThreads threads;
+    private final int perNode;
+    private final ExecutionOwnership ownership;
 
+    /** {@code perNode}: how many partitions this process runs at once at most ({@code billing.partitions.per-node}). */
     public PartitionWorkers(DataSource dataSource, PlatformTransactionManager transactionManager, JobRepository jobRepository,
-                            BeanFactory beans, EngineThreads threads) {
+                            BeanFactory beans, EngineThreads threads, ExecutionOwnership ownership, @org.springframework.beans.factory.annotation.Value("${billing.partitions.per-node:2}") int perNode) {
+        this.perNode = perNode;
+        this.ownership = ownership;
         this.threads = threads;
         this.dataSource = dataSource;
         this.transactionManager = transactionManager;
@@ -28,7 +33,7 @@ public class PartitionWorkers {
 
     /** A worker taking partition requests from now on, until it is closed. */
     public PartitionWorker start() {
-        PartitionWorker worker = new PartitionWorker(dataSource, transactionManager, jobRepository, beans, threads);
+        PartitionWorker worker = new PartitionWorker(dataSource, transactionManager, jobRepository, beans, threads, ownership, perNode);
         worker.start();
         return worker;
     }

@@ -1,9 +1,18 @@
 package dev.billing.batch;
 
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.partition.StepExecutionAggregator;
@@ -13,15 +22,17 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.integration.partition.MessageChannelPartitionHandler;
+import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
 import org.springframework.integration.jdbc.store.channel.PostgresChannelMessageStoreQueryProvider;
 import org.springframework.integration.store.MessageGroupQueue;
+import org.springframework.integration.support.MessageBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -159,6 +170,70 @@ public class Partitioning {
         log.warn("Step {}: partitions of an earlier run still hold their requests after ten minutes; going on", manager.getStepName());
     }
 
+    /**
+     * The partitions sent to the serve nodes' workers ({@link PartitionWorker}), one request each, then waited for: a
+     * partition has ended when its step execution is no longer running and no worker holds it (a partition handed
+     * over by a departing node stays STARTED and is resumed by another). When the night is asked to stop, a partition
+     * that no node runs (not begun, or left by a node that is gone) is ended STOPPED here after two seconds, so that
+     * the night stops in bounded time even when no worker is left to begin it.
+     */
+    private Collection<StepExecution> remotely(StepExecutionSplitter splitter, StepExecution manager, int grid) throws Exception {
+        if (isRestart(manager)) {
+            waitForEarlierPartitions(manager);
+        }
+        String workerName = manager.getStepName() + WORKER_SUFFIX;
+        List<StepExecution> partitions = splitter.split(manager, grid).stream().sorted(Comparator.comparingLong(StepExecution::getId)).toList();
+        MessagingTemplate requests = new MessagingTemplate(new QueueChannel(new MessageGroupQueue(store(), REQUESTS)));
+        for (StepExecution partition : partitions) {
+            requests.send(MessageBuilder.withPayload(new StepExecutionRequest(workerName, partition.getId())).build());
+        }
+        Map<Long, Integer> unheld = new HashMap<>();
+        while (true) {
+            JobExecution night = jobRepository.getJobExecution(manager.getJobExecutionId());
+            Map<Long, StepExecution> now = new HashMap<>();
+            night.getStepExecutions().forEach(s -> now.put(s.getId(), s));
+            Set<Long> held = heldPartitions();
+            List<StepExecution> ended = new ArrayList<>();
+            for (StepExecution partition : partitions) {
+                StepExecution fresh = now.getOrDefault(partition.getId(), partition);
+                boolean running = held.contains(Integer.toUnsignedLong((int) fresh.getId()));
+                if (!fresh.getStatus().isRunning() && !running) {
+                    ended.add(fresh);
+                } else if (night.getStatus() == BatchStatus.STOPPING && !running && unheld.merge(fresh.getId(), 1, Integer::sum) > 4) {
+                    try {
+                        endNotBegun(fresh, jobRepository, "no node ran it when its job execution was asked to stop; a restart runs it");
+                        log.info("Partition {} (step execution {}) ended STOPPED: no node ran it when its night was asked to stop",
+                                fresh.getStepName(), fresh.getId());
+                    } catch (OptimisticLockingFailureException e) {
+                        unheld.remove(fresh.getId()); // a node took it meanwhile
+                    }
+                } else if (running) {
+                    unheld.remove(fresh.getId());
+                }
+            }
+            if (ended.size() == partitions.size()) {
+                return ended;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** The step executions whose partition a worker runs now (the holders of {@link PartitionWorker#PARTITION_CLASS}). */
+    private Set<Long> heldPartitions() {
+        return new HashSet<>(jdbc.queryForList("""
+                SELECT objid::bigint FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = CAST(? AS oid)""", Long.class,
+                PartitionWorker.PARTITION_CLASS));
+    }
+
+    /** Ends a partition that no node runs STOPPED, saying why; the night's restart runs it. */
+    static void endNotBegun(StepExecution execution, JobRepository jobRepository, String why) {
+        execution.setStatus(BatchStatus.STOPPED);
+        execution.setExitStatus(ExitStatus.STOPPED.addExitDescription(why));
+        execution.setEndTime(LocalDateTime.now(ZoneId.systemDefault())); // as Spring Batch stamps its own
+        jobRepository.update(execution);
+    }
+
     /** Decides at each run where the partitions go and how many there are (a restart keeps the first run's number). */
     private final class NodesHandler implements PartitionHandler {
 
@@ -172,18 +247,7 @@ public class Partitioning {
         public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution manager) throws Exception {
             int grid = count > 0 ? count : remote ? Math.max(1, liveNodes()) : 1;
             if (remote) {
-                if (isRestart(manager)) {
-                    waitForEarlierPartitions(manager);
-                }
-                MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();
-                handler.setStepName(worker.getName());
-                handler.setGridSize(grid);
-                handler.setJobRepository(jobRepository); // set: the manager polls the repository for the results
-                handler.setPollInterval(500);
-                handler.setTimeout(-1);
-                handler.setMessagingOperations(new MessagingTemplate(new QueueChannel(new MessageGroupQueue(store(), REQUESTS))));
-                handler.afterPropertiesSet();
-                return handler.handle(splitter, manager);
+                return remotely(splitter, manager, grid);
             }
             TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
             handler.setStep(worker);

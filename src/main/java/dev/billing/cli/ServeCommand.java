@@ -7,6 +7,7 @@ import dev.billing.command.CliContext;
 import dev.billing.command.ExecutionPrinter;
 import dev.billing.command.ExitCodes;
 import dev.billing.gateway.GatewayProperties;
+import dev.billing.operations.Failover;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
 import dev.billing.scheduling.Schedule;
@@ -15,6 +16,7 @@ import dev.billing.scheduling.SchedulerService;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.EngineThreads;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +48,19 @@ class ServeCommand implements Callable<Integer> {
         SchedulerService service = cli.engine().bean(SchedulerService.class);
         service.apply(schedules);
         CountDownLatch stop = new CountDownLatch(1);
-        GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err(), stop::countDown);
         // this node runs partitions of any node's night (the one that fires a night sends them to every serve node)
         PartitionWorker worker = cli.engine().bean(PartitionWorkers.class).start();
+        // and resumes the nights of nodes that died or handed them over
+        Failover failover = cli.engine().bean(Failover.class);
+        failover.start(Duration.ofSeconds(1));
+        // SIGTERM with other nodes live hands this node's nights and partitions over to them; on the last node it stops them
+        GracefulStop.install(cli.engine().bean(JobControl.class), cli.engine().bean(ExecutionOwnership.class), cli.err(), id -> {
+            if (otherNodes(worker) == 0) {
+                return false;
+            }
+            failover.handOver(id);
+            return true;
+        }, stop::countDown);
         // the merchant's webhooks, delivered continuously (every node; a delivery is locked by the node making it)
         dev.billing.events.EventDispatcher events = cli.engine().bean(dev.billing.events.EventDispatcher.class);
         events.start(java.time.Duration.ofSeconds(1));
@@ -80,13 +92,38 @@ class ServeCommand implements Callable<Integer> {
         cli.out().println("serving; health and Prometheus metrics on http://127.0.0.1:" + port + "/actuator/prometheus;"
                 + " SIGTERM or Ctrl-C stops after the current chunk");
         stop.await();
-        cli.out().println("stopping: waiting for running jobs to end their current chunk");
+        Duration bound = cli.engine().context().getEnvironment().getProperty("billing.serve.stop-timeout", Duration.class, Duration.ofMinutes(2));
+        int others = otherNodes(worker);
+        cli.out().println(others > 0 ? "stopping: handing this node's work over to " + others + " other live node(s) after the current chunk"
+                : "stopping: waiting for running jobs to end their current chunk");
+        // the stop is bounded: whatever waits longer (a gateway that never answers, a database gone), the process ends
+        cli.engine().bean(EngineThreads.class).thread("stop-timeout", () -> {
+            try {
+                Thread.sleep(bound.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            cli.err().println("error: serve did not stop within " + bound.toSeconds() + " s (billing.serve.stop-timeout); exiting now;"
+                    + " another node resumes its nights, or 'jobs recover' then 'jobs restart'");
+            Runtime.getRuntime().halt(ExitCodes.FAILED);
+        }).start();
+        failover.stop();
         // no new firing from now on: one landing while the partition stops would start a night no worker here takes
         service.standby();
         worker.close();
         service.shutdown();
+        failover.awaitResumed(bound);
         events.close();
         notices.close();
         return ExitCodes.OK;
+    }
+
+    /** The other live serve nodes (0 when that cannot be asked: this node then stops its work rather than hand it over). */
+    private static int otherNodes(PartitionWorker worker) {
+        try {
+            return worker.otherLiveWorkers();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.billing.batch.ExecutionOwnership;
 import dev.billing.support.Signals;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,15 @@ public final class GracefulStop {
 
     /** {@code afterStopping} runs once the executions were asked to stop (serve then stops its scheduler). */
     public static void install(JobControl control, ExecutionOwnership ownership, PrintStream err, Runnable afterStopping) {
+        install(control, ownership, err, id -> false, afterStopping);
+    }
+
+    /**
+     * As {@link #install(JobControl, ExecutionOwnership, PrintStream, Runnable)}; {@code handOver} is asked first for each
+     * execution and true when another node will resume it (serve with other nodes live).
+     */
+    public static void install(JobControl control, ExecutionOwnership ownership, PrintStream err, LongPredicate handOver,
+                               Runnable afterStopping) {
         if (!INSTALLED.compareAndSet(false, true)) {
             return;
         }
@@ -39,8 +49,10 @@ public final class GracefulStop {
                         Runtime.getRuntime().halt(128 + number);
                     }
                     for (long id : ownership.ownedExecutions()) {
-                        err.println("SIG" + signal + ": stopping execution " + id + " after its current chunk"
-                                + " (send it again to exit at once)");
+                        err.println(handOver.test(id)
+                                ? "SIG" + signal + ": handing execution " + id + " over to the other live nodes: it stops after its"
+                                        + " current chunk and one of them resumes it"
+                                : "SIG" + signal + ": stopping execution " + id + " after its current chunk (send it again to exit at once)");
                         log.info("SIG{} received: stopping job execution {} after its current chunk", signal, id);
                         control.stop(id);
                     }

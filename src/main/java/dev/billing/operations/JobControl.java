@@ -222,6 +222,15 @@ public class JobControl {
         return result;
     }
 
+    /** {@link #recover()} for one execution: marked FAILED when it is running and its process is gone. */
+    public Recovery recover(long id) {
+        JobExecution execution = get(id);
+        if (!execution.getStatus().isRunning()) {
+            return new Recovery(execution, false, "it is not running");
+        }
+        return recoverOne(execution);
+    }
+
     private Recovery recoverOne(JobExecution execution) {
         long id = execution.getId();
         if (ownership.isOwnedByLiveProcess(id)) {

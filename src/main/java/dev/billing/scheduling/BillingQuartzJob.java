@@ -1,11 +1,13 @@
 package dev.billing.scheduling;
 
 import dev.billing.batch.JobLauncherService.AlreadyCompletedException;
+import dev.billing.operations.Failover;
 import dev.billing.operations.JobControl;
 import dev.billing.operations.JobRunner;
 import dev.billing.support.OperatorException;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.JobDataMap;
 import org.quartz.JobExecutionContext;
@@ -17,8 +19,9 @@ import org.springframework.scheduling.quartz.QuartzJobBean;
 
 /**
  * A schedule's firing: runs its job for the business date of the trigger's scheduled fire time (never "now").
- * When Quartz re-fires it on another node because the node that ran it died ({@code isRecovering}), the executions
- * that node left running are recovered first, so that the run resumes where it stopped. A date that completed
+ * When Quartz re-fires it on another node because the node that ran it died ({@code isRecovering}), the night that
+ * node left running is resumed as {@link Failover} does (unless a node's failover resumed it already), so that the run
+ * goes on where it stopped. A date that completed
  * before is not run again; a date after tomorrow in {@code billing.zone} is never run.
  */
 @DisallowConcurrentExecution
@@ -30,6 +33,8 @@ public class BillingQuartzJob extends QuartzJobBean {
     private JobRunner runner;
     @Autowired
     private JobControl control;
+    @Autowired
+    private Failover failover;
 
     @Override
     protected void executeInternal(JobExecutionContext context) {
@@ -39,7 +44,12 @@ public class BillingQuartzJob extends QuartzJobBean {
         LocalDate date = schedule.businessDate(context.getScheduledFireTime().toInstant());
         if (context.isRecovering()) {
             log.warn("Schedule {}: re-firing for {} because the node that ran it is gone", schedule.name(), date);
-            control.recover();
+            failover.takeOverNow();
+            List<JobControl.ExecutionSummary> last = control.list(schedule.job(), null, date.toString(), 1);
+            if (!last.isEmpty() && org.springframework.batch.core.BatchStatus.valueOf(last.get(0).status()).isRunning()) {
+                log.info("Schedule {}: {} for {} was resumed as execution {}", schedule.name(), schedule.job(), date, last.get(0).id());
+                return;
+            }
         }
         run(runner, schedule, date);
     }

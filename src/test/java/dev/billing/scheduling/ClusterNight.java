@@ -17,6 +17,21 @@ final class ClusterNight {
 
     /** Sets the night up; returns the directory of its schedule, for {@code --billing.schedules.dir}. */
     static Path setUp(JdbcTemplate jdbc, Path dir, String prefix, int tokens, int orders) throws Exception {
+        return setUp(jdbc, dir, prefix, tokens, orders, "0/3 * * * * ?");
+    }
+
+    /**
+     * A Quartz cron that fires once, {@code after} from now (UTC), during the test (and again a year later, so that a node
+     * started after the firing still has a schedule that fires: serve refuses one that never will).
+     */
+    static String once(java.time.Duration after) {
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plus(after);
+        return at.getSecond() + " " + at.getMinute() + " " + at.getHour() + " " + at.getDayOfMonth() + " " + at.getMonthValue() + " ? "
+                + at.getYear() + "-" + (at.getYear() + 1);
+    }
+
+    /** {@link #setUp(JdbcTemplate, Path, String, int, int)} with the schedule's cron. */
+    static Path setUp(JdbcTemplate jdbc, Path dir, String prefix, int tokens, int orders, String cron) throws Exception {
         new Fixtures(jdbc).reset(); // the simulator's records too, when an earlier test of this JVM created its schema
         jdbc.execute("DELETE FROM qrtz_cron_triggers; DELETE FROM qrtz_fired_triggers; DELETE FROM qrtz_triggers; DELETE FROM qrtz_job_details");
         jdbc.update("""
@@ -30,11 +45,11 @@ final class ClusterNight {
         Path schedules = Files.createDirectories(dir.resolve("jobs"));
         Files.writeString(schedules.resolve("charge.yml"), """
                 job: charge-orders
-                cron: "0/3 * * * * ?"
+                cron: "%s"
                 zone: UTC
                 business-date: same-day
                 catch-up-days: 0
-                """);
+                """.formatted(cron));
         return schedules;
     }
 }

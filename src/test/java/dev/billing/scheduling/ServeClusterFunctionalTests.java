@@ -73,6 +73,7 @@ class ServeClusterFunctionalTests {
         // night's manager must not wait for)
         List<String> args = new java.util.ArrayList<>(List.of(serve(schedules, freePort())));
         args.add("--billing.partitions.count=2");
+        args.add("--billing.partitions.per-node=1");
         Process serve = EngineProcess.start(log, args.toArray(String[]::new));
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
