@@ -4,6 +4,7 @@ import dev.billing.batch.PartitionNodes;
 import dev.billing.batch.PartitionWorker;
 import dev.billing.batch.PartitionWorkers;
 import dev.billing.batch.Partitioning;
+import dev.billing.batch.TokenPartition;
 import dev.billing.charging.ChargeOrdersJobConfiguration;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExecutionPrinter;
@@ -15,10 +16,13 @@ import dev.billing.simulator.ApsSimulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -36,7 +40,10 @@ import picocli.CommandLine.Option;
             "answering after L ms, in a throwaway embedded database. Prints orders per second, that rate as a share of",
             "the bound C / L, and the peak heap. Run with the heap a deployment gets, e.g. java -Xmx512m -jar ...",
             "With --nodes N, N-1 serve processes are started beside it on the same database: the charge step's N partitions",
-            "run on all N processes under one gateway budget of C calls, and the most calls the simulator saw at once is printed."})
+            "run on all N processes under one gateway budget of C calls, and the most calls the simulator saw at once is printed.",
+            "--kill-one kills one of those serve processes with SIGKILL while it runs a partition; --restart-all restarts each in",
+            "turn (SIGTERM, then started again) while the night runs. Both print the failover gap (from the kill or SIGTERM to the",
+            "next charge of that node's partition on another node) and the night's exactly-once check."})
 public class BenchCommand implements Callable<Integer> {
 
     private final CliContext cli;
@@ -54,6 +61,12 @@ public class BenchCommand implements Callable<Integer> {
             description = "Processes sharing the night and one gateway budget (default ${DEFAULT-VALUE}); the others are started here.")
     int nodes;
 
+    @Option(names = "--kill-one", description = "With --nodes: kill one serve node (SIGKILL) while it runs a partition; prints the failover gap.")
+    boolean killOne;
+
+    @Option(names = "--restart-all", description = "With --nodes: restart every serve node in turn (SIGTERM, start again) while the night runs.")
+    boolean restartAll;
+
     BenchCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -62,6 +75,14 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (nodes < 1) {
             cli.err().println("error: --nodes must be at least 1, not " + nodes);
+            return ExitCodes.USAGE;
+        }
+        if ((killOne || restartAll) && nodes < 2) {
+            cli.err().println("error: --kill-one and --restart-all need other nodes to fail over to: give --nodes 3, for example");
+            return ExitCodes.USAGE;
+        }
+        if (killOne && restartAll) {
+            cli.err().println("error: give --kill-one or --restart-all, not both");
             return ExitCodes.USAGE;
         }
         try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench", Map.of("billing.gateway.max-concurrency", concurrency,
@@ -75,8 +96,15 @@ public class BenchCommand implements Callable<Integer> {
             JobExecution execution;
             NodeProcesses others = nodes == 1 ? null : startNodes(sandbox, client.settings());
             PartitionWorker worker = nodes == 1 ? null : sandbox.engine().bean(PartitionWorkers.class).start();
+            Disruption disruption = killOne || restartAll ? new Disruption(sandbox, others) : null;
             try {
+                if (disruption != null) {
+                    disruption.start();
+                }
                 execution = sandbox.engine().bean(JobRunner.class).run(ChargeOrdersJobConfiguration.JOB_NAME, LocalDate.of(2026, 1, 1));
+                if (disruption != null) {
+                    disruption.join();
+                }
             } finally {
                 if (worker != null) {
                     worker.close();
@@ -106,7 +134,147 @@ public class BenchCommand implements Callable<Integer> {
                             partition.getReadCount());
                 }
             }
-            return paid == orders ? ExitCodes.OK : ExitCodes.FAILED;
+            boolean once = true;
+            if (disruption != null) {
+                once = disruption.report(jdbc, paid);
+            }
+            return paid == orders && once ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** A node killed or sent SIGTERM at {@code at} while it ran {@code partition}. */
+    private record Event(String what, TokenPartition partition, Timestamp at) {
+    }
+
+    /** What --kill-one and --restart-all do to the serve nodes while the night runs, on a thread of its own. */
+    private final class Disruption extends Thread {
+
+        private final ThrowawayEngine sandbox;
+        private final NodeProcesses others;
+        private final List<Event> events = new CopyOnWriteArrayList<>();
+        private volatile String problem;
+
+        Disruption(ThrowawayEngine sandbox, NodeProcesses others) {
+            super("bench-disruption");
+            setDaemon(true);
+            this.sandbox = sandbox;
+            this.others = others;
+        }
+
+        @Override
+        public void run() {
+            try {
+                disrupt();
+            } catch (Exception e) {
+                problem = e.toString();
+            }
+        }
+
+        private void disrupt() throws Exception {
+            JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
+            if (!awaitEveryPartitionRunning()) {
+                problem = "the night ended before every partition ran; give more --orders";
+                return;
+            }
+            if (killOne) {
+                StepExecution victim = running().stream().filter(p -> serveNode(p) >= 0).findFirst().orElseThrow();
+                int i = serveNode(victim);
+                List<StepExecution> its = running().stream().filter(p -> serveNode(p) == i).toList();
+                long pid = others.pids().get(i);
+                Timestamp at = now(jdbc);
+                others.kill(i);
+                cli.out().printf("killed node %d (pid %d) with SIGKILL while it ran %s%n", i + 2, pid, names(its));
+                its.forEach(p -> events.add(new Event("node " + (i + 2) + " killed", TokenPartition.of(p.getExecutionContext()), at)));
+                return;
+            }
+            for (int i = 0; i < others.size(); i++) {
+                if (running().isEmpty()) {
+                    problem = "the night ended before every node was restarted (node " + (i + 2) + " was not); give more --orders";
+                    return;
+                }
+                int node = i;
+                List<StepExecution> its = running().stream().filter(p -> serveNode(p) == node).toList();
+                Timestamp at = now(jdbc);
+                long began = System.nanoTime();
+                int code = others.terminate(i, Duration.ofMinutes(3));
+                cli.out().printf("node %d: SIGTERM while it ran %s; ended in %.1f s (exit %d)%n", i + 2, its.isEmpty() ? "no partition" : names(its),
+                        (System.nanoTime() - began) / 1e9, code);
+                its.forEach(p -> events.add(new Event("node " + (node + 2) + " SIGTERM", TokenPartition.of(p.getExecutionContext()), at)));
+                others.restart(i, Duration.ofMinutes(3));
+                cli.out().printf("node %d: started again (pid %d)%n", i + 2, others.pids().get(i));
+            }
+        }
+
+        private boolean awaitEveryPartitionRunning() throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            boolean began = false;
+            while (System.nanoTime() < deadline) {
+                List<StepExecution> running = running();
+                began |= !running.isEmpty();
+                if (running.size() == nodes && running.stream().anyMatch(p -> serveNode(p) >= 0)) {
+                    return true;
+                }
+                if (began && running.isEmpty()) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+            return false;
+        }
+
+        /** The partitions of the night's charge step running now on a node that has recorded itself. */
+        private List<StepExecution> running() {
+            JobRepository repository = sandbox.engine().bean(JobRepository.class);
+            return repository.findRunningJobExecutions(ChargeOrdersJobConfiguration.JOB_NAME).stream()
+                    .map(e -> repository.getJobExecution(e.getId()))
+                    .flatMap(e -> Partitioning.partitionsOf(e, "charge").stream())
+                    .filter(p -> p.getStatus() == BatchStatus.STARTED && PartitionNodes.node(p) != null).toList();
+        }
+
+        /** The serve node (index) running a partition; -1 for this process. */
+        private int serveNode(StepExecution partition) {
+            String node = PartitionNodes.node(partition);
+            return others.indexOf(Long.parseLong(node.substring(node.lastIndexOf(':') + 1)));
+        }
+
+        private static String names(List<StepExecution> partitions) {
+            return String.join(", ", partitions.stream().map(p -> TokenPartition.of(p.getExecutionContext()).toString()).toList());
+        }
+
+        private static Timestamp now(JdbcTemplate jdbc) {
+            return jdbc.queryForObject("SELECT clock_timestamp()", Timestamp.class);
+        }
+
+        /** Prints each gap and the longest, then the exactly-once check; false when something was charged twice or lost. */
+        boolean report(JdbcTemplate jdbc, long paid) {
+            if (problem != null) {
+                cli.out().println("disruption: " + problem);
+            }
+            double longest = 0;
+            for (Event event : events) {
+                Timestamp next = jdbc.queryForObject("SELECT min(created_at) FROM payment_attempts WHERE kind = 'CHARGE' AND created_at > ?"
+                        + event.partition().filter("token_name"), Timestamp.class, event.at());
+                if (next == null) {
+                    cli.out().printf("  %s: %s was never charged again (it had finished)%n", event.what(), event.partition());
+                    continue;
+                }
+                double gap = (next.getTime() - event.at().getTime()) / 1000.0;
+                longest = Math.max(longest, gap);
+                cli.out().printf("  %s: %s charged again %.1f s later%n", event.what(), event.partition(), gap);
+            }
+            if (!events.isEmpty()) {
+                cli.out().printf("failover: %.1f s%n", longest);
+            }
+            long captured = jdbc.queryForObject("SELECT count(*) FROM aps_simulator.orders WHERE captured_amount > 0", Long.class);
+            long twice = jdbc.queryForObject("""
+                    SELECT count(*) FROM (SELECT a.order_id FROM aps_simulator.orders s
+                    JOIN payment_attempts a ON a.merchant_reference = s.merchant_reference
+                    WHERE s.captured_amount > 0 AND a.kind = 'CHARGE' GROUP BY a.order_id HAVING count(*) > 1) twice""", Long.class);
+            long open = jdbc.queryForObject("SELECT count(*) FROM payment_attempts WHERE state IN ('PREPARED', 'UNKNOWN')", Long.class);
+            boolean once = paid == orders && captured == orders && twice == 0 && open == 0;
+            cli.out().printf("exactly once: %s (%,d of %,d orders PAID, %,d captured at the gateway, %,d charged twice, %,d ledger rows left open)%n",
+                    once ? "yes" : "NO", paid, orders, captured, twice, open);
+            return once && problem == null;
         }
     }
 

@@ -20,6 +20,7 @@ final class NodeProcesses implements AutoCloseable {
 
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
+    private final List<ProcessBuilder> builders = new ArrayList<>();
 
     /** Starts {@code count} serve nodes with these arguments and environment; returns when each says it serves. */
     static NodeProcesses serve(int count, Path dir, List<String> args, Map<String, String> environment, Duration wait)
@@ -33,19 +34,13 @@ final class NodeProcesses implements AutoCloseable {
                 command.addAll(args);
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
                 builder.environment().putAll(environment);
+                nodes.builders.add(builder);
                 nodes.processes.add(builder.start());
                 nodes.logs.add(log);
             }
             long deadline = System.nanoTime() + wait.toNanos();
             for (int i = 0; i < count; i++) {
-                while (!read(nodes.logs.get(i)).contains("serving;")) {
-                    if (!nodes.processes.get(i).isAlive() || System.nanoTime() > deadline) {
-                        List<String> lines = read(nodes.logs.get(i)).lines().filter(l -> !l.startsWith("\tat ")).toList();
-                        throw new IllegalStateException("node " + (i + 2) + " did not start; it said: "
-                                + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
-                    }
-                    Thread.sleep(200);
-                }
+                nodes.awaitServing(i, deadline);
             }
             return nodes;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -80,8 +75,54 @@ final class NodeProcesses implements AutoCloseable {
         }
     }
 
+    private void awaitServing(int i, long deadline) throws InterruptedException {
+        while (!read(logs.get(i)).contains("serving;")) {
+            if (!processes.get(i).isAlive() || System.nanoTime() > deadline) {
+                List<String> lines = read(logs.get(i)).lines().filter(l -> !l.startsWith("\tat ")).toList();
+                throw new IllegalStateException("node " + (i + 2) + " did not start; it said: "
+                        + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+            }
+            Thread.sleep(200);
+        }
+    }
+
     List<Long> pids() {
         return processes.stream().map(Process::pid).toList();
+    }
+
+    /** The index of the node with this process id, or -1. */
+    int indexOf(long pid) {
+        for (int i = 0; i < processes.size(); i++) {
+            if (processes.get(i).pid() == pid) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code kill -9} of node {@code i}; returns when it is gone. */
+    void kill(int i) throws InterruptedException {
+        processes.get(i).destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM to node {@code i}; returns its exit code once it has ended, or -1 after {@code wait}. */
+    int terminate(int i, Duration wait) throws InterruptedException {
+        Process process = processes.get(i);
+        process.destroy();
+        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Starts node {@code i} again, as it was started (its output appended to its file); returns when it serves. */
+    void restart(int i, Duration wait) throws IOException, InterruptedException {
+        Path log = logs.get(i).resolveSibling(logs.get(i).getFileName().toString().replace(".log", "") + "-again-" + System.nanoTime() + ".log");
+        ProcessBuilder builder = builders.get(i).redirectOutput(log.toFile());
+        processes.set(i, builder.start());
+        logs.set(i, log);
+        awaitServing(i, System.nanoTime() + wait.toNanos());
+    }
+
+    int size() {
+        return processes.size();
     }
 
     /** Stops the nodes (SIGTERM, then SIGKILL after 20 seconds). */
