@@ -19,9 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
@@ -39,7 +42,10 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-night", mixinStandardHelpOptions = true,
         description = {"Benchmarks a whole night: N orders on N/50 tokens (a tenth NEW) imported from generated CSV files,",
             "then nightly against the in-process simulator answering after L ms; each step's time and rate, charging's",
-            "first and last tenth, its share of the raw gateway rate, peak heap and resident memory, report sizes."})
+            "first and last tenth, its share of the raw gateway rate, peak heap and resident memory, report sizes.",
+            "With --nights N: N nights on one database, the orders imported anew with new ids each night, so that the ledger",
+            "grows; a line a night and the last night's charging rate against the first's; --console then measures the",
+            "console's pages over that history."})
 public class BenchNightCommand implements Callable<Integer> {
 
     private final CliContext cli;
@@ -58,14 +64,24 @@ public class BenchNightCommand implements Callable<Integer> {
             + " process that checks every signature; print the outbox's lag.")
     boolean events;
 
+    @Option(names = "--nights", defaultValue = "1", description = "Nights one after the other on one database (default ${DEFAULT-VALUE}).")
+    int nights;
+
+    @Option(names = "--console", description = "With --nights: measure the console's pages over the nights' history (p95 under 200 ms).")
+    boolean console;
+
     BenchNightCommand(CliContext cli) {
         this.cli = cli;
     }
 
     @Override
     public Integer call() throws Exception {
-        if (orders < 100 || latencyMs < 0 || gatewayCalls < 100) {
-            cli.err().println("--orders must be at least 100, --gateway-calls at least 100, --latency-ms at least 0");
+        if (orders < 100 || latencyMs < 0 || gatewayCalls < 100 || nights < 1) {
+            cli.err().println("--orders must be at least 100, --gateway-calls at least 100, --latency-ms at least 0, --nights at least 1");
+            return ExitCodes.USAGE;
+        }
+        if (console && nights < 2) {
+            cli.err().println("--console goes with --nights (2 or more): it measures the console over their history");
             return ExitCodes.USAGE;
         }
         try (LocalWebhookEndpoint endpoint = new LocalWebhookEndpoint(16);
@@ -89,6 +105,9 @@ public class BenchNightCommand implements Callable<Integer> {
                     latencyMs, gatewayRate);
             JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
             jdbc.update("TRUNCATE aps_simulator.orders, aps_simulator.maintenance");
+            if (nights > 1) {
+                return nights(sandbox, tokensFile, gatewayRate);
+            }
 
             EventDispatcher dispatcher = sandbox.engine().bean(EventDispatcher.class);
             if (events) {
@@ -135,8 +154,82 @@ public class BenchNightCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code --nights N}: N nights one after the other on one database, a business date each (the last one yesterday),
+     * the same tokens and every night's orders imported anew with ids of their own, so that the ledger grows by the
+     * orders each night; one line a night, then the first and last nights' charging rates compared, and with
+     * {@code --console} the console's pages measured over that history.
+     */
+    private int nights(ThrowawayEngine sandbox, Path tokensFile, double gatewayRate) throws Exception {
+        JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
+        JobRunner runner = sandbox.engine().bean(JobRunner.class);
+        ImportService imports = sandbox.engine().bean(ImportService.class);
+        LocalDate first = runner.today().minusDays(nights);
+        double[] rates = new double[nights];
+        for (int k = 0; k < nights; k++) {
+            LocalDate date = first.plusDays(k);
+            Path ordersFile = sandbox.work().resolve("orders-" + k + ".csv");
+            writeOrders(ordersFile, Math.max(10, orders / 50), "N" + k + "-");
+            long start = System.nanoTime();
+            JobExecution imported = imports.importFiles(k == 0 ? tokensFile : null, ordersFile).execution();
+            if (imported.getStatus() != BatchStatus.COMPLETED) {
+                return ExecutionPrinter.printOutcome(cli, imported, false);
+            }
+            double importSeconds = (System.nanoTime() - start) / 1e9;
+            JobExecution night = runner.run("nightly", date);
+            if (night.getStatus() != BatchStatus.COMPLETED) {
+                return ExecutionPrinter.printOutcome(cli, night, false);
+            }
+            Files.delete(ordersFile);
+            StepExecution charge = night.getStepExecutions().stream().filter(s -> s.getStepName().equals("charge")).findFirst().orElseThrow();
+            rates[k] = charge.getReadCount() / seconds(charge);
+            long ledger = jdbc.queryForObject("SELECT count(*) FROM payment_attempts", Long.class);
+            long paid = jdbc.queryForObject("SELECT count(*) FROM orders WHERE status = 'PAID'", Long.class);
+            cli.out().printf("night %2d (%s): import %.1f s; charging %,.0f/s (%.1f%% of the raw gateway rate); night %.1f s;"
+                    + " %,d orders PAID in all, %,d ledger rows%n", k + 1, date, importSeconds, rates[k], 100 * rates[k] / gatewayRate,
+                    (System.nanoTime() - start) / 1e9, paid, ledger);
+            if (paid != (long) orders * (k + 1)) {
+                cli.out().printf("night %d left orders unpaid: %,d PAID of %,d%n", k + 1, paid, (long) orders * (k + 1));
+                return ExitCodes.FAILED;
+            }
+        }
+        double ratio = rates[nights - 1] / rates[0];
+        cli.out().printf("charging: night 1 %,.0f/s, night %d %,.0f/s: %.1f%% of the first%n", rates[0], nights, rates[nights - 1], 100 * ratio);
+        cli.out().printf("charging over the %d nights: slowest %,.0f/s, fastest %,.0f/s%n", nights, Arrays.stream(rates).min().orElse(0),
+                Arrays.stream(rates).max().orElse(0));
+        boolean fast = ratio >= 0.9;
+        if (console) {
+            LocalDate last = first.plusDays(nights - 1);
+            long[] executionIds = BenchData.executionIds(jdbc);
+            int tokens = Math.max(10, orders / 50);
+            SplittableRandom random = new SplittableRandom(42);
+            IntFunction<String> anyOrder = i -> "N" + random.nextInt(nights) + "-" + random.nextInt(orders);
+            IntFunction<String> anyDate = i -> first.plusDays(random.nextInt(nights)).toString();
+            List<BenchConsoleCommand.Page> pages = List.of(
+                    new BenchConsoleCommand.Page("/console (nights)", i -> "/console"),
+                    new BenchConsoleCommand.Page("/console/executions", i -> "/console/executions"),
+                    new BenchConsoleCommand.Page("/console/executions?date=", i -> "/console/executions?date=" + anyDate.apply(i)),
+                    new BenchConsoleCommand.Page("/console/executions/{id}",
+                            i -> "/console/executions/" + executionIds[random.nextInt(executionIds.length)]),
+                    new BenchConsoleCommand.Page("/console/exceptions?date=", i -> "/console/exceptions?date=" + anyDate.apply(i)),
+                    new BenchConsoleCommand.Page("/console/orders/{order_id}", i -> "/console/orders/" + anyOrder.apply(i)),
+                    new BenchConsoleCommand.Page("/console/orders?q= (order id)", i -> "/console/orders?q=" + anyOrder.apply(i)),
+                    new BenchConsoleCommand.Page("/console/orders?q= (customer id)", i -> "/console/orders?q=C" + random.nextInt(tokens)),
+                    new BenchConsoleCommand.Page("/console/orders?q= (token name)", i -> "/console/orders?q=night-tok-" + random.nextInt(tokens)),
+                    new BenchConsoleCommand.Page("/console/orders?q= (reference)", i -> "/console/orders?q=CH-" + anyOrder.apply(i) + "-1"),
+                    new BenchConsoleCommand.Page("/console/reports/{date}", i -> "/console/reports/" + last),
+                    new BenchConsoleCommand.Page("/console/audit", i -> "/console/audit"));
+            fast &= BenchConsoleCommand.measure(cli, sandbox, pages, 100, 30, 200);
+        }
+        return fast ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
     private Map<String, Object> settings(LocalWebhookEndpoint endpoint) {
         Map<String, Object> settings = new java.util.HashMap<>(Map.of("billing.simulator.latency", latencyMs + "ms"));
+        if (console) {
+            settings.put("spring.main.web-application-type", "servlet");
+            settings.put("server.port", 0);
+        }
         if (events) {
             settings.put("billing.events.endpoints[0].name", "bench");
             settings.put("billing.events.endpoints[0].url", endpoint.url().toString());
@@ -259,13 +352,18 @@ public class BenchNightCommand implements Callable<Integer> {
                         + (t % 10 == 0 ? "NEW" : "VERIFIED") + ",AGR-" + t + "\n");
             }
         }
+        writeOrders(ordersFile, tokens, "N-");
+    }
+
+    /** {@code --orders} SHIPPED orders named {@code prefix + i}, spread over the tokens. */
+    private void writeOrders(Path ordersFile, int tokens, String prefix) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(ordersFile)) {
             out.write("order_id,customer_id,token_name,amount,currency,status,charge_on\n");
             for (int i = 0; i < orders; i++) {
                 int t = i % tokens;
                 String currency = BenchImportCommand.CURRENCIES[i % BenchImportCommand.CURRENCIES.length];
                 String amount = BenchImportCommand.amount(i, currency);
-                out.write("N-" + i + ",C" + t + ",night-tok-" + t + "," + amount + "," + currency + ",SHIPPED,\n");
+                out.write(prefix + i + ",C" + t + ",night-tok-" + t + "," + amount + "," + currency + ",SHIPPED,\n");
             }
         }
     }
