@@ -38,8 +38,9 @@ public final class SecretFiles implements ApplicationContextInitializer<Configur
         apply(context.getEnvironment());
     }
 
-    /** Puts each {@code X-file}'s content first in the environment as {@code X}. */
+    /** Puts each {@code X-file}'s content first in the environment as {@code X}; checks the config trees' secret files. */
     public static void apply(ConfigurableEnvironment environment) {
+        checkConfigTrees(environment);
         Map<String, Object> secrets = new LinkedHashMap<>();
         for (String name : SECRETS) {
             String file = environment.getProperty(name + "-file");
@@ -49,6 +50,47 @@ public final class SecretFiles implements ApplicationContextInitializer<Configur
         }
         if (!secrets.isEmpty()) {
             environment.getPropertySources().addFirst(new MapPropertySource("secret-files", secrets));
+        }
+    }
+
+    /**
+     * Spring's {@code spring.config.import=configtree:DIR/} reads each file of DIR as the setting it is named after: the
+     * files named as secret settings there are held to the same rule (the owner's only, not empty) as the {@code -file}
+     * settings. A {@code DIR/*}{@code /} tree is looked at one level down.
+     */
+    static void checkConfigTrees(ConfigurableEnvironment environment) {
+        String imports = environment.getProperty("spring.config.import");
+        if (imports == null) {
+            return;
+        }
+        for (String entry : imports.split(",", -1)) {
+            String location = entry.strip();
+            location = location.startsWith("optional:") ? location.substring("optional:".length()) : location;
+            if (!location.startsWith("configtree:")) {
+                continue;
+            }
+            String tree = location.substring("configtree:".length());
+            boolean wildcard = tree.endsWith("*/") || tree.endsWith("*");
+            Path root = Path.of(wildcard ? tree.substring(0, tree.lastIndexOf('*')) : tree);
+            List<Path> dirs = new java.util.ArrayList<>();
+            if (!wildcard) {
+                dirs.add(root);
+            } else if (Files.isDirectory(root)) {
+                try (java.util.stream.Stream<Path> children = Files.list(root)) {
+                    children.filter(Files::isDirectory).forEach(dirs::add);
+                } catch (IOException e) {
+                    throw new InvalidInputException("spring.config.import: cannot list " + root + " (" + e.getMessage() + "); the engine did not start");
+                }
+            }
+            for (Path dir : dirs) {
+                for (String name : SECRETS) {
+                    for (Path file : List.of(dir.resolve(name), dir.resolve(name.replace('.', '/')))) {
+                        if (Files.exists(file)) {
+                            read("spring.config.import (configtree, " + name + ")", file);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -126,6 +126,7 @@ class ServeClusterFunctionalTests {
             assertThat(metrics).contains("billing_charges_total{currency=\"AED\",outcome=\"SUCCESS\"}")
                     .contains("billing_gateway_calls_seconds_count{command=\"PURCHASE\"").contains("billing_outcomes_unknown 0.0")
                     .contains("billing_verification_refunds_owed").contains("spring_batch_job_seconds_count")
+                    .contains("spring_batch_step_seconds_count")
                     .contains("billing_gateway_calls_seconds_bucket{command=\"PURCHASE\"").contains("billing_gateway_in_flight ")
                     .contains("billing_night_running 0.0").contains("billing_night_last_completed_timestamp_seconds ")
                     .contains("billing_outbox_backlog ").contains("billing_outbox_lag_seconds ")

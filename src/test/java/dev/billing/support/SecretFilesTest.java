@@ -52,6 +52,24 @@ class SecretFilesTest {
     }
 
     @Test
+    void aConfigTreesSecretFileIsHeldToTheSameRule() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("credentials"));
+        Path phrase = Files.writeString(tree.resolve("billing.gateway.request-phrase"), "p");
+        Files.setPosixFilePermissions(phrase, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(tree.resolve("billing.zone"), "Asia/Dubai"); // not a secret: its mode is not looked at
+        Files.setPosixFilePermissions(tree.resolve("billing.zone"), PosixFilePermissions.fromString("rw-r--r--"));
+        MockEnvironment environment = new MockEnvironment().withProperty("spring.config.import", "optional:configtree:" + tree + "/");
+        SecretFiles.apply(environment);
+
+        Files.setPosixFilePermissions(phrase, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> SecretFiles.apply(environment)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("spring.config.import (configtree, billing.gateway.request-phrase): " + phrase
+                        + " can be read or written by others than its owner (rw-r--r--)");
+        MockEnvironment nested = new MockEnvironment().withProperty("spring.config.import", "configtree:" + dir + "/*/");
+        assertThatThrownBy(() -> SecretFiles.apply(nested)).hasMessageContaining("others than its owner");
+    }
+
+    @Test
     void theSecretsGivenOnTheCommandLineAreNamed() {
         assertThat(SecretFiles.onCommandLine(List.of("--billing.gateway.access-code=abc", "--billing.zone=Asia/Dubai",
                 "--billing.events.endpoints[2].secret=whsec_x", "--billing.gateway.request-phrase-file=/run/x",
