@@ -171,6 +171,7 @@ public class BenchNightCommand implements Callable<Integer> {
             Path ordersFile = sandbox.work().resolve("orders-" + k + ".csv");
             writeOrders(ordersFile, Math.max(10, orders / 50), "N" + k + "-");
             long start = System.nanoTime();
+            java.sql.Timestamp began = jdbc.queryForObject("SELECT clock_timestamp()", java.sql.Timestamp.class);
             JobExecution imported = imports.importFiles(k == 0 ? tokensFile : null, ordersFile).execution();
             if (imported.getStatus() != BatchStatus.COMPLETED) {
                 return ExecutionPrinter.printOutcome(cli, imported, false);
@@ -181,6 +182,12 @@ public class BenchNightCommand implements Callable<Integer> {
                 return ExecutionPrinter.printOutcome(cli, night, false);
             }
             Files.delete(ordersFile);
+            // the nights run one after the other today, but each is of its own date: the simulator's records of this
+            // night move to its date, so that the next night's report window (its date to now) holds its own only,
+            // as on a real calendar (else each night's reconcile fetched every earlier night's transactions again)
+            java.sql.Timestamp noon = java.sql.Timestamp.valueOf(date.atTime(12, 0));
+            jdbc.update("UPDATE aps_simulator.orders SET created_at = ? WHERE created_at >= ?", noon, began);
+            jdbc.update("UPDATE aps_simulator.maintenance SET created_at = ? WHERE created_at >= ?", noon, began);
             StepExecution charge = night.getStepExecutions().stream().filter(s -> s.getStepName().equals("charge")).findFirst().orElseThrow();
             rates[k] = charge.getReadCount() / seconds(charge);
             long ledger = jdbc.queryForObject("SELECT count(*) FROM payment_attempts", Long.class);
