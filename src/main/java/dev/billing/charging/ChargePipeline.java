@@ -38,23 +38,7 @@ final class ChargePipeline {
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
                 result -> result.kind() == ChargeResult.Kind.SENT && health.stopsTheRun(result.reply()),
-                settings.concurrency(), window(settings), threads);
-    }
-
-    /**
-     * The pipeline's window: room for the calls in flight and those waiting their turn, and two chunks of results
-     * waiting to be recorded, a chunk being at most 4 C here (measured: 4 C + 2 chunks keeps 94% of the bound C / L, as
-     * the 1,032 of before did; 2 C + a chunk fell to 73%). It bounds, with one prepared batch ({@link #batch}), the ledger rows left PREPARED by a
-     * node that dies, each of which the node that resumes its work asks the gateway about before it charges anything:
-     * a small bound is a short failover.
-     */
-    static int window(RunSettings settings) {
-        return 4 * settings.concurrency() + 2 * Math.min(settings.chunkSize(), 4 * settings.concurrency());
-    }
-
-    /** How many due orders are prepared (written PREPARED) at once, just before their calls: one call each in flight. */
-    static int batch(RunSettings settings) {
-        return Math.max(16, settings.concurrency());
+                settings.concurrency(), CallPipeline.window(settings.concurrency(), settings.chunkSize()), threads);
     }
 
     private static ChargeResult charge(ApsClient client, DueOrder order, Set<String> deadTokens) {
@@ -100,8 +84,8 @@ final class ChargePipeline {
                 if (chargeable.isEmpty() && !readPage(results)) {
                     return List.of();
                 }
-                List<DueOrder> batch = new ArrayList<>(batch(settings));
-                while (batch.size() < batch(settings) && !chargeable.isEmpty()) {
+                List<DueOrder> batch = new ArrayList<>(CallPipeline.batch(settings.concurrency()));
+                while (batch.size() < CallPipeline.batch(settings.concurrency()) && !chargeable.isEmpty()) {
                     batch.add(chargeable.poll());
                 }
                 List<DueOrder> prepared = ledger.prepare(batch, date, jobExecutionId);

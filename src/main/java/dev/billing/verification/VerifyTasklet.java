@@ -60,8 +60,21 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     @Override
     protected CallPipeline<Verification, Verification.Result> createPipeline(long jobExecutionId) {
         long[] lastId = {0};
+        // tokens read and allowed, waiting to be prepared a batch at a time just before their calls (see CallPipeline.batch)
+        java.util.ArrayDeque<Verification> waiting = new java.util.ArrayDeque<>();
         CallPipeline.Feeder<Verification, Verification.Result> newTokens = results -> {
             while (true) {
+                if (!waiting.isEmpty()) {
+                    List<Verification> batch = new ArrayList<>();
+                    while (batch.size() < CallPipeline.batch(common.concurrency()) && !waiting.isEmpty()) {
+                        batch.add(waiting.poll());
+                    }
+                    List<Verification> prepared = ledger.prepare(batch, businessDate, jobExecutionId);
+                    if (!prepared.isEmpty()) {
+                        return prepared;
+                    }
+                    continue;
+                }
                 List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount(), partition());
                 if (page.isEmpty()) {
                     return page;
@@ -90,17 +103,14 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                     log.info("{} tokens not verified today: card-network limit of {} declines in {} days reached",
                             overLimit, common.maxDeclinesPerCard30d(), CardAttempts.WINDOW_DAYS);
                 }
-                List<Verification> prepared = ledger.prepare(allowed, businessDate, jobExecutionId);
-                if (!prepared.isEmpty()) {
-                    return prepared;
-                }
+                waiting.addAll(allowed);
             }
         };
         health = new GatewayHealth(common.unreachableAfter());
         return new CallPipeline<>("verify", newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
                 Verification.Result::withdrawn,
                 r -> r.charge() != null && health.stopsTheRun(r.charge()),
-                common.concurrency(), common.concurrency() + 2 * Math.max(common.pageSize(), common.chunkSize()), threads);
+                common.concurrency(), CallPipeline.window(common.concurrency(), common.chunkSize()), threads);
     }
 
     private Verification.Result verify(Verification v, long jobExecutionId) {
