@@ -105,13 +105,16 @@ public class OrderHistory {
      * most 50, newest first.
      */
     public List<Found> search(String term) {
-        // each way of naming an order is an index lookup of its own: an OR across them would read every order
+        // each way of naming an order is an index lookup of its own (an OR across them would read every order), each
+        // bounded to its newest 50, gathered first: left to join them with the newest orders, the planner read the orders
+        // newest first until it met the named ones (778 ms at p95 for an order id over 3,000,000 orders)
         return JdbcClient.create(jdbc).sql("""
-                SELECT o.order_id, o.customer_id, o.token_name, o.status FROM orders o
-                WHERE o.id IN (SELECT id FROM orders WHERE order_id = :term
-                               UNION SELECT id FROM orders WHERE customer_id = :term
-                               UNION SELECT id FROM orders WHERE token_name = :term
-                               UNION SELECT id FROM orders WHERE order_id = ANY (:named))
+                WITH found AS MATERIALIZED (
+                    SELECT id FROM orders WHERE order_id = :term
+                    UNION (SELECT id FROM orders WHERE customer_id = :term ORDER BY id DESC LIMIT 50)
+                    UNION (SELECT id FROM orders WHERE token_name = :term ORDER BY id DESC LIMIT 50)
+                    UNION SELECT id FROM orders WHERE order_id = ANY (:named))
+                SELECT o.order_id, o.customer_id, o.token_name, o.status FROM found f JOIN orders o ON o.id = f.id
                 ORDER BY o.id DESC LIMIT 50""")
                 .param("term", term).param("named", ledger.ordersNamedBy(term).toArray(String[]::new))
                 .query(Found.class).list();

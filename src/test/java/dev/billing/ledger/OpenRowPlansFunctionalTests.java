@@ -60,6 +60,20 @@ class OpenRowPlansFunctionalTests {
     }
 
     @Test
+    void settlingABatchOfRowsLooksEachUpByItsReference() {
+        String update = AttemptOutcomes.UPDATE;
+        for (int i = 1; update.contains("?"); i++) {
+            update = update.replaceFirst("\\?", "\\$" + i);
+        }
+        String types = "(text[], text[], text[], text[], text[], text[], text[], text[], bool[], text[])";
+        String arguments = "'{SUCCEEDED}', '{SUCCESS}', '{14000}', '{ok}', '{}', '{F5}', '{}', '{}', '{true}', '{CH-O-5-1}'";
+
+        assertThat(genericPlan(types, update, arguments))
+                .contains("payment_attempts_attempt_reference_key").doesNotContain("Seq Scan on payment_attempts")
+                .doesNotContain("unresolved").doesNotContain("one_open");
+    }
+
+    @Test
     void findingAnOrdersOpenChargeUsesAnOrderIndex() {
         String exists = "SELECT EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = $1 AND a.kind = 'CHARGE' AND a.state ";
 
