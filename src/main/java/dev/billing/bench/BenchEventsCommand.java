@@ -60,7 +60,7 @@ public class BenchEventsCommand implements Callable<Integer> {
             cli.out().printf("%,d events in the outbox; delivering them to a local endpoint, %d in flight%n", events, perEndpoint);
             EventsProperties settings = new EventsProperties(List.of(new EventsProperties.Endpoint("bench", endpoint.url(), "*",
                     LocalWebhookEndpoint.SECRET, null)),
-                    Duration.ofSeconds(10), null, null, perEndpoint, null);
+                    Duration.ofSeconds(10), null, null, perEndpoint, null, null);
             EventDispatcher dispatcher = new EventDispatcher(jdbc, sandbox.engine().bean(PlatformTransactionManager.class), settings,
                     sandbox.engine().bean(EngineThreads.class), List.of());
             long started = System.nanoTime();

@@ -76,21 +76,45 @@ public class ChargeLedger {
      * page, which grew with every night (227 ms a page at 500,000 ledger rows, against 77 ms now, the same at any size).
      */
     public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition) {
-        return sql.sql("""
+        // A page is looked for among the next orders of the due index only, a window of (2 x the partitions) pages of
+        // them: whatever plan the planner picks, a page then costs at most a window. Left to itself, over a month of
+        // nights (most orders paid, a night's due among them) it took a partition's due orders for a few hundred,
+        // fewer than a page, and read and sorted every due order of the night for each page: 80 ms a page, the
+        // night's charging down by a third. A window with none of the partition's due orders moves on to the next.
+        long after = afterId;
+        int window = limit * partition.count() * 2;
+        while (true) {
+            Long bound = sql.sql("SELECT id FROM orders WHERE status IN ('SHIPPED', 'DEFERRED') AND id > :after ORDER BY id OFFSET :window LIMIT 1")
+                    .param("after", after).param("window", window - 1).query(Long.class).optional().orElse(null);
+            List<DueOrder> page = sql.sql(duePageSql(partition))
+                    .param("afterId", after).param("bound", bound == null ? Long.MAX_VALUE : bound).param("date", Date.valueOf(date))
+                    .param("limit", limit)
+                    .query((rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), TokenStatus.of(rs.getString(4)),
+                            rs.getString(5), Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9),
+                            rs.getString(10)))
+                    .list();
+            if (!page.isEmpty() || bound == null) {
+                return page;
+            }
+            after = bound;
+        }
+    }
+
+    /**
+     * The due-orders page's SQL for {@code partition}: parameters {@code :afterId} and {@code :bound} (the ids after
+     * one, up to the other), {@code :date} and {@code :limit}.
+     */
+    static String duePageSql(TokenPartition partition) {
+        return """
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE(p.last, 0) + 1 AS next_attempt, o.soft_declines, t.agreement_id
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 LEFT JOIN LATERAL (SELECT max(a.attempt) AS last, bool_or(a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
                                    ) AS open
                                    FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE') p ON true
-                WHERE o.id > :afterId AND\s""" + DUE_ON + " AND p.open IS NOT TRUE " + partition.filter("o.token_name") + """
+                WHERE o.id > :afterId AND o.id <= :bound AND\s""" + DUE_ON + " AND p.open IS NOT TRUE " + partition.filter("o.token_name") + """
                 ORDER BY o.id
-                LIMIT :limit""")
-                .param("afterId", afterId).param("date", Date.valueOf(date)).param("limit", limit)
-                .query((rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), TokenStatus.of(rs.getString(4)),
-                        rs.getString(5), Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9),
-                        rs.getString(10)))
-                .list();
+                LIMIT :limit""";
     }
 
     /**

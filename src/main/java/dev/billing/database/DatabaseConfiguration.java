@@ -26,7 +26,7 @@ public class DatabaseConfiguration {
     @Bean
     EmbeddedPostgresServer embeddedPostgresServer(EngineProperties engine, DatabaseProperties database) {
         Path dataDir = engine.dataDir();
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.startOrJoin(dataDir, database.startupWait());
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.startOrJoin(dataDir, database.startupWait(), database.serverSettings());
         log.info("Embedded PostgreSQL on port {} with its files in {}", server.port(), dataDir.toAbsolutePath().normalize());
         return server;
     }

@@ -80,8 +80,16 @@ public final class EmbeddedPostgresServer {
      * One per data directory per JVM; this JVM leaves it when it exits.
      */
     public static EmbeddedPostgresServer startOrJoin(Path dataDir, Duration startupWait) {
+        return startOrJoin(dataDir, startupWait, Map.of());
+    }
+
+    /**
+     * As {@link #startOrJoin(Path, Duration)}, with server settings ({@code shared_buffers}, {@code max_wal_size}) for a
+     * server this JVM starts (one already running keeps its own).
+     */
+    public static EmbeddedPostgresServer startOrJoin(Path dataDir, Duration startupWait, Map<String, String> serverSettings) {
         Path key = dataDir.toAbsolutePath().normalize();
-        return RUNNING.computeIfAbsent(key, dir -> open(dir, startupWait));
+        return RUNNING.computeIfAbsent(key, dir -> open(dir, startupWait, serverSettings));
     }
 
     /** Leaves the server this JVM uses for that data directory, stopping it if no other process uses it. */
@@ -109,7 +117,7 @@ public final class EmbeddedPostgresServer {
         return port;
     }
 
-    private static EmbeddedPostgresServer open(Path dataDir, Duration startupWait) {
+    private static EmbeddedPostgresServer open(Path dataDir, Duration startupWait, Map<String, String> serverSettings) {
         Path pgData = dataDir.resolve("pgdata");
         FileChannel channel = null;
         try {
@@ -123,7 +131,7 @@ public final class EmbeddedPostgresServer {
                     throw new IllegalStateException("cannot take a shared lock on " + dataDir.resolve("engine.lock"));
                 }
                 String password = secret(dataDir);
-                int port = running(pgData).orElseGet(() -> start(pgData, password, startupWait));
+                int port = running(pgData).orElseGet(() -> start(pgData, password, startupWait, serverSettings));
                 secureIfTrusting(pgData, port, password);
                 EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, port, password, channel, users);
                 EngineThreads.atJvmExit("embedded-postgres-leave", server::leave);
@@ -160,7 +168,7 @@ public final class EmbeddedPostgresServer {
         return Optional.empty();
     }
 
-    private static int start(Path pgData, String password, Duration startupWait) {
+    private static int start(Path pgData, String password, Duration startupWait, Map<String, String> serverSettings) {
         try {
             Files.createDirectories(pgData);
             Path pwfile = pgData.resolveSibling("initdb.pw");
@@ -169,7 +177,9 @@ public final class EmbeddedPostgresServer {
                 writePrivate(pwfile, password);
             }
             try {
-                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+                serverSettings.forEach(builder::setServerConfig);
+                EmbeddedPostgres pg = builder
                         .setDataDirectory(pgData.toFile())
                         .setCleanDataDirectory(false)
                         .setRegisterShutdownHook(false) // its last user stops it, not the process that started it

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,9 @@ public class EventDispatcher implements AutoCloseable {
             return status != null && status >= 200 && status < 300;
         }
     }
+
+    /** How often serve's fan-out loop deletes the events past their retention. */
+    static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -138,6 +142,50 @@ public class EventDispatcher implements AutoCloseable {
     }
 
     /**
+     * Deletes, a few thousand per transaction, the events that happened before {@code before}, were fanned out, and that
+     * nothing needs any more: every delivery of theirs made, no notice taken from them. Returns how many went. The
+     * outbox is read from its oldest row up to the first one of {@code before} or later (ids follow time), so a pass
+     * costs what it deletes, not the table.
+     */
+    public long prune(Instant before) {
+        long total = 0;
+        while (true) {
+            Integer deleted = transaction.execute(status -> {
+                Long[] ids = jdbc.queryForList("""
+                        SELECT o.id FROM outbox o
+                        WHERE o.id < COALESCE((SELECT id FROM outbox WHERE occurred_at >= ? ORDER BY id LIMIT 1), 9223372036854775807)
+                          AND o.fanned_out AND o.occurred_at < ?
+                          AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event_id = o.event_id AND d.status <> 'DELIVERED')
+                          AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.event_id = o.event_id)
+                        ORDER BY o.id LIMIT 5000 FOR UPDATE OF o SKIP LOCKED""", Long.class,
+                        Timestamp.from(before), Timestamp.from(before)).toArray(Long[]::new);
+                if (ids.length == 0) {
+                    return 0;
+                }
+                jdbc.update("DELETE FROM event_deliveries d USING outbox o WHERE o.id = ANY (?) AND d.event_id = o.event_id", (Object) ids);
+                jdbc.update("DELETE FROM outbox WHERE id = ANY (?)", (Object) ids);
+                return ids.length;
+            });
+            if (deleted == null || deleted == 0) {
+                return total;
+            }
+            total += deleted;
+        }
+    }
+
+    /** {@link #prune} of what is older than {@code billing.events.retention}; nothing when it is 0. */
+    public long pruneOld() {
+        if (settings.retention().isZero()) {
+            return 0;
+        }
+        long pruned = prune(Instant.now().minus(settings.retention()));
+        if (pruned > 0) {
+            log.info("Deleted {} events older than {} from the outbox (billing.events.retention)", pruned, settings.retention());
+        }
+        return pruned;
+    }
+
+    /**
      * Delivers what is due now, every endpoint at once, until nothing is due or {@code within} has passed (what
      * {@code run} and {@code demo} do at the end of a night). What fails is left for its next attempt.
      */
@@ -192,9 +240,14 @@ public class EventDispatcher implements AutoCloseable {
         }
         running = true;
         Thread fan = threads.thread("events-fan-out", () -> {
+            long nextPrune = System.nanoTime();
             while (running) {
                 try {
                     fanOut();
+                    if (System.nanoTime() - nextPrune >= 0) {
+                        nextPrune = System.nanoTime() + PRUNE_EVERY.toNanos();
+                        pruneOld();
+                    }
                 } catch (RuntimeException e) {
                     log.warn("Fanning out events failed: {}; trying again", e.toString());
                 }

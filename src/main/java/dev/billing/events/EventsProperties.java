@@ -19,10 +19,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param giveUpAfter  a delivery not made this long after its event is given up, for a person (default 3 days)
  * @param perEndpoint  deliveries in flight at once to one endpoint (default 8): a slow one never holds another's
  * @param batch        deliveries one endpoint's round takes (locked) and records in one transaction (default 100)
+ * @param retention    how long an event stays in the outbox once every endpoint has it (default 30 days); {@code 0} keeps
+ *                     every event. An event a delivery or a notice still needs is kept whatever its age.
  */
 @ConfigurationProperties("billing.events")
 public record EventsProperties(List<Endpoint> endpoints, Duration timeout, List<Duration> retryWaits, Duration giveUpAfter,
-                               Integer perEndpoint, Integer batch) {
+                               Integer perEndpoint, Integer batch, Duration retention) {
 
     /** One webhook endpoint. */
     public record Endpoint(String name, URI url, String types, String secret, Path secretFile) {
@@ -66,6 +68,10 @@ public record EventsProperties(List<Endpoint> endpoints, Duration timeout, List<
         giveUpAfter = giveUpAfter == null ? Duration.ofDays(3) : giveUpAfter;
         perEndpoint = perEndpoint == null ? 8 : perEndpoint;
         batch = batch == null ? 100 : batch;
+        retention = retention == null ? Duration.ofDays(30) : retention;
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("billing.events.retention must not be negative (0 keeps every event)");
+        }
         if (perEndpoint < 1 || batch < 1) {
             throw new IllegalArgumentException("billing.events.per-endpoint and billing.events.batch must be at least 1");
         }

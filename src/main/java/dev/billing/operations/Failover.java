@@ -1,12 +1,10 @@
 package dev.billing.operations;
 
 import dev.billing.batch.ExecutionOwnership;
+import dev.billing.database.ClusterLock;
 import dev.billing.support.EngineThreads;
 import dev.billing.support.NodeName;
 import dev.billing.support.OperatorException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,11 +112,8 @@ public class Failover {
         if (dead.isEmpty() && handed.isEmpty()) {
             return List.of();
         }
-        try (Connection connection = dataSource.getConnection()) {
-            if (!lock(connection, "pg_try_advisory_lock")) {
-                return List.of(); // another node is resuming them
-            }
-            try {
+        try {
+            return ClusterLock.tryWhileHeld(dataSource, "billing-failover", () -> {
                 List<Long> candidates = new ArrayList<>(handed);
                 for (long id : dead) {
                     JobControl.Recovery recovery = control.recover(id);
@@ -135,18 +130,9 @@ public class Failover {
                     }
                 }
                 return restarted;
-            } finally {
-                lock(connection, "pg_advisory_unlock");
-            }
+            }).orElse(List.of()); // empty: another node is resuming them
         } catch (SQLException e) {
             throw new org.springframework.dao.DataAccessResourceFailureException("cannot take the failover lock", e);
-        }
-    }
-
-    private static boolean lock(Connection connection, String function) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT " + function + "(hashtext('billing-failover'))");
-             ResultSet rs = lock.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.billing.scheduling;
 
+import dev.billing.database.ClusterLock;
 import dev.billing.operations.JobRunner;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -125,32 +123,20 @@ public class SchedulerService {
      * does it at a time (a cluster-wide lock); a date that completed is not run again.
      */
     public void catchUp(List<Schedule> schedules, Instant now) {
-        try (Connection connection = dataSource.getConnection()) {
-            if (!tryLock(connection)) {
-                log.info("Another node is catching up missed nights");
-                return;
-            }
-            try {
+        try {
+            boolean ran = ClusterLock.tryWhileHeld(dataSource, "billing-catch-up", () -> {
                 for (Schedule s : schedules) {
                     for (LocalDate date : s.catchUpDates(now)) {
                         BillingQuartzJob.run(runner, s, date);
                     }
                 }
-            } finally {
-                try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtext('billing-catch-up'))")) {
-                    unlock.execute();
-                }
+                return Boolean.TRUE;
+            }).isPresent();
+            if (!ran) {
+                log.info("Another node is catching up missed nights");
             }
         } catch (SQLException e) {
             log.warn("Could not catch up missed nights: {}", e.getMessage());
-        }
-    }
-
-    private static boolean tryLock(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext('billing-catch-up'))");
-             ResultSet rs = lock.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
         }
     }
 }

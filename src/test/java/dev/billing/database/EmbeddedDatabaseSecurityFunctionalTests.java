@@ -62,4 +62,13 @@ class EmbeddedDatabaseSecurityFunctionalTests {
         assertThat(jdbc.queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
         assertThat(jdbc.queryForObject("SHOW full_page_writes", String.class)).isEqualTo("on");
     }
+
+    @Test
+    void theServerStartsWithTheMemoryAndTheLogItWasGiven() {
+        DatabaseProperties settings = new DatabaseProperties(20, java.time.Duration.ofSeconds(60), "auto", "2GB");
+        long expected = Long.parseLong(settings.serverSettings().get("shared_buffers").replace("MB", ""));
+        assertThat(jdbc.queryForObject("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'", Long.class))
+                .isEqualTo(expected);
+        assertThat(jdbc.queryForObject("SHOW max_wal_size", String.class)).isEqualTo("2GB");
+    }
 }

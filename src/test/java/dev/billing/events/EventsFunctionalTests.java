@@ -104,7 +104,7 @@ class EventsFunctionalTests {
     private EventDispatcher dispatcher(Duration timeout, Duration giveUpAfter, EventsProperties.Endpoint... endpoints) {
         // a minute between attempts: what failed is not due again within one test's delivery
         return new EventDispatcher(jdbc, transactionManager, new EventsProperties(List.of(endpoints), timeout,
-                List.of(Duration.ofMinutes(1)), giveUpAfter, 8, null), threads, List.of());
+                List.of(Duration.ofMinutes(1)), giveUpAfter, 8, null, null), threads, List.of());
     }
 
     private EventsProperties.Endpoint endpoint(String name, String path, String types) {
@@ -220,5 +220,42 @@ class EventsFunctionalTests {
         assertThat(exceptions.rows(LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1)).stream().filter(r -> r.type().equals("WEBHOOK_GAVE_UP")))
                 .hasSize(19).noneMatch(r -> r.reference().equals(one))
                 .allSatisfy(r -> assertThat(r.detail()).contains("to endpoint fail given up after 2 attempts (HTTP 500)"));
+    }
+
+    /**
+     * Retention: an old event every endpoint has is deleted with its deliveries; an old one still pending, given up or
+     * taken as a notice stays, as does a recent one; a second pass finds nothing more.
+     */
+    @Test
+    void eventsPastTheirRetentionThatNothingNeedsAreDeletedAndTheOthersKept() {
+        fixtures.token("tok-kept");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(outbox.append(EventType.NIGHT_COMPLETED, Map.of("job_execution_id", (long) i)));
+        }
+        EventDispatcher dispatcher = dispatcher(Duration.ofSeconds(1), Duration.ofDays(3), endpoint("a", "/ok", "*"), endpoint("b", "/ok", "*"));
+        assertThat(dispatcher.fanOut()).isEqualTo(6);
+        // 0 and 1 delivered everywhere, 2 pending at b, 3 given up at b, 4 delivered and taken as a notice: all a month old;
+        // 5 delivered everywhere, an hour old
+        jdbc.update("UPDATE event_deliveries SET status = 'DELIVERED', delivered_at = now()");
+        jdbc.update("UPDATE event_deliveries SET status = 'PENDING' WHERE event_id = ? AND endpoint = 'b'", ids.get(2));
+        jdbc.update("UPDATE event_deliveries SET status = 'GAVE_UP' WHERE event_id = ? AND endpoint = 'b'", ids.get(3));
+        jdbc.update("INSERT INTO notices (event_id, kind, customer_id, token_name) VALUES (?, 'TOKEN_INVALID', 'C-1', 'tok-kept')", ids.get(4));
+        jdbc.update("UPDATE outbox SET occurred_at = now() - interval '31 days' WHERE event_id = ANY (?)",
+                (Object) ids.subList(0, 5).toArray(String[]::new));
+        jdbc.update("UPDATE outbox SET occurred_at = now() - interval '1 hour' WHERE event_id = ?", ids.get(5));
+        outbox.append(EventType.NIGHT_COMPLETED, Map.of("job_execution_id", 99L)); // not fanned out yet: kept whatever its age
+        jdbc.update("UPDATE outbox SET occurred_at = now() - interval '40 days' WHERE NOT fanned_out");
+
+        assertThat(dispatcher.pruneOld()).isEqualTo(2);
+
+        assertThat(jdbc.queryForList("SELECT event_id FROM outbox WHERE fanned_out ORDER BY id", String.class))
+                .containsExactly(ids.get(2), ids.get(3), ids.get(4), ids.get(5));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE NOT fanned_out", Long.class)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_deliveries WHERE event_id = ANY (?)", Long.class,
+                (Object) ids.subList(0, 2).toArray(String[]::new))).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_deliveries", Long.class)).isEqualTo(8);
+        assertThat(dispatcher.pruneOld()).isZero();
+        assertThat(dispatcher.prune(java.time.Instant.now())).as("with no retention left, the hour-old one goes too").isEqualTo(1);
     }
 }

@@ -18,7 +18,7 @@ class EventsPropertiesTest {
     Path dir;
 
     private static EventsProperties of(EventsProperties.Endpoint... endpoints) {
-        return new EventsProperties(List.of(endpoints), null, null, null, null, null);
+        return new EventsProperties(List.of(endpoints), null, null, null, null, null, null);
     }
 
     @Test

@@ -176,10 +176,8 @@ class FailoverFunctionalTests {
     private Timestamp nextCharge(StepExecution partition, Timestamp after) {
         int index = partition.getExecutionContext().getInt("partition.index");
         int count = partition.getExecutionContext().getInt("partition.count");
-        return jdbc.queryForObject("""
-                SELECT min(created_at) FROM payment_attempts
-                WHERE kind = 'CHARGE' AND created_at > ? AND (hashtext(token_name) & 2147483647) % ? = ?""", Timestamp.class,
-                after, count, index);
+        return jdbc.queryForObject("SELECT min(created_at) FROM payment_attempts WHERE kind = 'CHARGE' AND created_at > ?"
+                + new dev.billing.batch.TokenPartition(index, count).filter("token_name"), Timestamp.class, after);
     }
 
     private double gapSeconds(StepExecution partition, Timestamp after) {
