@@ -222,7 +222,14 @@ public class BenchNightCommand implements Callable<Integer> {
         double shareRatio = shares[nights - 1] / shares[0];
         cli.out().printf("charging: night 1 %,.0f/s, night %d %,.0f/s: %.1f%% of the first%n", rates[0], nights, rates[nights - 1], 100 * ratio);
         cli.out().printf("as a share of the raw gateway rate measured just before each: night 1 %.1f%%, night %d %.1f%%: %.1f%% of the"
-                + " first (target: at least 90%%)%n", 100 * shares[0], nights, 100 * shares[nights - 1], 100 * shareRatio);
+                + " first%n", 100 * shares[0], nights, 100 * shares[nights - 1], 100 * shareRatio);
+        if (nights >= 4) {
+            // night 1 runs in a JVM still compiling its hot paths (its yardstick too): the median of nights 2 to 4 beside it
+            double[] warm = Arrays.copyOfRange(rates, 1, 4);
+            Arrays.sort(warm);
+            cli.out().printf("night %d against the median of nights 2-4 (%,.0f/s, the JVM warm): %.1f%%%n", nights, warm[1],
+                    100 * rates[nights - 1] / warm[1]);
+        }
         cli.out().printf("charging over the %d nights: slowest %,.0f/s, fastest %,.0f/s%n", nights, Arrays.stream(rates).min().orElse(0),
                 Arrays.stream(rates).max().orElse(0));
         long bytes = jdbc.queryForObject("SELECT pg_database_size(current_database())", Long.class);
@@ -233,7 +240,7 @@ public class BenchNightCommand implements Callable<Integer> {
                     cli.out().printf(" %s %,d MB;", rs.getString(1), rs.getLong(2) >> 20);
                 });
         cli.out().println();
-        boolean fast = shareRatio >= 0.9;
+        boolean fast = ratio >= 0.9; // the test: the last night's rate within 10% of the first's
         if (console) {
             LocalDate last = first.plusDays(nights - 1);
             long[] executionIds = BenchData.executionIds(jdbc);
