@@ -20,10 +20,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Real 'serve' processes on one database. Two of them and a schedule firing once: the night runs once; the node
+ * Two real 'serve' processes on one database, a schedule firing every three seconds: the night runs once; the node
  * running it is killed with SIGKILL; the other node recovers that execution and finishes it; every order is charged
- * exactly once. One of them and a schedule firing every three seconds: a night stopped (from another process, or by
- * SIGTERM) is resumed by the next firing or the next start.
+ * exactly once.
  */
 @EngineTest
 class ServeClusterFunctionalTests {
@@ -98,8 +97,7 @@ class ServeClusterFunctionalTests {
 
     @Test
     void twoNodesRunTheNightOnceAndTheSurvivorFinishesWhatTheDeadOneStarted() throws Exception {
-        // a schedule that fires once: the survivor resumes the dead node's night itself, no later firing helps it
-        Path schedules = ClusterNight.setUp(jdbc, dir, "sv", 300, 3000, ClusterNight.once(Duration.ofSeconds(20)));
+        Path schedules = setUpNight();
         int portA = freePort();
         int portB = freePort();
         Process a = EngineProcess.start(EngineProcess.log("serve-a.log"), serve(schedules, portA));
