@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * @param <T> a unit of work, prepared in the ledger
  * @param <R> its result
  */
-public class CallPipeline<T, R> implements AutoCloseable {
+public class CallPipeline<T, R> implements Pipeline<R> {
 
     /** Reads the next page of work and commits its ledger rows; results known without a call go to {@code results}. */
     @FunctionalInterface
@@ -100,6 +100,7 @@ public class CallPipeline<T, R> implements AutoCloseable {
         return Math.max(16, concurrency);
     }
 
+    @Override
     public void start() {
         feederThread.start();
     }
@@ -172,6 +173,7 @@ public class CallPipeline<T, R> implements AutoCloseable {
      * Up to {@code max} results, waiting for the first one; an empty list when everything has been taken.
      * Taking results frees room in the window.
      */
+    @Override
     public List<R> take(int max) throws InterruptedException {
         List<Done<R>> batch = new ArrayList<>(max);
         while (batch.isEmpty()) {
@@ -196,16 +198,34 @@ public class CallPipeline<T, R> implements AutoCloseable {
         return batch.stream().map(Done::result).toList();
     }
 
+    /** Up to {@code max} results that are ready now, without waiting (for {@link Lanes}); frees their room in the window. */
+    List<R> takeReady(int max) {
+        List<Done<R>> batch = new ArrayList<>(Math.min(max, 64));
+        completed.drainTo(batch, max);
+        if (!batch.isEmpty()) {
+            window.release((int) batch.stream().filter(Done::heldRoom).count());
+        }
+        return batch.stream().map(Done::result).toList();
+    }
+
+    /** Starts no new call from now on (the calls in flight finish); {@link #finish} then waits for them. */
+    void stopStarting() {
+        stopping = true;
+    }
+
     /** True when nothing more will come: the feeder is done, no call is in flight and every result was taken. */
+    @Override
     public boolean drained() {
         return feederDone && outstanding.get() == 0 && completed.isEmpty();
     }
 
     /** The result that stopped the run, if one did. */
+    @Override
     public R stoppedBy() {
         return stoppedBy.get();
     }
 
+    @Override
     public RuntimeException feederFailure() {
         return feederFailure.get();
     }
@@ -214,6 +234,7 @@ public class CallPipeline<T, R> implements AutoCloseable {
      * Stops starting calls and waits (up to {@code wait}) for those in flight; returns every result not taken yet.
      * Items waiting their turn see the stop and are withdrawn.
      */
+    @Override
     public List<R> finish(Duration wait) throws InterruptedException {
         stopping = true;
         feederThread.interrupt(); // it may be waiting for room in the window, which nobody makes any more

@@ -26,7 +26,7 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
 
     private final int chunkSize;
     private final TransactionTemplate transaction;
-    private CallPipeline<T, R> pipeline;
+    private Pipeline<R> pipeline;
     private long jobExecutionId;
     private TokenPartition partition = TokenPartition.WHOLE;
 
@@ -35,7 +35,7 @@ public abstract class PipelineTasklet<T, R> implements Tasklet, StepExecutionLis
         this.transaction = new TransactionTemplate(transactionManager);
     }
 
-    protected abstract CallPipeline<T, R> createPipeline(long jobExecutionId);
+    protected abstract Pipeline<R> createPipeline(long jobExecutionId);
 
     /**
      * Settles what earlier runs left open before any new call (a restart may resume this step directly, after the

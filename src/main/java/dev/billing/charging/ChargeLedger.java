@@ -76,6 +76,11 @@ public class ChargeLedger {
      * page, which grew with every night (227 ms a page at 500,000 ledger rows, against 77 ms now, the same at any size).
      */
     public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition) {
+        return duePage(date, afterId, limit, partition, null);
+    }
+
+    /** {@link #duePage(LocalDate, long, int, TokenPartition)} of the orders on tokens of {@code account} (null: any account). */
+    public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition, String account) {
         // A page is looked for among the next orders of the due index only, a window of (2 x the partitions) pages of
         // them: whatever plan the planner picks, a page then costs at most a window. Left to itself, over a month of
         // nights (most orders paid, a night's due among them) it took the due orders after a page's start for fewer
@@ -87,12 +92,16 @@ public class ChargeLedger {
         while (true) {
             Long bound = sql.sql("SELECT id FROM orders WHERE status IN ('SHIPPED', 'DEFERRED') AND id > :after ORDER BY id OFFSET :window LIMIT 1")
                     .param("after", after).param("window", window - 1).query(Long.class).optional().orElse(null);
-            List<DueOrder> page = sql.sql(duePageSql(partition))
+            var statement = sql.sql(account == null ? duePageSql(partition) : duePageSql(partition, true));
+            if (account != null) {
+                statement = statement.param("account", account);
+            }
+            List<DueOrder> page = statement
                     .param("afterId", after).param("bound", bound == null ? Long.MAX_VALUE : bound).param("date", Date.valueOf(date))
                     .param("limit", limit)
                     .query((rs, n) -> new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), TokenStatus.of(rs.getString(4)),
                             rs.getString(5), Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9),
-                            rs.getString(10)))
+                            rs.getString(10), rs.getString(11)))
                     .list();
             if (!page.isEmpty() || bound == null) {
                 return page;
@@ -106,14 +115,20 @@ public class ChargeLedger {
      * one, up to the other), {@code :date} and {@code :limit}.
      */
     static String duePageSql(TokenPartition partition) {
+        return duePageSql(partition, false);
+    }
+
+    /** {@link #duePageSql(TokenPartition)}, with parameter {@code :account} keeping one account's tokens when {@code oneAccount}. */
+    static String duePageSql(TokenPartition partition, boolean oneAccount) {
         return """
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
-                       COALESCE(p.last, 0) + 1 AS next_attempt, o.soft_declines, t.agreement_id
+                       COALESCE(p.last, 0) + 1 AS next_attempt, o.soft_declines, t.agreement_id, t.account
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 LEFT JOIN LATERAL (SELECT max(a.attempt) AS last, bool_or(a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
                                    ) AS open
                                    FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE') p ON true
-                WHERE o.id > :afterId AND o.id <= :bound AND\s""" + DUE_ON + " AND p.open IS NOT TRUE " + partition.filter("o.token_name") + """
+                WHERE o.id > :afterId AND o.id <= :bound AND\s""" + DUE_ON + " AND p.open IS NOT TRUE " + partition.filter("o.token_name")
+                + (oneAccount ? " AND t.account = :account " : "") + """
                 ORDER BY o.id
                 LIMIT :limit""";
     }
@@ -372,7 +387,7 @@ public class ChargeLedger {
 
     private static final String UNRESOLVED = """
             SELECT a.id, o.id, a.order_id, a.token_name, t.status, t.customer_email, a.amount_minor, a.currency, a.attempt,
-                   a.state, o.soft_declines, t.agreement_id
+                   a.state, o.soft_declines, t.agreement_id, a.account
             FROM payment_attempts a
             JOIN orders o ON o.order_id = a.order_id
             JOIN tokens t ON t.token_name = a.token_name
@@ -380,7 +395,8 @@ public class ChargeLedger {
 
     private static final org.springframework.jdbc.core.RowMapper<Unresolved> UNRESOLVED_ROW = (rs, n) -> new Unresolved(rs.getLong(1),
             new DueOrder(rs.getLong(2), rs.getString(3), rs.getString(4), TokenStatus.of(rs.getString(5)), rs.getString(6),
-                    Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11), rs.getString(12)),
+                    Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getInt(9), rs.getInt(11), rs.getString(12),
+                    rs.getString(13)),
             AttemptState.of(rs.getString(10)));
 
     /** CHARGE attempts still open (PREPARED or UNKNOWN), after {@code afterId} in id order. */

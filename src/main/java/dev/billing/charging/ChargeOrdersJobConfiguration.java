@@ -5,6 +5,7 @@ import dev.billing.batch.NightSteps;
 import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
 import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
 import dev.billing.ledger.VacuumLedgerTasklet;
@@ -77,10 +78,10 @@ public class ChargeOrdersJobConfiguration {
 
     @Bean
     @StepScope
-    ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings settings,
-                                @Value(BusinessDate.OF_JOB) LocalDate businessDate,
+    ChargeTasklet chargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, GatewayAccounts accounts,
+                                RunSettings settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                 PlatformTransactionManager transactionManager, EngineThreads threads) {
-        return new ChargeTasklet(ledger, cardAttempts, client.getObject(), settings, businessDate, transactionManager, threads);
+        return new ChargeTasklet(ledger, cardAttempts, client.getObject(), accounts.names(), settings, businessDate, transactionManager, threads);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package dev.billing.charging;
 
 import dev.billing.batch.CallPipeline;
+import dev.billing.batch.Lanes;
 import dev.billing.batch.TokenPartition;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
@@ -32,9 +33,31 @@ final class ChargePipeline {
     static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
                                                        long jobExecutionId, RunSettings settings, GatewayHealth health,
                                                        TokenPartition partition, EngineThreads threads) {
+        return create("charge", ledger, cardAttempts, client, null, date, jobExecutionId, settings, health, partition, threads);
+    }
+
+    /**
+     * A night over several accounts: one lane per account, each reading only its tokens' due orders and calling its own
+     * gateway with its own budget ({@code max-concurrency} callers), so that a slow account never holds back a fast one.
+     */
+    static Lanes<ChargeResult> lanes(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, List<String> accounts, LocalDate date,
+                                     long jobExecutionId, RunSettings settings, java.util.function.Function<String, GatewayHealth> health,
+                                     TokenPartition partition, EngineThreads threads) {
+        List<CallPipeline<?, ChargeResult>> lanes = new ArrayList<>();
+        for (String account : accounts) {
+            ApsClient own = client.forAccount(account);
+            lanes.add(create("charge-" + account, ledger, cardAttempts, own, account, date, jobExecutionId,
+                    settings.withConcurrency(own.settings().maxConcurrency()), health.apply(account), partition, threads));
+        }
+        return new Lanes<>(lanes);
+    }
+
+    private static CallPipeline<DueOrder, ChargeResult> create(String name, ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client,
+                                                               String account, LocalDate date, long jobExecutionId, RunSettings settings,
+                                                               GatewayHealth health, TokenPartition partition, EngineThreads threads) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
-        return new CallPipeline<>("charge", new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens, partition),
-                order -> charge(client, order, deadTokens),
+        return new CallPipeline<>(name, new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens, partition, account),
+                order -> charge(client.forAccount(order.account()), order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
                 result -> result.kind() == ChargeResult.Kind.SENT && health.stopsTheRun(result.reply()),
@@ -66,10 +89,13 @@ final class ChargePipeline {
         private final java.util.ArrayDeque<DueOrder> chargeable = new java.util.ArrayDeque<>();
 
         private final TokenPartition partition;
+        /** The account whose tokens' orders it reads; null: every account's. */
+        private final String account;
 
         DueOrders(ChargeLedger ledger, CardAttempts cardAttempts, LocalDate date, long jobExecutionId, RunSettings settings,
-                  Set<String> deadTokens, TokenPartition partition) {
+                  Set<String> deadTokens, TokenPartition partition, String account) {
             this.partition = partition;
+            this.account = account;
             this.ledger = ledger;
             this.cardAttempts = cardAttempts;
             this.date = date;
@@ -101,7 +127,7 @@ final class ChargePipeline {
          */
         private boolean readPage(Consumer<ChargeResult> results) {
             while (chargeable.isEmpty()) {
-                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize(), partition);
+                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize(), partition, account);
                 if (page.isEmpty()) {
                     return false;
                 }

@@ -1,6 +1,6 @@
 package dev.billing.charging;
 
-import dev.billing.batch.CallPipeline;
+import dev.billing.batch.Pipeline;
 import dev.billing.batch.PipelineTasklet;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
@@ -26,9 +26,18 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     private final LocalDate businessDate;
     private final EngineThreads threads;
 
+    /** The accounts whose orders it charges, each in a lane of its own when there are several. */
+    private final List<String> accounts;
+
     public ChargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings settings,
                          LocalDate businessDate, PlatformTransactionManager transactionManager, EngineThreads threads) {
+        this(ledger, cardAttempts, client, List.of(), settings, businessDate, transactionManager, threads);
+    }
+
+    public ChargeTasklet(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, List<String> accounts, RunSettings settings,
+                         LocalDate businessDate, PlatformTransactionManager transactionManager, EngineThreads threads) {
         super(settings.chunkSize(), transactionManager);
+        this.accounts = List.copyOf(accounts);
         this.threads = threads;
         this.ledger = ledger;
         this.cardAttempts = cardAttempts;
@@ -37,7 +46,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
         this.businessDate = businessDate;
     }
 
-    private GatewayHealth health;
+    private final java.util.Map<String, GatewayHealth> health = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
@@ -46,10 +55,20 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     }
 
     @Override
-    protected CallPipeline<DueOrder, ChargeResult> createPipeline(long jobExecutionId) {
+    protected Pipeline<ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
-        health = new GatewayHealth(settings.unreachableAfter());
-        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health, partition(), threads);
+        health.clear();
+        if (accounts.size() > 1) {
+            return ChargePipeline.lanes(ledger, cardAttempts, client, accounts, businessDate, jobExecutionId, settings, this::health,
+                    partition(), threads);
+        }
+        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health(client.account()),
+                partition(), threads);
+    }
+
+    /** Each account's gateway health: one account's unreachable gateway stops its own lane only. */
+    private GatewayHealth health(String account) {
+        return health.computeIfAbsent(account, a -> new GatewayHealth(settings.unreachableAfter()));
     }
 
     @Override
@@ -71,7 +90,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     @Override
     protected RuntimeException stoppedBy(ChargeResult result) {
-        return health.failure(result.reply(), "no order was marked failed");
+        return health(result.order().account()).failure(result.reply(), "no order was marked failed");
     }
 
     @Override

@@ -9,10 +9,17 @@ import java.time.LocalDate;
 /**
  * An order that is due, with what charging it needs: its token's state and e-mail, its next attempt number (which
  * only ever grows, so a merchant reference is never reused) and its soft declines since it was (re)opened (which the
- * retry schedule counts).
+ * retry schedule counts), and the account its token belongs to, which it is charged on.
  */
 public record DueOrder(long id, String orderId, String tokenName, TokenStatus tokenStatus, String customerEmail, Money amount,
-                       int nextAttempt, int softDeclines, String agreementId) {
+                       int nextAttempt, int softDeclines, String agreementId, String account) {
+
+    /** An order on a token of the default account. */
+    public DueOrder(long id, String orderId, String tokenName, TokenStatus tokenStatus, String customerEmail, Money amount,
+                    int nextAttempt, int softDeclines, String agreementId) {
+        this(id, orderId, tokenName, tokenStatus, customerEmail, amount, nextAttempt, softDeclines, agreementId,
+                dev.billing.gateway.GatewayAccounts.DEFAULT);
+    }
 
     /** The attempt's merchant reference: derived from the order and the attempt number, so a retry of a call reuses it. */
     public String reference() {
@@ -45,6 +52,6 @@ public record DueOrder(long id, String orderId, String tokenName, TokenStatus to
 
     /** The same order with the terms read under lock when its ledger row was written. */
     DueOrder withAmount(Money lockedAmount) {
-        return new DueOrder(id, orderId, tokenName, tokenStatus, customerEmail, lockedAmount, nextAttempt, softDeclines, agreementId);
+        return new DueOrder(id, orderId, tokenName, tokenStatus, customerEmail, lockedAmount, nextAttempt, softDeclines, agreementId, account);
     }
 }

@@ -66,7 +66,7 @@ public class ManualCharge {
         ChargeLedger.Unresolved open = ledger.unresolved(attemptReference).orElseThrow(() -> new OperatorException(
                 "charge " + attemptReference + " is not waiting for an outcome (settled already, or not a charge)"));
         DueOrder order = open.order();
-        GatewayReply reply = OutcomeResolver.checkOnce(client.getObject(), order.reference(), ApsCommand.PURCHASE,
+        GatewayReply reply = OutcomeResolver.checkOnce(client.getObject().forAccount(order.account()), order.reference(), ApsCommand.PURCHASE,
                 order.amount().minorUnits(), "the gateway does not know it; the next charge run sends it again with the same reference");
         if (!reply.outcome().isFinal()) {
             return new Result(attemptReference, "still unknown: " + reply.describe());
@@ -86,7 +86,7 @@ public class ManualCharge {
      */
     public Result chargeAgain(String orderId, String user, LocalDate date) {
         DueOrder order = transaction.execute(status -> prepare(orderId, user, date));
-        GatewayReply reply = client.getObject().purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(),
+        GatewayReply reply = client.getObject().forAccount(order.account()).purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(),
                 "Order " + order.orderId(), order.agreementId());
         transaction.executeWithoutResult(status -> ledger.record(List.of(ChargeResult.sent(order, reply)), date, settings.schedule(), 0L));
         String state = jdbc.queryForObject("SELECT state FROM payment_attempts WHERE attempt_reference = ?", String.class, order.reference());
@@ -105,12 +105,13 @@ public class ManualCharge {
                        EXISTS (SELECT 1 FROM charge_holds h WHERE h.order_id = o.order_id),
                        EXISTS (SELECT 1 FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE'
                                AND a.state\s""" + AttemptState.NOT_SETTLED_SQL + """
-                )
+                ), t.account
                 FROM orders o JOIN tokens t ON t.token_name = o.token_name
                 WHERE o.order_id = ?
                 FOR NO KEY UPDATE OF o""",
                 (rs, n) -> new Candidate(new DueOrder(rs.getLong(1), rs.getString(2), rs.getString(3), TokenStatus.of(rs.getString(4)), rs.getString(5),
-                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10)),
+                        Money.ofMinor(rs.getLong(6), CurrencyUnit.require(rs.getString(7))), rs.getInt(8), rs.getInt(9), rs.getString(10),
+                        rs.getString(14)),
                         rs.getString(11), rs.getBoolean(12), rs.getBoolean(13)), orderId);
         if (found.isEmpty()) {
             throw new OperatorException("there is no order " + orderId);

@@ -64,8 +64,8 @@ public class ResolveTasklet extends PagedResolveTasklet<ChargeLedger.Unresolved,
     @Override
     protected ChargeResult resolve(ChargeLedger.Unresolved row, long jobExecutionId) throws InterruptedException {
         DueOrder order = row.order();
-        GatewayReply reply = resolver.resolveOrder(order.reference(), ApsCommand.PURCHASE, order.amount().minorUnits(),
-                () -> client.purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(), "Order " + order.orderId(), order.agreementId()));
+        GatewayReply reply = resolver.forAccount(order.account()).resolveOrder(order.reference(), ApsCommand.PURCHASE, order.amount().minorUnits(),
+                () -> client.forAccount(order.account()).purchase(order.reference(), order.amount(), order.tokenName(), order.customerEmail(), "Order " + order.orderId(), order.agreementId()));
         return ChargeResult.sent(order, reply);
     }
 

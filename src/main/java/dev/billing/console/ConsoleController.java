@@ -53,8 +53,12 @@ class ConsoleController implements DisposableBean {
     private final SimulatedNights simulated;
     private final RefundRequests refundRequests;
 
+    private final dev.billing.gateway.GatewayAccounts accounts;
+
     ConsoleController(JobControl jobs, ConsoleUsers users, AuditLog audit, OrderHistory orders, Nights nights, JobRunner runner,
-                      SimulatedNights simulated, EngineThreads threads, RefundRequests refundRequests) {
+                      SimulatedNights simulated, EngineThreads threads, RefundRequests refundRequests,
+                      dev.billing.gateway.GatewayAccounts accounts) {
+        this.accounts = accounts;
         this.refundRequests = refundRequests;
         this.restarts = threads.pool("console-restart", 1);
         this.simulated = simulated;
@@ -81,6 +85,7 @@ class ConsoleController implements DisposableBean {
         model.addAttribute("statuses", nights.jobStatuses(since));
         model.addAttribute("charts", Nights.charts(figures.totals(), today, NIGHTS));
         model.addAttribute("chartWidth", NIGHTS * Nights.SLOT);
+        model.addAttribute("severalAccounts", accounts.several());
         model.addAttribute("live", nights.live());
         model.addAttribute("simulated", simulated.since(since).stream().map(LocalDate::toString).collect(java.util.stream.Collectors.toSet()));
         return "console/nights";

@@ -25,11 +25,16 @@ import org.springframework.stereotype.Component;
 class Nights {
 
     /** One night's figures in one currency. */
-    record Row(String date, String currency, String charged, String declined, String failed, String unknown, String held) {
+    record Row(String date, String currency, String charged, String declined, String failed, String unknown, String held, String account) {
     }
 
     /** Counts and minor units of one night in one currency, as the chart needs them. */
-    record Totals(LocalDate date, String currency, long chargedCount, long chargedMinor, long declinedCount, long failedCount) {
+    record Totals(LocalDate date, String currency, long chargedCount, long chargedMinor, long declinedCount, long failedCount, String account) {
+
+        /** A night of the default account. */
+        Totals(LocalDate date, String currency, long chargedCount, long chargedMinor, long declinedCount, long failedCount) {
+            this(date, currency, chargedCount, chargedMinor, declinedCount, failedCount, dev.billing.gateway.GatewayAccounts.DEFAULT);
+        }
 
         /** Declined share of the charges that reached an end, in per cent; 0 with none. */
         double declineRate() {
@@ -63,21 +68,24 @@ class Nights {
         List<Totals> totals = new ArrayList<>();
         for (AttemptQueries.ChargeNight n : ledger.chargeNights(since)) {
             CurrencyUnit unit = CurrencyUnit.require(n.currency());
-            String[] row = rows.computeIfAbsent(n.businessDate() + " " + n.currency(), k -> new String[] {"", "", "", "", ""});
+            String[] row = rows.computeIfAbsent(n.businessDate() + " " + n.currency() + " " + n.account(), k -> new String[] {"", "", "", "", ""});
             row[0] = figure(n.succeeded(), n.succeededMinor(), unit);
             row[1] = figure(n.declined(), n.declinedMinor(), unit);
             row[2] = figure(n.failed(), n.failedMinor(), unit);
             row[3] = figure(n.open(), n.openMinor(), unit);
-            totals.add(new Totals(n.businessDate(), n.currency(), n.succeeded(), n.succeededMinor(), n.declined(), n.failed()));
+            totals.add(new Totals(n.businessDate(), n.currency(), n.succeeded(), n.succeededMinor(), n.declined(), n.failed(), n.account()));
         }
         jdbc.query("""
-                SELECT h.business_date, o.currency, count(*), sum(o.amount_minor) FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
-                WHERE h.business_date >= ? GROUP BY 1, 2""", rs -> {
-                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2), k -> new String[] {"", "", "", "", ""});
+                SELECT h.business_date, o.currency, count(*), sum(o.amount_minor), COALESCE(t.account, 'default')
+                FROM charge_holds h JOIN orders o ON o.order_id = h.order_id LEFT JOIN tokens t ON t.token_name = o.token_name
+                WHERE h.business_date >= ? GROUP BY 1, 2, 5""", rs -> {
+                    String[] row = rows.computeIfAbsent(rs.getDate(1) + " " + rs.getString(2) + " " + rs.getString(5),
+                            k -> new String[] {"", "", "", "", ""});
                     row[4] = figure(rs.getLong(3), rs.getLong(4), CurrencyUnit.require(rs.getString(2)));
                 }, Date.valueOf(since));
         List<Row> nights = new ArrayList<>();
-        rows.forEach((key, v) -> nights.add(new Row(key.substring(0, 10), key.substring(11), v[0], v[1], v[2], v[3], v[4])));
+        rows.forEach((key, v) -> nights.add(new Row(key.substring(0, 10), key.substring(11, 14), v[0], v[1], v[2], v[3], v[4],
+                key.substring(15))));
         return new Figures(nights, totals);
     }
 
@@ -127,7 +135,7 @@ class Nights {
     }
 
     /** One currency's chart: a bar per night for the amount charged, a line for the decline rate (0-100% on the height). */
-    record Chart(String currency, String maxAmount, List<Bar> bars, String declineLine, List<Label> labels) {
+    record Chart(String currency, String maxAmount, List<Bar> bars, String declineLine, List<Label> labels, String account) {
     }
 
     static final int CHART_HEIGHT = 120;
@@ -135,10 +143,11 @@ class Nights {
 
     /** The charts of the last {@code nights} nights up to {@code last}, one per currency, from {@link #figures}. */
     static List<Chart> charts(List<Totals> totals, LocalDate last, int nights) {
-        Map<String, List<Totals>> byCurrency = new TreeMap<>();
-        totals.forEach(t -> byCurrency.computeIfAbsent(t.currency(), k -> new ArrayList<>()).add(t));
+        Map<String, List<Totals>> byBook = new TreeMap<>(); // one chart per account and currency, never summed across either
+        totals.forEach(t -> byBook.computeIfAbsent(t.account() + " " + t.currency(), k -> new ArrayList<>()).add(t));
         List<Chart> charts = new ArrayList<>();
-        byCurrency.forEach((currency, rows) -> {
+        byBook.forEach((book, rows) -> {
+            String currency = rows.get(0).currency();
             CurrencyUnit unit = CurrencyUnit.require(currency);
             long max = rows.stream().mapToLong(Totals::chargedMinor).max().orElse(0);
             Map<LocalDate, Totals> byDate = new LinkedHashMap<>();
@@ -162,7 +171,7 @@ class Nights {
                 long y = Math.round(CHART_HEIGHT - t.declineRate() * CHART_HEIGHT / 100);
                 line.append(line.isEmpty() ? "" : " ").append(x + SLOT / 2).append(',').append(y);
             }
-            charts.add(new Chart(currency, Money.ofMinor(max, unit).toPlainString(), bars, line.toString(), labels));
+            charts.add(new Chart(currency, Money.ofMinor(max, unit).toPlainString(), bars, line.toString(), labels, rows.get(0).account()));
         });
         return charts;
     }

@@ -1,5 +1,6 @@
 package dev.billing.console;
 
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.LedgerFindings;
@@ -64,7 +65,8 @@ public class OrderHistory {
                 Money.ofMinor(a.amountMinor(), CurrencyUnit.require(a.currency())).toPlainString() + " " + a.currency(),
                 a.state().name(), a.responseCode(), a.responseMessage(), a.fortId(), text(timestamp(a.sentAt())), text(timestamp(a.resolvedAt())),
                 a.detail(), a.initiatedBy() == null ? "the night" : "manual: " + a.initiatedBy(),
-                GatewayProperties.SIMULATOR.equals(a.gateway()) ? "SIMULATED (no money moved)" : a.gateway())).toList();
+                (GatewayProperties.SIMULATOR.equals(a.gateway()) ? "SIMULATED (no money moved)" : a.gateway())
+                        + (GatewayAccounts.DEFAULT.equals(a.account()) ? "" : ", account " + a.account()))).toList();
     }
 
     /** The order's other history lines, oldest first; {@code attempts} are its ledger rows, as {@link #attempts} gave them. */

@@ -1,9 +1,10 @@
 package dev.billing.enrolment;
 
 import dev.billing.gateway.ApsSignature;
-import dev.billing.gateway.GatewayPageProperties;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.LocalGateway;
+import dev.billing.gateway.LocalGateways;
 import dev.billing.gateway.ReceivedFields;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -46,32 +47,48 @@ class EnrolmentController {
 
     private final EnrolmentProperties settings;
     private final Enrolments enrolments;
-    private final GatewayProperties gateway;
-    private final GatewayPageProperties page;
+    private final GatewayAccounts accounts;
     private final ObjectProvider<LocalGateway> localGateway;
+    private final ObjectProvider<LocalGateways> localGateways;
     private final TransactionTemplate transaction;
     private final Environment environment;
     private final CardReplacements replacements;
 
-    EnrolmentController(EnrolmentProperties settings, Enrolments enrolments, GatewayProperties gateway, GatewayPageProperties page,
-                        ObjectProvider<LocalGateway> localGateway, PlatformTransactionManager transactionManager, Environment environment,
-                        CardReplacements replacements) {
+    EnrolmentController(EnrolmentProperties settings, Enrolments enrolments, GatewayAccounts accounts,
+                        ObjectProvider<LocalGateway> localGateway, ObjectProvider<LocalGateways> localGateways,
+                        PlatformTransactionManager transactionManager, Environment environment, CardReplacements replacements) {
         this.environment = environment;
         this.replacements = replacements;
         this.settings = settings;
         this.enrolments = enrolments;
-        this.gateway = gateway.effective();
-        this.page = page;
+        this.accounts = accounts;
         this.localGateway = localGateway;
+        this.localGateways = localGateways;
+        if (settings.enabled()) {
+            accounts.account(settings.account()); // billing.enrolment.account must name an account: refused at start otherwise
+        }
         this.transaction = new TransactionTemplate(transactionManager);
     }
 
-    /** The gateway's hosted page: {@code billing.gateway.page-url}, or the built-in simulator's; null when unknown. */
+    /** The enrolment account's hosted page ({@link #pageUrl(String)}). */
     URI pageUrl() {
-        if (page.pageUrl() != null) {
-            return page.pageUrl();
+        return pageUrl(settings.account());
+    }
+
+    /**
+     * Account {@code name}'s hosted page: its {@code page-url} ({@code billing.gateway.page-url} for the default account),
+     * or, when the built-in simulator is its gateway, the simulator's; null when unknown.
+     */
+    URI pageUrl(String name) {
+        GatewayAccounts.Account account = accounts.account(name);
+        if (account.pageUrl() != null) {
+            return account.pageUrl();
         }
-        return gateway.url() == null ? localGateway.getObject().pageUrl() : null;
+        if (account.settings().url() != null) {
+            return null;
+        }
+        return name.equals(GatewayAccounts.DEFAULT) ? localGateway.getObject().pageUrl()
+                : localGateways.getObject().forAccount(name, accounts.effective(name), account.currencies()).pageUrl();
     }
 
     @GetMapping("/enrol")
@@ -85,11 +102,14 @@ class EnrolmentController {
         if (!settings.enabled()) {
             return refused(response, model, 404, "Card enrolment is not offered here.");
         }
-        URI pageUrl = pageUrl();
+        // a new card goes to the enrolment account's page; a card update to the replaced card's account's
+        String account = replaces != null && TOKEN.matcher(replaces).matches() ? enrolments.accountOf(replaces) : settings.account();
+        URI pageUrl = pageUrl(account);
         if (pageUrl == null) {
-            log.error("Enrolment needs billing.gateway.page-url (the gateway's hosted page) when billing.gateway.url is set");
+            log.error("Enrolment needs the page-url (the gateway's hosted page) of account {} when its url is set", account);
             return refused(response, model, 503, "Card enrolment is not available at the moment.");
         }
+        GatewayProperties gateway = accounts.effective(account);
         if (customerId == null || email == null || returnTo == null || expires == null || !expires.matches("\\d{1,12}")) {
             return refused(response, model, 403, "This enrolment link is incomplete. Ask the merchant for a new one.");
         }
@@ -110,7 +130,7 @@ class EnrolmentController {
                     + " customers' browsers come back to is not known", environment.getProperty("server.address"));
             return refused(response, model, 503, "Card enrolment is not available at the moment.");
         }
-        String reference = enrolments.issue(link, request.getQueryString());
+        String reference = enrolments.issue(link, request.getQueryString(), account);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("service_command", "TOKENIZATION");
         fields.put("access_code", gateway.accessCode());
@@ -134,6 +154,10 @@ class EnrolmentController {
             }
             fields.put(e.getKey(), e.getValue()[0]);
         }
+        // the account whose page answered, by its merchant identifier: its phrase alone may sign the answer
+        String named = accounts.byMerchantIdentifier(fields.get("merchant_identifier"));
+        String account = named == null ? settings.account() : named;
+        GatewayProperties gateway = accounts.effective(account);
         if (!new ApsSignature(gateway.signature()).verify(fields, gateway.responsePhrase())) {
             security.warn("Refused a return from the payment page from {}: its signature does not verify", request.getRemoteAddr());
             return refused(response, model, 400, "This answer from the payment page could not be verified. Nothing was saved.");
@@ -146,7 +170,7 @@ class EnrolmentController {
         }
         String code = fields.get("response_code");
         Optional<Enrolments.Enrolment> taken = transaction.execute(status -> {
-            Optional<Enrolments.Enrolment> enrolment = enrolments.use(fields.getOrDefault("merchant_reference", ""), code);
+            Optional<Enrolments.Enrolment> enrolment = enrolments.use(fields.getOrDefault("merchant_reference", ""), code, account);
             if (enrolment.isPresent() && "18000".equals(code)) {
                 if (!store(enrolment.get(), fields)) {
                     status.setRollbackOnly();

@@ -13,9 +13,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class Enrolments {
 
-    /** One issued enrolment; {@code replaces} is the token a card-update link replaces, else null. */
+    /**
+     * One issued enrolment; {@code replaces} is the token a card-update link replaces, else null; {@code account} the gateway
+     * account whose page it went to, which its token belongs to.
+     */
     public record Enrolment(String merchantReference, String customerId, String email, String returnTo, String linkQuery,
-                            Instant linkExpiresAt, String replaces) {
+                            Instant linkExpiresAt, String replaces, String account) {
     }
 
     private final JdbcTemplate jdbc;
@@ -29,21 +32,21 @@ public class Enrolments {
      * The enrolment of this link, recorded before its page is shown: the one issued for the same link, while it is not
      * used (opening a link again, or reloading its page, creates no row), else a new one. Returns its merchant reference.
      */
-    public String issue(EnrolLinks.Link link, String linkQuery) {
+    public String issue(EnrolLinks.Link link, String linkQuery, String account) {
         String key = key(link);
         for (int tries = 0; tries < 3; tries++) {
-            List<String> issued = jdbc.queryForList("SELECT merchant_reference FROM enrolments WHERE link_key = ? AND state = 'ISSUED'",
-                    String.class, key);
+            List<String> issued = jdbc.queryForList(
+                    "SELECT merchant_reference FROM enrolments WHERE link_key = ? AND state = 'ISSUED' AND account = ?", String.class, key, account);
             if (!issued.isEmpty()) {
                 return issued.get(0);
             }
             String reference = "EN-" + HexFormat.of().formatHex(random.generateSeed(12));
             int inserted = jdbc.update("""
                     INSERT INTO enrolments (merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, state,
-                                            link_key, replaces)
-                    VALUES (?, ?, ?, ?, ?, ?, 'ISSUED', ?, ?) ON CONFLICT (link_key) WHERE state = 'ISSUED' DO NOTHING""",
+                                            link_key, replaces, account)
+                    VALUES (?, ?, ?, ?, ?, ?, 'ISSUED', ?, ?, ?) ON CONFLICT (link_key) WHERE state = 'ISSUED' DO NOTHING""",
                     reference, link.customerId(), link.email(), link.returnTo(), linkQuery,
-                    Timestamp.from(Instant.ofEpochSecond(link.expires())), key, link.replaces());
+                    Timestamp.from(Instant.ofEpochSecond(link.expires())), key, link.replaces(), account);
             if (inserted == 1) {
                 return reference;
             }
@@ -66,14 +69,21 @@ public class Enrolments {
      * Takes the enrolment for its return, once: ISSUED becomes USED in one statement, so of two returns at once only one
      * gets it. Empty for a reference the engine never issued, or one used before. In the caller's transaction.
      */
-    public Optional<Enrolment> use(String reference, String responseCode) {
+    public Optional<Enrolment> use(String reference, String responseCode, String account) {
         List<Enrolment> used = jdbc.query("""
                 UPDATE enrolments SET state = 'USED', used_at = now(), response_code = ?
-                WHERE merchant_reference = ? AND state = 'ISSUED'
-                RETURNING merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, replaces""",
+                WHERE merchant_reference = ? AND state = 'ISSUED' AND account = ?
+                RETURNING merchant_reference, customer_id, customer_email, return_to, link_query, link_expires_at, replaces, account""",
                 (rs, n) -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getTimestamp(6).toInstant(), rs.getString(7)), responseCode == null || responseCode.length() > 16 ? null : responseCode, reference);
+                        rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8)),
+                responseCode == null || responseCode.length() > 16 ? null : responseCode, reference, account);
         return used.stream().findFirst();
+    }
+
+    /** The account of token {@code tokenName} ({@code default} when there is no such token). */
+    public String accountOf(String tokenName) {
+        return jdbc.queryForList("SELECT account FROM tokens WHERE token_name = ?", String.class, tokenName).stream().findFirst()
+                .orElse(dev.billing.gateway.GatewayAccounts.DEFAULT);
     }
 
     /** Whether {@code tokenName} is a token of {@code customerId} that a new card can still replace (not removed). */
@@ -89,9 +99,9 @@ public class Enrolments {
      */
     public boolean storeToken(Enrolment enrolment, String tokenName, String cardMask, String cardExpiry, String agreementId) {
         int stored = jdbc.update("""
-                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id)
-                VALUES (?, ?, ?, ?, ?, now(), 'NEW', ?) ON CONFLICT (token_name) DO NOTHING""",
-                tokenName, enrolment.customerId(), enrolment.email(), cardMask, cardExpiry, agreementId);
+                INSERT INTO tokens (token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id, account)
+                VALUES (?, ?, ?, ?, ?, now(), 'NEW', ?, ?) ON CONFLICT (token_name) DO NOTHING""",
+                tokenName, enrolment.customerId(), enrolment.email(), cardMask, cardExpiry, agreementId, enrolment.account());
         if (stored == 1) {
             jdbc.update("UPDATE enrolments SET token_name = ? WHERE merchant_reference = ?", tokenName, enrolment.merchantReference());
         }

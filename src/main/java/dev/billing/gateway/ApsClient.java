@@ -30,8 +30,11 @@ public class ApsClient implements AutoCloseable {
     /** APS: at most 40 letters, digits, '-', '_' or '.'; the same rule for maintenance references. */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._-]{1,40}");
 
+    private final String account;
     private final GatewayProperties settings;
     private final ApsSignature signature;
+    /** The clients of the merchant's other accounts, by name (null: this client knows no other). */
+    private final java.util.function.Function<String, ApsClient> otherAccounts;
     private final HttpClient http;
     private final CallBudget budget;
     /** Calls of this client in flight now (within the budget): {@code billing.gateway.in.flight}, the budget in use on this node. */
@@ -44,6 +47,16 @@ public class ApsClient implements AutoCloseable {
 
     /** A client that calls within {@code budget}, which it closes with itself. */
     public ApsClient(GatewayProperties settings, CallBudget budget) {
+        this(GatewayAccounts.DEFAULT, settings, budget, null);
+    }
+
+    /**
+     * The client of account {@code account}, calling within {@code budget} (which it closes with itself); {@code otherAccounts}
+     * gives the clients of the merchant's other accounts ({@link #forAccount}).
+     */
+    public ApsClient(String account, GatewayProperties settings, CallBudget budget, java.util.function.Function<String, ApsClient> otherAccounts) {
+        this.account = account;
+        this.otherAccounts = otherAccounts;
         this.settings = settings;
         this.signature = new ApsSignature(settings.signature());
         this.http = HttpClient.newBuilder()
@@ -56,6 +69,25 @@ public class ApsClient implements AutoCloseable {
 
     public GatewayProperties settings() {
         return settings;
+    }
+
+    /** The account this client calls. */
+    public String account() {
+        return account;
+    }
+
+    /**
+     * The client of account {@code name} (this one for its own, or for null): every call about a token or a ledger row
+     * goes to the row's account, and its reply is checked against that account's credentials.
+     */
+    public ApsClient forAccount(String name) {
+        if (name == null || name.equals(account)) {
+            return this;
+        }
+        if (otherAccounts == null) {
+            throw new IllegalStateException("no gateway account '" + name + "' is configured (billing.gateway.accounts." + name + ".*)");
+        }
+        return otherAccounts.apply(name);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.billing.gateway;
 
 import dev.billing.support.EngineThreads;
-import dev.billing.support.NodeName;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -18,22 +17,17 @@ import org.springframework.context.annotation.Lazy;
 @Configuration(proxyBeanMethods = false)
 public class GatewayConfiguration {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class);
-
     @Bean(destroyMethod = "close")
     @Lazy
-    ApsClient apsClient(GatewayProperties gateway, ObjectProvider<LocalGateway> localGateway, DataSource dataSource, EngineThreads threads) {
-        GatewayProperties settings;
-        if (gateway.url() == null) {
-            gateway.requireChosen();
-            settings = gateway.forSimulator(localGateway.getObject().url());
-        } else {
-            gateway.requireComplete();
-            if (gateway.simulator()) {
-                log.warn("billing.gateway.simulator=true is ignored: billing.gateway.url is set, and every call goes to {}", gateway.target());
-            }
-            settings = gateway;
-        }
-        return new ApsClient(settings, new SharedBudget(dataSource, settings.maxConcurrency(), settings.maxTps(), NodeName.current(), threads));
+    GatewayClients gatewayClients(GatewayAccounts accounts, ObjectProvider<LocalGateway> localGateway,
+                                  ObjectProvider<LocalGateways> localGateways, DataSource dataSource, EngineThreads threads) {
+        return new GatewayClients(accounts, localGateway, localGateways, dataSource, threads);
+    }
+
+    /** The default account's client; {@link ApsClient#forAccount} gives the others'. Closed with {@link GatewayClients}. */
+    @Bean(destroyMethod = "")
+    @Lazy
+    ApsClient apsClient(GatewayClients clients) {
+        return clients.client(GatewayAccounts.DEFAULT);
     }
 }

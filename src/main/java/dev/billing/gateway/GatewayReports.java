@@ -32,11 +32,42 @@ public class GatewayReports {
     private final GatewayProperties gateway;
     private final Settings settings;
     private final ObjectProvider<LocalGateway> localGateway;
+    private final GatewayAccounts accounts;
+    private final ObjectProvider<LocalGateways> localGateways;
 
-    public GatewayReports(GatewayProperties gateway, Settings settings, ObjectProvider<LocalGateway> localGateway) {
+    public GatewayReports(GatewayProperties gateway, Settings settings, ObjectProvider<LocalGateway> localGateway, GatewayAccounts accounts,
+                          ObjectProvider<LocalGateways> localGateways) {
         this.gateway = gateway;
         this.settings = settings;
         this.localGateway = localGateway;
+        this.accounts = accounts;
+        this.localGateways = localGateways;
+    }
+
+    /**
+     * The Reporting API of each account that has one, in {@link GatewayAccounts#names} order: each account's report is
+     * fetched with its own credentials and holds its own transactions only.
+     */
+    public java.util.List<ApsReporting> reportings() {
+        java.util.List<ApsReporting> all = new java.util.ArrayList<>();
+        reporting().ifPresent(all::add);
+        for (String name : accounts.names()) {
+            if (name.equals(GatewayAccounts.DEFAULT)) {
+                continue;
+            }
+            GatewayAccounts.Account account = accounts.account(name);
+            if (account.settings().url() != null) {
+                if (account.reportingUrl() != null) {
+                    all.add(new ApsReporting(account.settings(), account.reportingUrl()));
+                }
+            } else if (account.settings().simulator()) {
+                GatewayProperties credentials = accounts.effective(name);
+                LocalGateway local = localGateways.getObject().forAccount(name, credentials, account.currencies());
+                all.add(new ApsReporting(credentials.forSimulator(local.url()),
+                        account.reportingUrl() == null ? local.reportingUrl() : account.reportingUrl()));
+            }
+        }
+        return all;
     }
 
     /** The most transactions the gateway puts in one report. */

@@ -41,6 +41,9 @@ public final class SharedBudget implements CallBudget {
     private static final long ROUND_MILLIS = 100;
 
     private final DataSource dataSource;
+    /** The account whose budget this is: its slots are locks of its own class, its nodes rows of its own. */
+    private final String account;
+    private final int lockClass;
     private final int slots;
     private final int maxTps;
     private final String node;
@@ -62,13 +65,25 @@ public final class SharedBudget implements CallBudget {
     private final Thread housekeeper;
 
     public SharedBudget(DataSource dataSource, int maxConcurrency, int maxTps, String node, EngineThreads threads) {
+        this(GatewayAccounts.DEFAULT, dataSource, maxConcurrency, maxTps, node, threads);
+    }
+
+    /** The budget of account {@code account}: one account's calls never wait for another's slots. */
+    public SharedBudget(String account, DataSource dataSource, int maxConcurrency, int maxTps, String node, EngineThreads threads) {
+        this.account = account;
+        this.lockClass = lockClass(account);
         this.dataSource = dataSource;
         this.slots = maxConcurrency;
         this.maxTps = maxTps;
         this.node = node;
         this.rateLimiter = StartRate.limiter(maxTps <= 0 ? 0 : Math.max(1, maxTps / maxConcurrency));
-        this.housekeeper = threads.thread("gateway-budget", this::keepHouse);
+        this.housekeeper = threads.thread(account.equals(GatewayAccounts.DEFAULT) ? "gateway-budget" : "gateway-budget-" + account, this::keepHouse);
         housekeeper.start();
+    }
+
+    /** The first key of an account's slot locks: {@link #LOCK_CLASS} for the default account, one of its own for each other. */
+    static int lockClass(String account) {
+        return account.equals(GatewayAccounts.DEFAULT) ? LOCK_CLASS : LOCK_CLASS + 1 + Math.floorMod(account.hashCode(), 1 << 20);
     }
 
     @Override
@@ -180,16 +195,19 @@ public final class SharedBudget implements CallBudget {
         int share = 0;
         if (demand) {
             try (PreparedStatement announce = c.prepareStatement("""
-                    INSERT INTO gateway_budget_nodes (node, active_until) VALUES (?, now() + interval '5 seconds')
-                    ON CONFLICT (node) DO UPDATE SET active_until = excluded.active_until""")) {
-                announce.setString(1, node);
+                    INSERT INTO gateway_budget_nodes (account, node, active_until) VALUES (?, ?, now() + interval '5 seconds')
+                    ON CONFLICT (account, node) DO UPDATE SET active_until = excluded.active_until""")) {
+                announce.setString(1, account);
+                announce.setString(2, node);
                 announce.executeUpdate();
             }
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM gateway_budget_nodes WHERE active_until > now()");
-                 ResultSet rs = count.executeQuery()) {
-                rs.next();
-                int active = Math.max(1, rs.getInt(1));
-                share = (slots + active - 1) / active;
+            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM gateway_budget_nodes WHERE account = ? AND active_until > now()")) {
+                count.setString(1, account);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    int active = Math.max(1, rs.getInt(1));
+                    share = (slots + active - 1) / active;
+                }
             }
             lock.lock();
             try {
@@ -221,7 +239,7 @@ public final class SharedBudget implements CallBudget {
                 if (holds(slot)) {
                     continue;
                 }
-                tryLock.setInt(1, LOCK_CLASS);
+                tryLock.setInt(1, lockClass);
                 tryLock.setInt(2, slot);
                 try (ResultSet rs = tryLock.executeQuery()) {
                     rs.next();
@@ -265,7 +283,7 @@ public final class SharedBudget implements CallBudget {
                 } finally {
                     lock.unlock();
                 }
-                unlock.setInt(1, LOCK_CLASS);
+                unlock.setInt(1, lockClass);
                 unlock.setInt(2, slot);
                 unlock.execute();
             }
@@ -273,8 +291,9 @@ public final class SharedBudget implements CallBudget {
     }
 
     private void withdraw() {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM gateway_budget_nodes WHERE node = ?")) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM gateway_budget_nodes WHERE node = ? AND account = ?")) {
             delete.setString(1, node);
+            delete.setString(2, account);
             delete.executeUpdate();
         } catch (SQLException e) {
             lost(e);

@@ -8,7 +8,7 @@ import java.util.Locale;
 @SuppressWarnings("ImmutableEnumChecker") // the lists are List.copyOf copies: unmodifiable
 public enum ImportFileKind {
     TOKENS(List.of("token_name", "customer_id", "customer_email", "card_mask", "card_expiry", "created_at"),
-            List.of("status", "agreement_id", "language")),
+            List.of("status", "agreement_id", "language", "account")),
     ORDERS(List.of("order_id", "customer_id", "token_name", "amount", "currency", "status", "charge_on"), List.of());
 
     private final List<String> required;

@@ -5,6 +5,7 @@ import dev.billing.batch.JobExclusivity;
 import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
 import dev.billing.batch.StepLoggingContext;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.AttemptQueries;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.EngineThreads;
@@ -104,15 +105,17 @@ public class ImportJobConfiguration {
 
     @Bean
     @StepScope
-    TokenImportWriter tokenImportWriter(JdbcTemplate jdbc, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file) {
-        return new TokenImportWriter(jdbc, file == null ? null : Path.of(file));
+    TokenImportWriter tokenImportWriter(JdbcTemplate jdbc, @Value("#{jobParameters['" + TOKENS_FILE + "']}") String file,
+                                        GatewayAccounts accounts) {
+        return new TokenImportWriter(jdbc, file == null ? null : Path.of(file), accounts);
     }
 
     @Bean
     @StepScope
     OrderImportWriter orderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger,
-                                        @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file, EngineThreads threads) {
-        return new OrderImportWriter(jdbc, transactionManager, ledger, file == null ? null : Path.of(file), threads);
+                                        @Value("#{jobParameters['" + ORDERS_FILE + "']}") String file, EngineThreads threads,
+                                        GatewayAccounts accounts) {
+        return new OrderImportWriter(jdbc, transactionManager, ledger, file == null ? null : Path.of(file), threads, accounts);
     }
 
     @Bean

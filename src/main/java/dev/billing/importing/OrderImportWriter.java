@@ -1,6 +1,7 @@
 package dev.billing.importing;
 
 import dev.billing.database.CopyIn;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.AttemptQueries;
 import dev.billing.ledger.OrderStatus;
 import dev.billing.money.CurrencyUnit;
@@ -47,8 +48,9 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     private ExecutorService side;
 
     OrderImportWriter(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, AttemptQueries ledger, Path file,
-                      EngineThreads threads) {
+                      EngineThreads threads, GatewayAccounts accounts) {
         super(jdbc, ImportFileKind.ORDERS, file);
+        this.accounts = accounts;
         this.ledger = ledger;
         this.threads = threads;
         this.sideTransaction = new TransactionTemplate(transactionManager);
@@ -76,8 +78,12 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     private record Written(OrderRecord order, long line) {
     }
 
-    /** Tokens known to exist: a token is never deleted, so once seen it need not be asked for again. */
-    private final Set<String> knownTokens = new HashSet<>();
+    /**
+     * Tokens known to exist, with their account: a token is never deleted and never changes account, so once seen it
+     * need not be asked for again.
+     */
+    private final Map<String, String> knownTokens = new HashMap<>();
+    private final GatewayAccounts accounts;
 
     @Override
     protected String key(OrderRecord value) {
@@ -98,7 +104,7 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
         List<Written> updates = new ArrayList<>();
         for (ImportRow<OrderRecord> row : accepted) {
             OrderRecord incoming = row.value();
-            if (!knownTokens.contains(incoming.tokenName())) {
+            if (!knownTokens.containsKey(incoming.tokenName())) {
                 rejected.add(row.reject("token_name '" + incoming.tokenName() + "' is not a known token; import it with --tokens first"));
                 continue;
             }
@@ -107,6 +113,13 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
                 // the merchant's file still names the card the customer replaced: the order stays on the new one
                 incoming = new OrderRecord(incoming.orderId(), incoming.customerId(), before.order().tokenName(), incoming.amount(),
                         incoming.status(), incoming.chargeOn());
+            }
+            String account = accountOf(incoming.tokenName());
+            String currencyRefusal = account == null ? null : accounts.refusal(account, incoming.amount().currency().code());
+            if (currencyRefusal != null) {
+                rejected.add(row.reject("currency " + incoming.amount().currency().code() + " cannot be charged on token "
+                        + incoming.tokenName() + ": " + currencyRefusal));
+                continue;
             }
             if (before != null && before.importJobInstance() == instance && before.importLine() == row.lineNumber()) {
                 // this very line was inserted by the side half of an earlier try of this chunk (see insert), which
@@ -174,11 +187,23 @@ class OrderImportWriter extends ImportWriter<OrderRecord> {
     }
 
     private void lookUpTokens(List<ImportRow<OrderRecord>> rows) {
-        String[] names = rows.stream().map(r -> r.value().tokenName()).filter(name -> !knownTokens.contains(name))
+        String[] names = rows.stream().map(r -> r.value().tokenName()).filter(name -> !knownTokens.containsKey(name))
                 .distinct().toArray(String[]::new);
         if (names.length > 0) {
-            knownTokens.addAll(jdbc.queryForList("SELECT token_name FROM tokens WHERE token_name = ANY (?)", String.class, (Object) names));
+            jdbc.query("SELECT token_name, account FROM tokens WHERE token_name = ANY (?)",
+                    (org.springframework.jdbc.core.RowCallbackHandler) rs -> knownTokens.put(rs.getString(1), rs.getString(2)), (Object) names);
         }
+    }
+
+    /** The account of a token (null when there is no such token). */
+    private String accountOf(String tokenName) {
+        String account = knownTokens.get(tokenName);
+        if (account == null) {
+            jdbc.query("SELECT token_name, account FROM tokens WHERE token_name = ?",
+                    (org.springframework.jdbc.core.RowCallbackHandler) rs -> knownTokens.put(rs.getString(1), rs.getString(2)), tokenName);
+            account = knownTokens.get(tokenName);
+        }
+        return account;
     }
 
     /**

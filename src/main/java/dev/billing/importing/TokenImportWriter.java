@@ -1,6 +1,7 @@
 package dev.billing.importing;
 
 import dev.billing.database.CopyIn;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.TokenStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +17,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class TokenImportWriter extends ImportWriter<TokenRecord> {
 
-    TokenImportWriter(JdbcTemplate jdbc, Path file) {
+    private final GatewayAccounts accounts;
+
+    TokenImportWriter(JdbcTemplate jdbc, Path file, GatewayAccounts accounts) {
         super(jdbc, ImportFileKind.TOKENS, file);
+        this.accounts = accounts;
     }
 
     @Override
@@ -53,13 +57,19 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
             }
             Stored stored = current.get(incoming.tokenName());
             TokenRecord before = stored == null ? null : stored.token();
-            TokenRecord after = incoming;
+            String accountRefusal = accountRefusal(before, incoming);
+            if (accountRefusal != null) {
+                rejected.add(row.reject(accountRefusal));
+                continue;
+            }
+            TokenRecord after = incoming.account() != null ? incoming : withAccount(incoming,
+                    before == null ? GatewayAccounts.DEFAULT : before.account());
             if (before != null) {
                 String status = statusAfter(before.status(), incoming.status());
                 after = new TokenRecord(incoming.tokenName(), incoming.customerId(), incoming.customerEmail(),
                         incoming.cardMask(), incoming.cardExpiry(), incoming.createdAt(), status,
                         incoming.agreementId() == null ? before.agreementId() : incoming.agreementId(),
-                        incoming.language() == null ? before.language() : incoming.language());
+                        incoming.language() == null ? before.language() : incoming.language(), before.account());
             }
             if (before == null) {
                 outcome.inserted++;
@@ -76,6 +86,27 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         insert(inserts, instance);
         update(updates, instance);
         return outcome;
+    }
+
+    /**
+     * Why a row may not give its token this account: the account is not configured, or the token belongs to another
+     * (an APS token lives at the merchant identifier that created it, and is charged there only); null when it may.
+     */
+    private String accountRefusal(TokenRecord before, TokenRecord incoming) {
+        String account = incoming.account();
+        if (account == null) {
+            return before == null ? accounts.refusal(GatewayAccounts.DEFAULT, null) : null;
+        }
+        if (before != null && !before.account().equals(account)) {
+            return "token " + incoming.tokenName() + " belongs to account '" + before.account() + "'; a token cannot move to account '"
+                    + account + "' (a token lives at the merchant identifier that created it)";
+        }
+        return accounts.refusal(account, null);
+    }
+
+    private static TokenRecord withAccount(TokenRecord t, String account) {
+        return new TokenRecord(t.tokenName(), t.customerId(), t.customerEmail(), t.cardMask(), t.cardExpiry(), t.createdAt(), t.status(),
+                t.agreementId(), t.language(), account);
     }
 
     /**
@@ -96,11 +127,11 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         Map<String, Stored> found = new HashMap<>();
         jdbc.query("""
                 SELECT token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id,
-                       import_job_instance, import_line, language
+                       import_job_instance, import_line, language, account
                 FROM tokens WHERE token_name = ANY (?) FOR NO KEY UPDATE""",
                 rs -> {
                     TokenRecord token = new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8), rs.getString(11));
+                            rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getString(8), rs.getString(11), rs.getString(12));
                     long instance = rs.getLong(9);
                     found.put(token.tokenName(), new Stored(token, rs.wasNull() ? -1 : instance, rs.getLong(10)));
                 }, (Object) names);
@@ -109,12 +140,12 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
 
     private static final String COLUMNS =
             "token_name, customer_id, customer_email, card_mask, card_expiry, created_at, status, agreement_id, import_job_instance, import_line,"
-            + " language";
+            + " language, account";
 
     private static Object[] values(Written w, long instance) {
         TokenRecord t = w.token();
         return new Object[] {t.tokenName(), t.customerId(), t.customerEmail(), t.cardMask(), t.cardExpiry(), t.createdAt(), t.status(),
-            t.agreementId(), instance, w.line(), t.language() == null ? "en" : t.language()};
+            t.agreementId(), instance, w.line(), t.language() == null ? "en" : t.language(), t.account()};
     }
 
     /** New tokens go straight into {@code tokens} by COPY: looked for under the chunk's lock, one import at a time. */
@@ -134,7 +165,8 @@ class TokenImportWriter extends ImportWriter<TokenRecord> {
         }
         CopyIn.stage(jdbc, "import_tokens_stage", """
                 token_name TEXT, customer_id TEXT, customer_email TEXT, card_mask TEXT, card_expiry TEXT,
-                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT, import_job_instance BIGINT, import_line BIGINT, language TEXT""",
+                created_at TIMESTAMPTZ, status TEXT, agreement_id TEXT, import_job_instance BIGINT, import_line BIGINT, language TEXT,
+                account TEXT""",
                 COLUMNS, tokens, w -> values(w, instance));
         jdbc.update("""
                 UPDATE tokens SET

@@ -17,6 +17,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     private static final Pattern CARD_MASK = Pattern.compile("\\d{6}\\*{2,9}\\d{4}");
     private static final Pattern EXPIRY = Pattern.compile("(0[1-9]|1[0-2])/\\d{2}");
+    private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     @Override
     public ImportRow<TokenRecord> process(CsvLine line) {
@@ -24,7 +25,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
             return ImportRow.rejected(line, line.parseError());
         }
         String reason = FieldRules.first(FieldRules.lineChecks(line, ImportFileKind.TOKENS.columns()),
-                FieldRules.columnCount(line, 6, 9));
+                FieldRules.columnCount(line, 6, 10));
         if (reason != null) {
             return ImportRow.rejected(line, reason);
         }
@@ -38,6 +39,7 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         String status = f.length > 6 && !f[6].isBlank() ? f[6].trim().toUpperCase(Locale.ROOT) : TokenStatus.NEW.name();
         String agreementId = f.length > 7 && !f[7].isBlank() ? f[7].trim() : null;
         String language = f.length > 8 && !f[8].isBlank() ? f[8].trim().toLowerCase(Locale.ROOT) : null;
+        String account = f.length > 9 && !f[9].isBlank() ? f[9].trim() : null;
 
         reason = FieldRules.first(FieldRules.tokenName(tokenName), FieldRules.customerId(customerId),
                 email(email), cardMask(cardMask), expiry(expiry));
@@ -61,8 +63,12 @@ public class TokenRowValidator implements ItemProcessor<CsvLine, ImportRow<Token
         if (language != null && !language.equals("en") && !language.equals("ar")) {
             return ImportRow.rejected(line, "language '" + f[8].trim() + "' must be en (English) or ar (Arabic)");
         }
+        if (account != null && !ACCOUNT.matcher(account).matches()) {
+            return ImportRow.rejected(line, "account '" + CardNumbers.mask(account) + "' must be the name of a gateway account"
+                    + " (1 to 32 lower-case letters, digits, '-' or '_', as in billing.gateway.accounts.<name>)");
+        }
         return ImportRow.accepted(line, new TokenRecord(tokenName, customerId, email, cardMask, expiry, createdAt, status, agreementId,
-                language));
+                language, account));
     }
 
     private static String email(String value) {

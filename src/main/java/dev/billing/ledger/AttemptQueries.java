@@ -25,12 +25,19 @@ public class AttemptQueries {
     /** One ledger row of an order, as it stands. {@code initiatedBy} is null for a row a night wrote. */
     public record OrderAttempt(String reference, AttemptKind kind, int attempt, LocalDate businessDate, long amountMinor, String currency,
                                AttemptState state, String responseCode, String responseMessage, String fortId, Instant sentAt,
-                               Instant resolvedAt, String detail, String initiatedBy, String gateway) {
+                               Instant resolvedAt, String detail, String initiatedBy, String gateway, String account) {
     }
 
     /** The charges of one business date in one currency, per state: counts and sums of minor units. */
     public record ChargeNight(LocalDate businessDate, String currency, long succeeded, long succeededMinor, long declined, long declinedMinor,
-                              long failed, long failedMinor, long open, long openMinor) {
+                              long failed, long failedMinor, long open, long openMinor, String account) {
+
+        /** A night of the default account. */
+        public ChargeNight(LocalDate businessDate, String currency, long succeeded, long succeededMinor, long declined, long declinedMinor,
+                           long failed, long failedMinor, long open, long openMinor) {
+            this(businessDate, currency, succeeded, succeededMinor, declined, declinedMinor, failed, failedMinor, open, openMinor,
+                    dev.billing.gateway.GatewayAccounts.DEFAULT);
+        }
     }
 
     /** The ledger row a notification speaks of, locked until the caller's transaction ends. */
@@ -54,13 +61,13 @@ public class AttemptQueries {
     public List<OrderAttempt> ofOrder(String orderId) {
         return jdbc.sql("""
                 SELECT attempt_reference, kind, attempt, business_date, amount_minor, currency, state, response_code, response_message,
-                       fort_id, sent_at, resolved_at, detail, initiated_by, gateway
+                       fort_id, sent_at, resolved_at, detail, initiated_by, gateway, account
                 FROM payment_attempts WHERE order_id = :order ORDER BY id""")
                 .param("order", orderId)
                 .query((rs, n) -> new OrderAttempt(rs.getString(1), AttemptKind.valueOf(rs.getString(2)), rs.getInt(3),
                         rs.getDate(4).toLocalDate(), rs.getLong(5), rs.getString(6), AttemptState.of(rs.getString(7)), rs.getString(8),
                         rs.getString(9), rs.getString(10), instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)), rs.getString(13),
-                        rs.getString(14), rs.getString(15)))
+                        rs.getString(14), rs.getString(15), rs.getString(16)))
                 .list();
     }
 
@@ -77,7 +84,7 @@ public class AttemptQueries {
     }
 
     /**
-     * The charges of every business date from {@code since} on, newest date first, then by currency: from the figures
+     * The charges of every business date from {@code since} on, newest date first, then by account and currency: from the figures
      * the database keeps as ledger rows change (V25), not from the rows themselves, so a month of nights reads a few
      * hundred rows, not millions.
      */
@@ -90,12 +97,19 @@ public class AttemptQueries {
                        COALESCE(sum(movements) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
                 ), 0),
                        COALESCE(sum(amount_minor) FILTER (WHERE state IN\s""" + AttemptState.OPEN_SQL + """
-                ), 0)
-                FROM ledger_figures WHERE kind = 'CHARGE' AND business_date >= :since GROUP BY 1, 2 HAVING sum(movements) <> 0 ORDER BY 1 DESC, 2""")
+                ), 0), account
+                FROM ledger_figures WHERE kind = 'CHARGE' AND business_date >= :since GROUP BY 1, 2, 11 HAVING sum(movements) <> 0
+                ORDER BY 1 DESC, 11, 2""")
                 .param("since", Date.valueOf(since))
                 .query((rs, n) -> new ChargeNight(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)))
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getString(11)))
                 .list();
+    }
+
+    /** The accounts of the ledger rows of merchant reference {@code reference} (one, or none when there are no such rows). */
+    public List<String> accountsOf(String reference) {
+        return jdbc.sql("SELECT DISTINCT account FROM payment_attempts WHERE merchant_reference = :reference")
+                .param("reference", reference).query(String.class).list();
     }
 
     /** How many rows are open: sent, or about to be, with no final outcome yet. */

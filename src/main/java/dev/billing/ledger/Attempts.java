@@ -1,5 +1,6 @@
 package dev.billing.ledger;
 
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.GatewayReply;
 import dev.billing.money.Money;
@@ -22,7 +23,9 @@ import org.springframework.stereotype.Component;
  * The one place that writes rows of the payment ledger ({@code payment_attempts}): a row is prepared before its
  * call is sent ({@link #prepare}), settled by what the gateway says ({@link #settle}: a reply, a status check, a
  * notification, all by the one update of {@link AttemptOutcomes}), or withdrawn when it was never sent
- * ({@link #withdraw}). Every row names the gateway it goes to ({@link GatewayProperties#target}). In the caller's
+ * ({@link #withdraw}). Every row names the account its token belongs to and
+ * the gateway that account calls ({@link GatewayProperties#target}); a row whose token's account no gateway was chosen
+ * for is not prepared. In the caller's
  * transaction, always.
  */
 @Component
@@ -48,11 +51,24 @@ public class Attempts {
     }
 
     private final JdbcTemplate jdbc;
-    private final GatewayProperties gateway;
+    private final GatewayAccounts accounts;
 
-    public Attempts(JdbcTemplate jdbc, GatewayProperties gateway) {
+    public Attempts(JdbcTemplate jdbc, GatewayAccounts accounts) {
         this.jdbc = jdbc;
-        this.gateway = gateway;
+        this.accounts = accounts;
+    }
+
+    /** Each account that can be called now, and the gateway its rows name. */
+    private List<String[]> targets() {
+        List<String[]> targets = new ArrayList<>();
+        for (String name : accounts.names()) {
+            try {
+                targets.add(new String[] {name, accounts.target(name)});
+            } catch (RuntimeException e) {
+                // an account no gateway was chosen for: none of its rows is prepared (its orders are held)
+            }
+        }
+        return targets;
     }
 
     /**
@@ -64,29 +80,33 @@ public class Attempts {
         if (attempts.isEmpty()) {
             return Set.of();
         }
-        String target = gateway.target();
+        accounts.target(GatewayAccounts.DEFAULT); // refuses a night when no gateway was chosen at all
+        List<String[]> targets = targets();
         Set<String> written = new HashSet<>();
         jdbc.execute((ConnectionCallback<Void>) connection -> {
             try (PreparedStatement ps = connection.prepareStatement("""
                     INSERT INTO payment_attempts (attempt_reference, merchant_reference, kind, order_id, token_name, attempt, amount_minor,
-                                                  currency, business_date, state, job_execution_id, initiated_by, gateway)
-                    SELECT r, m, k, o, t, n, a, c, d, 'PREPARED', j, i, ?
+                                                  currency, business_date, state, job_execution_id, initiated_by, gateway, account)
+                    SELECT r, m, k, o, t, n, a, c, d, 'PREPARED', j, i, g.target, g.account
                     FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int8[], ?::text[], ?::date[], ?::int8[],
                                 ?::text[]) AS x(r, m, k, o, t, n, a, c, d, j, i)
+                         LEFT JOIN tokens tk ON tk.token_name = x.t
+                         JOIN unnest(?::text[], ?::text[]) AS g(account, target) ON g.account = COALESCE(tk.account, 'default')
                     ON CONFLICT DO NOTHING
                     RETURNING attempt_reference""")) {
-                ps.setString(1, target);
-                ps.setArray(2, texts(connection, attempts.stream().map(New::attemptReference).toList()));
-                ps.setArray(3, texts(connection, attempts.stream().map(New::merchantReference).toList()));
-                ps.setArray(4, texts(connection, attempts.stream().map(a -> a.kind().name()).toList()));
-                ps.setArray(5, texts(connection, attempts.stream().map(New::orderId).toList()));
-                ps.setArray(6, texts(connection, attempts.stream().map(New::tokenName).toList()));
-                ps.setArray(7, connection.createArrayOf("int4", attempts.stream().map(New::attempt).toArray()));
-                ps.setArray(8, connection.createArrayOf("int8", attempts.stream().map(a -> a.amount().minorUnits()).toArray()));
-                ps.setArray(9, texts(connection, attempts.stream().map(a -> a.amount().currency().code()).toList()));
-                ps.setArray(10, connection.createArrayOf("date", attempts.stream().map(a -> Date.valueOf(a.businessDate())).toArray()));
-                ps.setArray(11, connection.createArrayOf("int8", attempts.stream().map(New::jobExecutionId).toArray()));
-                ps.setArray(12, texts(connection, attempts.stream().map(New::initiatedBy).toList()));
+                ps.setArray(1, texts(connection, attempts.stream().map(New::attemptReference).toList()));
+                ps.setArray(2, texts(connection, attempts.stream().map(New::merchantReference).toList()));
+                ps.setArray(3, texts(connection, attempts.stream().map(a -> a.kind().name()).toList()));
+                ps.setArray(4, texts(connection, attempts.stream().map(New::orderId).toList()));
+                ps.setArray(5, texts(connection, attempts.stream().map(New::tokenName).toList()));
+                ps.setArray(6, connection.createArrayOf("int4", attempts.stream().map(New::attempt).toArray()));
+                ps.setArray(7, connection.createArrayOf("int8", attempts.stream().map(a -> a.amount().minorUnits()).toArray()));
+                ps.setArray(8, texts(connection, attempts.stream().map(a -> a.amount().currency().code()).toList()));
+                ps.setArray(9, connection.createArrayOf("date", attempts.stream().map(a -> Date.valueOf(a.businessDate())).toArray()));
+                ps.setArray(10, connection.createArrayOf("int8", attempts.stream().map(New::jobExecutionId).toArray()));
+                ps.setArray(11, texts(connection, attempts.stream().map(New::initiatedBy).toList()));
+                ps.setArray(12, texts(connection, targets.stream().map(t -> t[0]).toList()));
+                ps.setArray(13, texts(connection, targets.stream().map(t -> t[1]).toList()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         written.add(rs.getString(1));

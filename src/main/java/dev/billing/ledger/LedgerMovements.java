@@ -71,7 +71,7 @@ public class LedgerMovements {
                        a.kind = 'CHARGE' AND NOT EXISTS (
                            SELECT 1 FROM payment_attempts p WHERE p.order_id = a.order_id AND p.kind = 'CHARGE'
                            AND p.business_date = a.business_date AND p.id < a.id) AS first_charge_of_order,
-                       a.gateway
+                       a.gateway, a.account
                 FROM payment_attempts a
                 JOIN tokens t ON t.token_name = a.token_name
                 LEFT JOIN orders o ON o.order_id = a.order_id
@@ -85,18 +85,29 @@ public class LedgerMovements {
         Timestamp processed = rs.getTimestamp(14);
         return new Movement(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getInt(13), processed == null ? null : processed.toInstant(), rs.getString(17));
+                rs.getString(12), rs.getInt(13), processed == null ? null : processed.toInstant(), rs.getString(17),
+                rs.getString(18));
+    }
+
+    /** An order held and not charged: its amount, and its token's account. */
+    public record Held(String account, Money amount) {
     }
 
     /** The amounts of the orders held on {@code date} that were not charged that date (a charge counts them already). */
     public List<Money> heldNotCharged(LocalDate date) {
+        return heldNotChargedByAccount(date).stream().map(Held::amount).toList();
+    }
+
+    /** {@link #heldNotCharged}, each with its token's account. */
+    public List<Held> heldNotChargedByAccount(LocalDate date) {
         return sql.sql("""
-                SELECT o.amount_minor, o.currency FROM charge_holds h JOIN orders o ON o.order_id = h.order_id
+                SELECT o.amount_minor, o.currency, COALESCE(t.account, 'default')
+                FROM charge_holds h JOIN orders o ON o.order_id = h.order_id LEFT JOIN tokens t ON t.token_name = o.token_name
                 WHERE h.business_date = :date AND NOT EXISTS (
                     SELECT 1 FROM payment_attempts p WHERE p.order_id = h.order_id AND p.kind = 'CHARGE'
                     AND p.business_date = h.business_date)""")
                 .param("date", Date.valueOf(date))
-                .query((rs, n) -> Money.ofMinor(rs.getLong(1), CurrencyUnit.require(rs.getString(2))))
+                .query((rs, n) -> new Held(rs.getString(3), Money.ofMinor(rs.getLong(1), CurrencyUnit.require(rs.getString(2)))))
                 .list();
     }
 

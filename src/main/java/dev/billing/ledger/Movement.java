@@ -9,10 +9,19 @@ import java.time.LocalDate;
  *
  * @param outcome SUCCESS, DECLINED (soft, will be retried), FAILED (final) or UNKNOWN (not yet resolved)
  * @param gateway where it was sent: {@value GatewayProperties#SIMULATOR} (no money moved), or the gateway's host
+ * @param account the APS account it was sent to (its token's)
  */
 public record Movement(LocalDate businessDate, String merchantReference, String kind, String orderId, String customerId,
                        String tokenName, long amountMinor, String currency, String outcome, String responseCode,
-                       String responseMessage, String fortId, int attempt, Instant processedAt, String gateway) {
+                       String responseMessage, String fortId, int attempt, Instant processedAt, String gateway, String account) {
+
+    /** A movement of the default account. */
+    public Movement(LocalDate businessDate, String merchantReference, String kind, String orderId, String customerId, String tokenName,
+                    long amountMinor, String currency, String outcome, String responseCode, String responseMessage, String fortId,
+                    int attempt, Instant processedAt, String gateway) {
+        this(businessDate, merchantReference, kind, orderId, customerId, tokenName, amountMinor, currency, outcome, responseCode,
+                responseMessage, fortId, attempt, processedAt, gateway, dev.billing.gateway.GatewayAccounts.DEFAULT);
+    }
 
     /** A movement whose gateway the ledger did not record (written before it did). */
     public Movement(LocalDate businessDate, String merchantReference, String kind, String orderId, String customerId, String tokenName,

@@ -28,6 +28,12 @@ public class OutcomeResolver {
         this.backoff = backoff;
     }
 
+    /** The same resolver asking account {@code account}'s gateway (the account of the row it settles). */
+    public OutcomeResolver forAccount(String account) {
+        ApsClient other = client.forAccount(account);
+        return other == client ? this : new OutcomeResolver(other, tries, backoff);
+    }
+
     /**
      * Settles a PURCHASE or AUTHORIZATION: success when the gateway took the amount; its decline when it declined;
      * the same request again (through {@code resend}) when the gateway does not know the reference.

@@ -40,7 +40,7 @@ public class Refunds {
      * @param next      the number of the order's next refund
      */
     public record Charge(String orderId, String tokenName, String chargeReference, Money captured, long refunded, long succeeded,
-                         String open, int next) {
+                         String open, int next, String account) {
 
         /** What may still be refunded. */
         public Money left() {
@@ -54,7 +54,7 @@ public class Refunds {
     }
 
     /** A refund whose outcome only the gateway can tell: prepared, or sent and not answered. */
-    public record Open(String reference, String orderId, String chargeReference, Money amount, long succeededBefore) {
+    public record Open(String reference, String orderId, String chargeReference, Money amount, long succeededBefore, String account) {
     }
 
     private final JdbcClient sql;
@@ -103,7 +103,8 @@ public class Refunds {
         }
         // a charge's refunds are read by its reference (LATERAL): joined by it, the planner may scan them all per order
         sql.sql("""
-                SELECT a.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency, x.refunded, x.succeeded, x.open, x.next
+                SELECT a.order_id, a.token_name, a.attempt_reference, a.amount_minor, a.currency, x.refunded, x.succeeded, x.open, x.next,
+                       a.account
                 FROM payment_attempts a
                 CROSS JOIN LATERAL (
                     SELECT COALESCE(sum(r.amount_minor) FILTER (WHERE r.state IN ('PREPARED', 'UNKNOWN', 'SUCCEEDED')), 0) AS refunded,
@@ -115,7 +116,7 @@ public class Refunds {
                 .param("ids", statuses.keySet().toArray(String[]::new))
                 .query((RowCallbackHandler) rs -> charges.put(rs.getString(1), new Charge(rs.getString(1), rs.getString(2), rs.getString(3),
                         Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getLong(6), rs.getLong(7),
-                        rs.getString(8), rs.getInt(9))));
+                        rs.getString(8), rs.getInt(9), rs.getString(10))));
         return new Found(statuses, charges);
     }
 
@@ -236,10 +237,10 @@ public class Refunds {
         return sql.sql("""
                 SELECT r.attempt_reference, r.order_id, r.merchant_reference, r.amount_minor, r.currency,
                        COALESCE((SELECT sum(x.amount_minor) FROM payment_attempts x WHERE x.merchant_reference = r.merchant_reference
-                                 AND x.kind = 'REFUND' AND x.state = 'SUCCEEDED'), 0)
+                                 AND x.kind = 'REFUND' AND x.state = 'SUCCEEDED'), 0), r.account
                 FROM payment_attempts r WHERE r.kind = 'REFUND' AND r.state IN\s""" + AttemptState.OPEN_SQL + " ORDER BY r.id")
                 .query((rs, n) -> new Open(rs.getString(1), rs.getString(2), rs.getString(3),
-                        Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getLong(6)))
+                        Money.ofMinor(rs.getLong(4), CurrencyUnit.require(rs.getString(5))), rs.getLong(6), rs.getString(7)))
                 .list();
     }
 }

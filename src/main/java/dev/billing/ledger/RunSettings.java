@@ -22,6 +22,12 @@ public record RunSettings(int chunkSize, int pageSize, int concurrency, RetrySch
         return agreementId == null && agreementRequired ? "no agreement_id" : null;
     }
 
+    /** The same settings for a run calling with {@code value} calls in flight (one account's lane of a night). */
+    public RunSettings withConcurrency(int value) {
+        return new RunSettings(chunkSize, pageSize, value, schedule, maxDeclinesPerCard30d, resolveTries, resolveBackoff, unreachableAfter,
+                agreementRequired);
+    }
+
     public static RunSettings of(LedgerProperties ledger, int concurrency, int unreachableAfter, boolean agreementRequired) {
         return new RunSettings(ledger.chunkSize(), ledger.charge().pageSize(), concurrency, ledger.retry().retrySchedule(),
                 ledger.retry().maxDeclinesPerCard30d(), ledger.resolve().tries(), ledger.resolve().backoff(), unreachableAfter,

@@ -27,8 +27,9 @@ public class VacuumLedgerTasklet implements Tasklet {
 
     static final String FOLD_FIGURES = """
             WITH gone AS (DELETE FROM ledger_figures RETURNING *)
-            INSERT INTO ledger_figures SELECT business_date, kind, gateway, currency, state, sum(movements), sum(amount_minor) FROM gone
-            GROUP BY 1, 2, 3, 4, 5 HAVING sum(movements) <> 0 OR sum(amount_minor) <> 0""";
+            INSERT INTO ledger_figures (business_date, kind, gateway, currency, state, movements, amount_minor, account)
+            SELECT business_date, kind, gateway, currency, state, sum(movements), sum(amount_minor), account FROM gone
+            GROUP BY 1, 2, 3, 4, 5, 8 HAVING sum(movements) <> 0 OR sum(amount_minor) <> 0""";
 
     private final DataSource dataSource;
 

@@ -4,8 +4,10 @@ import dev.billing.audit.AuditLog;
 import dev.billing.gateway.ApsCommand;
 import dev.billing.gateway.ApsJson;
 import dev.billing.gateway.ApsSignature;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.gateway.ReceivedFields;
+import dev.billing.ledger.AttemptQueries;
 import dev.billing.support.CardNumbers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,18 +69,18 @@ public class NotificationService {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final NotificationSettlement settlement;
-    private final GatewayProperties gateway;
-    private final ApsSignature signature;
+    private final GatewayAccounts accounts;
+    private final AttemptQueries ledgerRows;
     private final AuditLog audit;
 
     public NotificationService(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, NotificationSettlement settlement,
-                               GatewayProperties gateway, AuditLog audit) {
+                               GatewayAccounts accounts, AttemptQueries ledgerRows, AuditLog audit) {
+        this.ledgerRows = ledgerRows;
         this.jdbc = jdbc;
         this.audit = audit;
         this.transaction = new TransactionTemplate(transactionManager);
         this.settlement = settlement;
-        this.gateway = gateway.effective();
-        this.signature = new ApsSignature(this.gateway.signature());
+        this.accounts = accounts;
     }
 
     /**
@@ -88,10 +90,17 @@ public class NotificationService {
      * @throws BadSignature when the signature does not verify: nothing is stored
      */
     public Outcome receive(Map<String, String> fields, String from, int size) {
-        if (!signature.verify(fields, gateway.responsePhrase())) {
+        // the account it names (by its merchant identifier) is the only one whose phrase may sign it
+        String named = accounts.byMerchantIdentifier(fields.get("merchant_identifier"));
+        String account = named == null ? GatewayAccounts.DEFAULT : named;
+        GatewayProperties gateway = accounts.effective(account);
+        if (!new ApsSignature(gateway.signature()).verify(fields, gateway.responsePhrase())) {
             refuse(from, size, "its signature does not verify with the response phrase");
         }
         String refusal = ReceivedFields.accountRefusal(fields, gateway);
+        if (refusal == null) {
+            refusal = otherAccount(fields.get("merchant_reference"), account);
+        }
         ApsCommand command = NotificationSettlement.command(NotificationSettlement.commandOf(fields));
         if (refusal == null && command != null) {
             refusal = ReceivedFields.settlementRefusal(command, fields);
@@ -115,6 +124,20 @@ public class NotificationService {
             }
             return applied.outcome();
         });
+    }
+
+    /**
+     * Why a notification of {@code account} may not touch the ledger rows of {@code reference}: they are another
+     * account's (each row is settled only by what its own account signed); null when they are not.
+     */
+    private String otherAccount(String reference, String account) {
+        if (reference == null || !accounts.several()) {
+            return null;
+        }
+        List<String> owners = ledgerRows.accountsOf(reference);
+        return owners.isEmpty() || owners.contains(account) ? null
+                : "it is signed by account " + account + " but merchant_reference " + clip(reference, 40) + " is account "
+                + String.join(", ", owners) + "'s";
     }
 
     /** Logs and audits (counted per source and minute) a refused notification, and refuses it. */

@@ -3,6 +3,7 @@ package dev.billing.reconciliation;
 import static dev.billing.reconciliation.TransactionsReport.amount;
 import static dev.billing.reconciliation.TransactionsReport.nz;
 
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.LedgerFindings;
@@ -14,6 +15,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -53,7 +55,11 @@ public class ExceptionsReport {
     private final String zone;
     private final SimulatedNights simulated;
 
-    public ExceptionsReport(LedgerFindings ledger, JdbcClient jdbc, EngineProperties engine, SimulatedNights simulated) {
+    private final boolean severalAccounts;
+
+    public ExceptionsReport(LedgerFindings ledger, JdbcClient jdbc, EngineProperties engine, SimulatedNights simulated,
+                            GatewayAccounts accounts) {
+        this.severalAccounts = accounts.several();
         this.ledger = ledger;
         this.jdbc = jdbc;
         this.zone = engine.zone().getId();
@@ -61,11 +67,27 @@ public class ExceptionsReport {
     }
 
     public void write(Path file, LocalDate date) {
-        CsvReportFile.write(file, HEADER, csv -> {
-            for (Row row : rows(date)) {
-                csv.writeNext(row.csv(), false);
+        List<Row> rows = rows(date);
+        Map<String, String> accounts = severalAccounts ? accountsOf(rows) : Map.of();
+        CsvReportFile.write(file, severalAccounts ? TransactionsReport.withAccount(HEADER, "account") : HEADER, csv -> {
+            for (Row row : rows) {
+                csv.writeNext(severalAccounts ? TransactionsReport.withAccount(row.csv(), accounts.getOrDefault(row.tokenName(), ""))
+                        : row.csv(), false);
             }
         });
+    }
+
+    /** The account of each token the rows name (a row about no token, such as an import reject, has none). */
+    private Map<String, String> accountsOf(List<Row> rows) {
+        String[] tokens = rows.stream().map(Row::tokenName).filter(t -> t != null && !t.isEmpty()).distinct().toArray(String[]::new);
+        Map<String, String> found = new java.util.HashMap<>();
+        if (tokens.length > 0) {
+            jdbc.sql("SELECT token_name, account FROM tokens WHERE token_name = ANY (:tokens)").param("tokens", tokens)
+                    .query(rs -> {
+                        found.put(rs.getString(1), rs.getString(2));
+                    });
+        }
+        return found;
     }
 
     /** The rows, in the order they are written. */

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -85,11 +86,10 @@ public class GatewayReportFiles {
      * Reporting API to ask (none set, and the simulator not the gateway).
      */
     public Optional<Fetched> fetch(LocalDate date) {
-        Optional<ApsReporting> api = gateway.reporting();
-        if (api.isEmpty()) {
+        List<ApsReporting> apis = gateway.reportings();
+        if (apis.isEmpty()) {
             return Optional.empty();
         }
-        ApsReporting reporting = api.get();
         Instant start = date.atStartOfDay(zone).toInstant();
         Instant end = date.plusDays(1).atStartOfDay(zone).toInstant();
         Instant last = movements.lastMovedAt(date).map(t -> t.plusSeconds(60)).orElse(end);
@@ -106,44 +106,46 @@ public class GatewayReportFiles {
             ICSVWriter csv = new CSVWriter(writer);
             csv.writeNext(HEADER, false);
             csv.flush();
-            Deque<Instant[]> pending = new ArrayDeque<>();
-            pending.push(new Instant[] {start, until});
-            while (!pending.isEmpty()) {
-                Instant[] window = pending.pop();
-                Files.createDirectories(dir);
-                Path part = Files.createTempFile(dir, date + "-window-", ".csv");
-                try {
-                    long n;
-                    try (BufferedWriter out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
-                        ICSVWriter partCsv = new CSVWriter(out);
-                        n = reporting.fetch(reference(date, windows[0]), window[0].atZone(zone).toOffsetDateTime(),
-                                window[1].atZone(zone).toOffsetDateTime(), row -> partCsv.writeNext(line(row), false));
-                        partCsv.flush();
-                    }
-                    windows[0]++;
-                    Duration length = Duration.between(window[0], window[1]);
-                    if (n >= gateway.maxRows()) {
-                        if (length.compareTo(Duration.ofSeconds(1)) <= 0) {
-                            throw new IllegalStateException(String.format("the gateway's report of %s to %s holds %,d transactions or more,"
-                                    + " its most, in one second: it cannot be fetched whole; upload the date's report with reconcile"
-                                    + " --settlement FILE", window[0], window[1], n));
+            for (ApsReporting reporting : apis) { // each account's report, one after the other, into the one file
+                Deque<Instant[]> pending = new ArrayDeque<>();
+                pending.push(new Instant[] {start, until});
+                while (!pending.isEmpty()) {
+                    Instant[] window = pending.pop();
+                    Files.createDirectories(dir);
+                    Path part = Files.createTempFile(dir, date + "-window-", ".csv");
+                    try {
+                        long n;
+                        try (BufferedWriter out = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
+                            ICSVWriter partCsv = new CSVWriter(out);
+                            n = reporting.fetch(reference(date, windows[0]), window[0].atZone(zone).toOffsetDateTime(),
+                                    window[1].atZone(zone).toOffsetDateTime(), row -> partCsv.writeNext(line(row), false));
+                            partCsv.flush();
                         }
-                        // in eighths, not halves: a full window is downloaded for nothing, and halving a day five times the
-                        // size of a report downloads it two and a half times; eighths, once and a fifth
-                        log.info("The gateway's report of {} to {} came back full ({} rows): asking for it in {} parts", window[0], window[1], n,
-                                PARTS);
-                        for (int k = PARTS - 1; k >= 0; k--) {
-                            pending.push(new Instant[] {window[0].plus(length.multipliedBy(k).dividedBy(PARTS)),
-                                k == PARTS - 1 ? window[1] : window[0].plus(length.multipliedBy(k + 1).dividedBy(PARTS))});
+                        windows[0]++;
+                        Duration length = Duration.between(window[0], window[1]);
+                        if (n >= gateway.maxRows()) {
+                            if (length.compareTo(Duration.ofSeconds(1)) <= 0) {
+                                throw new IllegalStateException(String.format("the gateway's report of %s to %s holds %,d transactions or more,"
+                                        + " its most, in one second: it cannot be fetched whole; upload the date's report with reconcile"
+                                        + " --settlement FILE", window[0], window[1], n));
+                            }
+                            // in eighths, not halves: a full window is downloaded for nothing, and halving a day five times the
+                            // size of a report downloads it two and a half times; eighths, once and a fifth
+                            log.info("The gateway's report of {} to {} came back full ({} rows): asking for it in {} parts", window[0], window[1], n,
+                                    PARTS);
+                            for (int k = PARTS - 1; k >= 0; k--) {
+                                pending.push(new Instant[] {window[0].plus(length.multipliedBy(k).dividedBy(PARTS)),
+                                    k == PARTS - 1 ? window[1] : window[0].plus(length.multipliedBy(k + 1).dividedBy(PARTS))});
+                            }
+                            continue;
                         }
-                        continue;
+                        try (java.io.Reader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                            in.transferTo(writer);
+                        }
+                        rows[0] += n;
+                    } finally {
+                        Files.deleteIfExists(part);
                     }
-                    try (java.io.Reader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-                        in.transferTo(writer);
-                    }
-                    rows[0] += n;
-                } finally {
-                    Files.deleteIfExists(part);
                 }
             }
         });

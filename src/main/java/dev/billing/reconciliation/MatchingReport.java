@@ -3,6 +3,7 @@ package dev.billing.reconciliation;
 import static dev.billing.reconciliation.TransactionsReport.amount;
 import static dev.billing.reconciliation.TransactionsReport.nz;
 
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.support.CsvReportFile;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -22,21 +23,29 @@ public class MatchingReport {
     static final String[] HEADER = {"class", "merchant_reference", "operation", "fort_id", "ledger_amount",
         "gateway_amount", "currency", "ledger_outcome", "gateway_status", "detail"};
 
+    private final boolean severalAccounts;
+
+    public MatchingReport(GatewayAccounts accounts) {
+        this.severalAccounts = accounts.several();
+    }
+
     public List<SummaryBuilder.Row> write(Path file, LocalDate date, SettlementMatching.Run run) {
         Map<String, long[]> perClass = new TreeMap<>();
-        CsvReportFile.write(file, HEADER, csv -> run.forEachMatch(date, m -> {
-            csv.writeNext(new String[] {m.matchClass().name(), m.merchantReference(), m.operation(), nz(m.fortId()),
+        CsvReportFile.write(file, severalAccounts ? TransactionsReport.withAccount(HEADER, "account") : HEADER, csv -> run.forEachMatch(date, m -> {
+            String[] row = {m.matchClass().name(), m.merchantReference(), m.operation(), nz(m.fortId()),
                 m.ledgerAmount() == null ? "" : amount(m.ledgerAmount(), m.currency()),
                 m.gatewayAmount() == null ? "" : amount(m.gatewayAmount(), m.currency()), m.currency(), m.ledgerOutcome(),
-                m.gatewayStatus(), m.detail()}, false);
-            long[] v = perClass.computeIfAbsent(m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
+                m.gatewayStatus(), m.detail()};
+            csv.writeNext(severalAccounts ? TransactionsReport.withAccount(row, m.account()) : row, false);
+            String account = severalAccounts ? m.account() : GatewayAccounts.DEFAULT;
+            long[] v = perClass.computeIfAbsent(account + "\u0000" + m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
             v[0] = Math.addExact(v[0], 1);
             v[1] = Math.addExact(v[1], m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount());
         }));
         List<SummaryBuilder.Row> rows = new ArrayList<>();
         perClass.forEach((key, v) -> {
             String[] parts = key.split("\u0000", -1);
-            rows.add(new SummaryBuilder.Row(parts[0], "MATCHING", parts[1], v[0], v[1]));
+            rows.add(new SummaryBuilder.Row(parts[1], "MATCHING", parts[2], v[0], v[1], parts[0]));
         });
         return rows;
     }

@@ -28,7 +28,14 @@ public final class SettlementMatcher {
 
     /** One line of {@code matching-<date>.csv}. */
     public record Match(MatchClass matchClass, String merchantReference, String operation, String fortId, Long ledgerAmount,
-                        Long gatewayAmount, String currency, String ledgerOutcome, String gatewayStatus, String detail) {
+                        Long gatewayAmount, String currency, String ledgerOutcome, String gatewayStatus, String detail, String account) {
+
+        /** A line of no known account (a row of the gateway's report the ledger lacks). */
+        public Match(MatchClass matchClass, String merchantReference, String operation, String fortId, Long ledgerAmount,
+                     Long gatewayAmount, String currency, String ledgerOutcome, String gatewayStatus, String detail) {
+            this(matchClass, merchantReference, operation, fortId, ledgerAmount, gatewayAmount, currency, ledgerOutcome, gatewayStatus,
+                    detail, "");
+        }
     }
 
     private static final Set<String> SUCCESS_STATUSES = Set.of("02", "04", "06", "08", "14");
@@ -101,7 +108,13 @@ public final class SettlementMatcher {
 
     /** A ledger movement as matching sees it. */
     public record LedgerSide(String merchantReference, String operation, String fortId, long amountMinor, String currency,
-                             String outcome, boolean simulated) {
+                             String outcome, boolean simulated, String account) {
+
+        /** A movement of the default account. */
+        public LedgerSide(String merchantReference, String operation, String fortId, long amountMinor, String currency, String outcome,
+                          boolean simulated) {
+            this(merchantReference, operation, fortId, amountMinor, currency, outcome, simulated, dev.billing.gateway.GatewayAccounts.DEFAULT);
+        }
     }
 
     /** A ledger movement and the gateway's row for the same reference and operation (null when the report has none). */
@@ -110,11 +123,11 @@ public final class SettlementMatcher {
         if (m.simulated()) {
             return new Match(MatchClass.SIMULATED, m.merchantReference(), operation, m.fortId(), m.amountMinor(),
                     g == null ? null : g.amountMinor(), m.currency(), m.outcome(), g == null ? "" : g.status(),
-                    "sent to the built-in simulator: no money moved, never matched as real money");
+                    "sent to the built-in simulator: no money moved, never matched as real money", m.account());
         }
         if (g == null) {
             return new Match(MatchClass.MISSING_AT_GATEWAY, m.merchantReference(), operation, m.fortId(), m.amountMinor(), null,
-                    m.currency(), m.outcome(), "", "the gateway's report has no " + operation + " for this reference");
+                    m.currency(), m.outcome(), "", "the gateway's report has no " + operation + " for this reference", m.account());
         }
         MatchClass c;
         String detail;
@@ -133,7 +146,7 @@ public final class SettlementMatcher {
             detail = "";
         }
         return new Match(c, m.merchantReference(), operation, g.fortId(), m.amountMinor(), g.amountMinor(), m.currency(),
-                m.outcome(), g.status(), detail);
+                m.outcome(), g.status(), detail, m.account());
     }
 
     /** A gateway row that no ledger movement of the date (nor of any other date) has. */

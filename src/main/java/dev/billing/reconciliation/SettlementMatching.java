@@ -94,7 +94,7 @@ public class SettlementMatching {
                 return; // a token deactivation is in no settlement file
             }
             ledger.add(new Object[] {id, ++seq, m.merchantReference(), SettlementMatcher.operationOf(m.kind()), m.fortId(),
-                m.amountMinor(), m.currency(), m.outcome(), m.simulated()});
+                m.amountMinor(), m.currency(), m.outcome(), m.simulated(), m.account()});
             if (ledger.size() == BATCH) {
                 flush();
             }
@@ -104,8 +104,8 @@ public class SettlementMatching {
             if (!ledger.isEmpty()) {
                 jdbc.batchUpdate("""
                         INSERT INTO settlement_ledger_rows (run_id, seq, merchant_reference, operation, fort_id, amount_minor, currency, outcome,
-                                                            simulated)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", ledger);
+                                                            simulated, account)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ledger);
                 ledger.clear();
             }
         }
@@ -121,7 +121,8 @@ public class SettlementMatching {
             streaming.setFetchSize(BATCH);
             new NamedParameterJdbcTemplate(streaming).query("""
                     SELECT l.merchant_reference, l.operation, l.fort_id, l.amount_minor, l.currency, l.outcome, l.simulated,
-                           g.merchant_reference, g.operation, g.fort_id, g.amount_minor, g.amount_text, g.currency, g.succeeded, g.status
+                           g.merchant_reference, g.operation, g.fort_id, g.amount_minor, g.amount_text, g.currency, g.succeeded, g.status,
+                           l.account
                     FROM (SELECT l.*, row_number() OVER (PARTITION BY merchant_reference, operation ORDER BY seq) AS nth
                           FROM settlement_ledger_rows l WHERE run_id = :run) l
                     LEFT JOIN (SELECT DISTINCT ON (merchant_reference, operation) * FROM settlement_gateway_rows WHERE run_id = :run
@@ -130,7 +131,7 @@ public class SettlementMatching {
                     ORDER BY l.seq""", Map.of("run", id),
                     rs -> {
                         LedgerSide ledgerSide = new LedgerSide(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                rs.getString(5), rs.getString(6), rs.getBoolean(7));
+                                rs.getString(5), rs.getString(6), rs.getBoolean(7), rs.getString(16));
                         each.accept(SettlementMatcher.classify(ledgerSide, rs.getString(8) == null ? null : gatewayRow(rs, 8)));
                     });
             // a report row whose movement the ledger has on another date is not missing: asked of the ledger a batch at a time

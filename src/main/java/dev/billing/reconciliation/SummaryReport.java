@@ -1,7 +1,7 @@
 package dev.billing.reconciliation;
 
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.LedgerMovements;
-import dev.billing.money.Money;
 import dev.billing.support.CsvReportFile;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -19,9 +19,11 @@ public class SummaryReport {
     static final String[] HEADER = {"currency", "kind", "outcome", "count", "amount"};
 
     private final LedgerMovements movements;
+    private final boolean severalAccounts;
 
-    public SummaryReport(LedgerMovements movements) {
+    public SummaryReport(LedgerMovements movements, GatewayAccounts accounts) {
         this.movements = movements;
+        this.severalAccounts = accounts.several();
     }
 
     /** The date's summary rows, computed from the ledger (what the file holds, without the matching rows). */
@@ -37,18 +39,18 @@ public class SummaryReport {
      * date is counted by its charge already, and is left out here.
      */
     void addHolds(SummaryBuilder totals, LocalDate date) {
-        for (Money held : movements.heldNotCharged(date)) {
-            totals.held(new SummaryBuilder.Held(held.minorUnits(), held.currency().code()));
+        for (LedgerMovements.Held held : movements.heldNotChargedByAccount(date)) {
+            totals.held(new SummaryBuilder.Held(held.amount().minorUnits(), held.amount().currency().code(), held.account()));
         }
     }
 
     public void write(Path file, List<SummaryBuilder.Row> rows, List<SummaryBuilder.Row> matchingRows) {
-        CsvReportFile.write(file, HEADER, csv -> {
+        CsvReportFile.write(file, severalAccounts ? TransactionsReport.withAccount(HEADER, "account") : HEADER, csv -> {
             for (SummaryBuilder.Row row : rows) {
-                csv.writeNext(row.toCsv(), false);
+                csv.writeNext(severalAccounts ? row.toCsvWithAccount() : row.toCsv(), false);
             }
             for (SummaryBuilder.Row row : matchingRows) {
-                csv.writeNext(row.toCsv(), false);
+                csv.writeNext(severalAccounts ? row.toCsvWithAccount() : row.toCsv(), false);
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.billing.reconciliation;
 
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.LedgerMovements;
 import dev.billing.ledger.Movement;
 import dev.billing.money.CurrencyUnit;
@@ -25,17 +26,29 @@ public class TransactionsReport {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private final LedgerMovements movements;
+    private final boolean severalAccounts;
 
-    public TransactionsReport(LedgerMovements movements) {
+    public TransactionsReport(LedgerMovements movements, GatewayAccounts accounts) {
         this.movements = movements;
+        this.severalAccounts = accounts.several();
     }
 
-    /** Writes the file, handing each movement to {@code sink} as it goes. */
+    /**
+     * Writes the file, handing each movement to {@code sink} as it goes. With several accounts configured, each row ends
+     * with its {@code account}.
+     */
     public void write(Path file, LocalDate date, LedgerMovements.Sink sink) {
-        CsvReportFile.write(file, HEADER, csv -> movements.forEach(date, (m, givenBack, first) -> {
+        CsvReportFile.write(file, severalAccounts ? withAccount(HEADER, "account") : HEADER, csv -> movements.forEach(date, (m, givenBack, first) -> {
             sink.accept(m, givenBack, first);
-            csv.writeNext(row(m), false);
+            csv.writeNext(severalAccounts ? withAccount(row(m), m.account()) : row(m), false);
         }));
+    }
+
+    /** {@code row} with {@code account} at its end: the column a merchant with several accounts gets in every report. */
+    static String[] withAccount(String[] row, String account) {
+        String[] longer = java.util.Arrays.copyOf(row, row.length + 1);
+        longer[row.length] = account;
+        return longer;
     }
 
     static String[] row(Movement m) {

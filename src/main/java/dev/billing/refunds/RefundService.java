@@ -85,11 +85,12 @@ public class RefundService {
      *
      * @param first false when it may have been sent before: the gateway is asked about it before it is sent again
      */
-    public record Sending(String reference, String orderId, String chargeReference, Money amount, long succeededBefore, boolean first) {
+    public record Sending(String reference, String orderId, String chargeReference, Money amount, long succeededBefore, boolean first,
+                          String account) {
 
         /** The charge's next refund, of {@code amount}, its row just written: sent for the first time. */
         static Sending first(Refunds.Charge charge, Money amount) {
-            return new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true);
+            return new Sending(charge.nextReference(), charge.orderId(), charge.chargeReference(), amount, charge.succeeded(), true, charge.account());
         }
     }
 
@@ -288,7 +289,7 @@ public class RefundService {
      */
     public int settleOpen() {
         List<Sending> open = refunds.open().stream().map(o -> new Sending(o.reference(), o.orderId(), o.chargeReference(), o.amount(),
-                o.succeededBefore(), false)).toList();
+                o.succeededBefore(), false, o.account())).toList();
         try {
             List<Reply> replies = Concurrently.map(threads, open, concurrency(), this::call);
             return (int) settleAll(replies).stream().filter(outcome -> outcome.result() == Result.UNKNOWN).count();
@@ -496,7 +497,7 @@ public class RefundService {
      * that is not final by asking the gateway about the charge. No database work: many are in flight at once.
      */
     public Reply call(Sending refund) {
-        ApsClient gateway = client.getObject();
+        ApsClient gateway = client.getObject().forAccount(refund.account()); // the charge's account, whose reference it is
         GatewayReply reply = refund.first() ? gateway.refund(refund.chargeReference(), refund.reference(), refund.amount()) : null;
         if (reply == null || !reply.outcome().isFinal()) {
             try {

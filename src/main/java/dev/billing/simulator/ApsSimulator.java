@@ -76,6 +76,8 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final SimulatorNotifier notifier;
     private final Map<String, AtomicInteger> statusChecks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The currencies this merchant account may charge (empty: any), as APS configures an account's currencies. */
+    private volatile Set<String> currencies = Set.of();
 
     /**
      * Starts a simulator on {@code port} (0: a free port) of the loopback interface. {@code credentials} holds the
@@ -141,6 +143,17 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Lets this merchant account charge only {@code codes} (empty: any); a charge in another is refused, {@code 00013}. */
+    public ApsSimulator chargingOnly(Set<String> codes) {
+        this.currencies = Set.copyOf(codes);
+        return this;
+    }
+
+    /** The merchant identifier this simulator answers as. */
+    public String merchantIdentifier() {
+        return merchantIdentifier;
     }
 
     public SimulatorStore store() {
@@ -325,6 +338,9 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         }
         if (!TOKEN.matcher(f.get("token_name")).matches() || !EMAIL.matcher(f.get("customer_email")).matches()) {
             return answer(f, "00", "002", null);
+        }
+        if (!currencies.isEmpty() && !currencies.contains(f.get("currency"))) {
+            return answer(f, "00", "013", null);
         }
         if (!ECI.contains(f.get("eci")) || (f.get("eci").equals("RECURRING") && !command.equals("PURCHASE"))) {
             return answer(f, "00", "033", null);

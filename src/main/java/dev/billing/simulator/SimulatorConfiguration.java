@@ -2,6 +2,7 @@ package dev.billing.simulator;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,25 +22,15 @@ public class SimulatorConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy
-    ApsSimulator inProcessSimulator(GatewayProperties gateway, SimulatorProperties simulator, SimulatorNotificationProperties configured,
+    ApsSimulator inProcessSimulator(GatewayProperties gateway, GatewayAccounts accounts, SimulatorProperties simulator,
+                                    SimulatorAccountsProperties perAccount, SimulatorNotificationProperties configured,
                                     DataSource dataSource, Environment environment) {
-        SimulatorNotificationProperties notifications = configured;
-        if (SimulatorNotificationProperties.SELF.equals(configured.notificationUrl())) {
-            // created when the client first needs it, after the web server (if any) is up and its port known
-            String port = environment.getProperty("local.server.port");
-            if (port == null) {
-                log.warn("billing.simulator.notification-url=self needs this process's web server (serve): no notifications");
-                notifications = configured.withUrl(null);
-            } else {
-                String address = environment.getProperty("server.address", "127.0.0.1");
-                String host = address.equals("0.0.0.0") || address.equals("::") ? "127.0.0.1" : address.contains(":") ? "[" + address + "]" : address;
-                notifications = configured.withUrl("http://" + host + ":" + port + "/aps/notifications");
-            }
-        }
+        SimulatorNotificationProperties notifications = notifications(configured, environment);
         try {
             DataSource own = simulatorDataSource(dataSource);
-            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null), simulator,
-                    notifications, 0);
+            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null),
+                    perAccount.forAccount(GatewayAccounts.DEFAULT, simulator), notifications, 0)
+                    .chargingOnly(accounts.account(GatewayAccounts.DEFAULT).currencies());
             log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is the gateway (no card is charged;"
                     + " every ledger row says 'simulator' and its nights are SIMULATED){}", started.url(),
                     notifications.enabled() ? "; it posts notifications to " + notifications.notificationUrl() : "");
@@ -47,6 +38,36 @@ public class SimulatorConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the built-in APS simulator: " + e.getMessage(), e);
         }
+    }
+
+    /** The simulator's gateways of the other accounts, each started when its account's client first needs it. */
+    @Bean(destroyMethod = "close")
+    @Lazy
+    SimulatedAccounts simulatedAccounts(SimulatorProperties simulator, SimulatorAccountsProperties perAccount,
+                                        SimulatorNotificationProperties configured, DataSource dataSource, Environment environment) {
+        return new SimulatedAccounts((account, credentials) -> {
+            DataSource own = simulatorDataSource(dataSource);
+            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), credentials,
+                    perAccount.forAccount(account, simulator), notifications(configured, environment), 0);
+            log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is account {}'s gateway (merchant {})",
+                    started.url(), account, credentials.merchantIdentifier());
+            return started;
+        });
+    }
+
+    private static SimulatorNotificationProperties notifications(SimulatorNotificationProperties configured, Environment environment) {
+        if (!SimulatorNotificationProperties.SELF.equals(configured.notificationUrl())) {
+            return configured;
+        }
+        // created when the client first needs it, after the web server (if any) is up and its port known
+        String port = environment.getProperty("local.server.port");
+        if (port == null) {
+            log.warn("billing.simulator.notification-url=self needs this process's web server (serve): no notifications");
+            return configured.withUrl(null);
+        }
+        String address = environment.getProperty("server.address", "127.0.0.1");
+        String host = address.equals("0.0.0.0") || address.equals("::") ? "127.0.0.1" : address.contains(":") ? "[" + address + "]" : address;
+        return configured.withUrl("http://" + host + ":" + port + "/aps/notifications");
     }
 
     /**

@@ -30,6 +30,8 @@ public final class SecretFiles implements ApplicationContextInitializer<Configur
     public static final List<String> SECRETS = List.of("billing.gateway.access-code", "billing.gateway.request-phrase",
             "billing.gateway.response-phrase", "billing.enrolment.secret", "spring.datasource.password", "spring.mail.password");
     private static final Pattern ENDPOINT_SECRET = Pattern.compile("billing\\.events\\.endpoints\\[\\d+]\\.secret");
+    /** Each account's secrets (given as files by the account's own {@code -file} settings, read where the account is bound). */
+    private static final Pattern ACCOUNT_SECRET = Pattern.compile("billing\\.gateway\\.accounts\\.[^.]+\\.(access-code|request-phrase|response-phrase)");
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
@@ -125,7 +127,7 @@ public final class SecretFiles implements ApplicationContextInitializer<Configur
 
     /** Whether {@code name} is a secret setting. */
     public static boolean isSecret(String name) {
-        return SECRETS.contains(name) || ENDPOINT_SECRET.matcher(name).matches();
+        return SECRETS.contains(name) || ENDPOINT_SECRET.matcher(name).matches() || ACCOUNT_SECRET.matcher(name).matches();
     }
 
     /** The secret settings among {@code --name=value} arguments. */

@@ -81,13 +81,13 @@ public class DeactivateTokensTasklet implements Tasklet {
      * {@code billing.resolve.tries} times in all.
      */
     private TokenDeactivations.Result send(Deactivation d, GatewayHealth health) throws InterruptedException {
-        GatewayReply reply = client.updateTokenStatus(d.reference(), d.tokenName(), "INACTIVE");
+        GatewayReply reply = client.forAccount(d.account()).updateTokenStatus(d.reference(), d.tokenName(), "INACTIVE");
         for (int sent = 1; sent < settings.resolveTries() && !settled(reply); sent++) {
             if (health.stopsTheRun(reply)) {
                 break;
             }
             Thread.sleep(backoff(sent).toMillis());
-            reply = client.updateTokenStatus(d.reference(), d.tokenName(), "INACTIVE");
+            reply = client.forAccount(d.account()).updateTokenStatus(d.reference(), d.tokenName(), "INACTIVE");
         }
         return new TokenDeactivations.Result(d, reply);
     }

@@ -46,7 +46,12 @@ public class TokenDeactivations {
     }
 
     /** A token waiting for deactivation, with its latest attempt (attempt 0 and a null state when none). */
-    public record Pending(long tokenId, String tokenName, int lastAttempt, AttemptState lastState, LocalDate lastDate) {
+    public record Pending(long tokenId, String tokenName, int lastAttempt, AttemptState lastState, LocalDate lastDate, String account) {
+
+        /** A token of the default account. */
+        public Pending(long tokenId, String tokenName, int lastAttempt, AttemptState lastState, LocalDate lastDate) {
+            this(tokenId, tokenName, lastAttempt, lastState, lastDate, dev.billing.gateway.GatewayAccounts.DEFAULT);
+        }
 
         /**
          * What to do with it on {@code date}: send the open row again; or a new attempt when there was none, or the
@@ -54,13 +59,13 @@ public class TokenDeactivations {
          */
         public Deactivation next(LocalDate date) {
             if (lastState == null) {
-                return new Deactivation(tokenId, tokenName, 1, false);
+                return new Deactivation(tokenId, tokenName, 1, false, account);
             }
             if (lastState.isOpen()) {
-                return new Deactivation(tokenId, tokenName, lastAttempt, true);
+                return new Deactivation(tokenId, tokenName, lastAttempt, true, account);
             }
             if (lastState != AttemptState.SUCCEEDED && lastDate.isBefore(date)) {
-                return new Deactivation(tokenId, tokenName, lastAttempt + 1, false);
+                return new Deactivation(tokenId, tokenName, lastAttempt + 1, false, account);
             }
             return null;
         }
@@ -69,7 +74,7 @@ public class TokenDeactivations {
     /** INVALID and DELETED tokens not deactivated yet, after {@code afterId} in id order. */
     public List<Pending> page(long afterId, int limit) {
         return jdbc.query("""
-                SELECT t.id, t.token_name, COALESCE(d.attempt, 0), d.state, d.business_date
+                SELECT t.id, t.token_name, COALESCE(d.attempt, 0), d.state, d.business_date, t.account
                 FROM tokens t
                 LEFT JOIN LATERAL (SELECT a.attempt, a.state, a.business_date FROM payment_attempts a
                                    WHERE a.token_name = t.token_name AND a.kind = ?
@@ -77,7 +82,7 @@ public class TokenDeactivations {
                 WHERE t.id > ? AND t.status IN ('INVALID', 'DELETED') AND t.deactivated_at IS NULL
                 ORDER BY t.id LIMIT ?""",
                 (rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getInt(3), AttemptState.of(rs.getString(4)),
-                        rs.getDate(5) == null ? null : rs.getDate(5).toLocalDate()),
+                        rs.getDate(5) == null ? null : rs.getDate(5).toLocalDate(), rs.getString(6)),
                 KIND, afterId, limit);
     }
 

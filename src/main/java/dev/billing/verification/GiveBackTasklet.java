@@ -60,7 +60,7 @@ public class GiveBackTasklet extends PagedResolveTasklet<VerificationLedger.Owed
         Verification v = owed.verification();
         if (owed.reversalOpen()) {
             int attempt = owed.lastReversalAttempt();
-            GatewayReply reply = resolver.resolveReversal(v.chargeReference(), v.mode().reversalCommand, v.amount().minorUnits(),
+            GatewayReply reply = resolver.forAccount(v.account()).resolveReversal(v.chargeReference(), v.mode().reversalCommand, v.amount().minorUnits(),
                     () -> calls.reverse(v, attempt));
             return new Verification.Result(v, null, attempt, reply, false);
         }

@@ -49,7 +49,7 @@ public class ResolveVerificationsTasklet extends PagedResolveTasklet<Verificatio
     @Override
     protected Verification.Result resolve(VerificationLedger.Open row, long jobExecutionId) throws InterruptedException {
         Verification v = row.verification();
-        GatewayReply reply = resolver.resolveOrder(v.chargeReference(), v.mode().chargeCommand, v.amount().minorUnits(), () -> calls.charge(v));
+        GatewayReply reply = resolver.forAccount(v.account()).resolveOrder(v.chargeReference(), v.mode().chargeCommand, v.amount().minorUnits(), () -> calls.charge(v));
         return new Verification.Result(v, reply, 0, null, false);
     }
 

@@ -8,7 +8,18 @@ import dev.billing.money.Money;
  * that gives the money back (attempt {@code reversalAttempt} of it).
  */
 public record Verification(long tokenId, String tokenName, String customerEmail, int attempt, VerificationMode mode, Money amount,
-                           String agreementId) {
+                           String agreementId, String account) {
+
+    /** A verification of a token of the default account. */
+    public Verification(long tokenId, String tokenName, String customerEmail, int attempt, VerificationMode mode, Money amount,
+                        String agreementId) {
+        this(tokenId, tokenName, customerEmail, attempt, mode, amount, agreementId, dev.billing.gateway.GatewayAccounts.DEFAULT);
+    }
+
+    /** The same verification for {@code value} (its account does not charge the configured currency). */
+    public Verification withAmount(Money value) {
+        return new Verification(tokenId, tokenName, customerEmail, attempt, mode, value, agreementId, account);
+    }
 
     public String chargeReference() {
         return mode.chargeReference(tokenId, attempt);

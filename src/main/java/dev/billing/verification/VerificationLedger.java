@@ -69,9 +69,10 @@ public class VerificationLedger {
     /** {@link #newTokensPage(long, int, VerificationMode, Money)} of one partition's tokens. */
     public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount, TokenPartition partition) {
         return jdbc.query("""
-                SELECT id, token_name, customer_email, verification_attempts + 1, agreement_id FROM tokens
+                SELECT id, token_name, customer_email, verification_attempts + 1, agreement_id, account FROM tokens
                 WHERE id > ? AND status = 'NEW'\s""" + partition.filter("token_name") + " ORDER BY id LIMIT ?",
-                (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount, rs.getString(5)),
+                (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount, rs.getString(5),
+                        rs.getString(6)),
                 afterId, limit);
     }
 
@@ -172,7 +173,7 @@ public class VerificationLedger {
     /** Open micro-charges on one partition's tokens, after {@code afterId} in id order. */
     public List<Open> unresolvedCharges(long afterId, int limit, TokenPartition partition) {
         return jdbc.query("""
-                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id
+                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id, a.account
                 FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
                 WHERE a.id > ? AND a.kind IN\s""" + CHARGE_KINDS + " AND a.state IN " + AttemptState.OPEN_SQL + partition.filter("a.token_name")
                 + " ORDER BY a.id LIMIT ?",
@@ -182,7 +183,7 @@ public class VerificationLedger {
     /** The verification whose micro-charge has this reference (whatever the state of its rows). */
     public java.util.Optional<Verification> ofCharge(String chargeReference) {
         return jdbc.query("""
-                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id
+                SELECT a.id, t.id, t.token_name, t.customer_email, a.attempt, a.kind, a.amount_minor, a.currency, t.agreement_id, a.account
                 FROM payment_attempts a JOIN tokens t ON t.token_name = a.token_name
                 WHERE a.attempt_reference = ? AND a.kind IN\s""" + CHARGE_KINDS,
                 (rs, n) -> verification(rs), chargeReference).stream().findFirst();
@@ -204,7 +205,7 @@ public class VerificationLedger {
     public List<Owed> owedReversals(long afterId, int limit, TokenPartition partition) {
         return jdbc.query("""
                 SELECT c.id, t.id, t.token_name, t.customer_email, c.attempt, c.kind, c.amount_minor, c.currency,
-                       r.attempt, r.state, t.agreement_id
+                       r.attempt, r.state, t.agreement_id, t.account
                 FROM verification_charges_owed c
                 JOIN tokens t ON t.token_name = c.token_name
                 LEFT JOIN LATERAL (SELECT attempt, state FROM payment_attempts r
@@ -216,7 +217,8 @@ public class VerificationLedger {
 
     private static Verification verification(ResultSet rs) throws java.sql.SQLException {
         return new Verification(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), VerificationMode.ofKind(rs.getString(6)),
-                Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getString("agreement_id"));
+                Money.ofMinor(rs.getLong(7), CurrencyUnit.require(rs.getString(8))), rs.getString("agreement_id"),
+                rs.getString("account"));
     }
 
     static boolean succeeded(GatewayReply reply) {

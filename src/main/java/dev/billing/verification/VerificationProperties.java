@@ -27,7 +27,12 @@ public record VerificationProperties(@DefaultValue("PURCHASE_REFUND") Verificati
 
     /** The micro-charge: {@code billing.verification.amount.<currency>}, or one major unit of the currency. */
     public Money microAmount() {
-        CurrencyUnit unit = unit("billing.verification.currency", currency);
+        return microAmount(currency);
+    }
+
+    /** The micro-charge in {@code code}: {@code billing.verification.amount.<code>}, or one major unit of it. */
+    public Money microAmount(String code) {
+        CurrencyUnit unit = unit("billing.verification.currency", code);
         String configured = amount.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(unit.code()))
                 .map(Map.Entry::getValue).findFirst().orElse("1");
         return microAmount(unit, configured);

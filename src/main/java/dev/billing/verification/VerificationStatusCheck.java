@@ -43,7 +43,7 @@ public class VerificationStatusCheck {
                     + " verification charge)");
         }
         Verification v = ledger.ofCharge(chargeReference).orElseThrow();
-        GatewayReply reply = OutcomeResolver.checkOnce(client.getObject(), chargeReference, v.mode().chargeCommand,
+        GatewayReply reply = OutcomeResolver.checkOnce(client.getObject().forAccount(v.account()), chargeReference, v.mode().chargeCommand,
                 v.amount().minorUnits(), "the gateway does not know it; the next verify-tokens run sends it again with the same reference");
         if (!reply.outcome().isFinal()) {
             return "still unknown: " + reply.describe();

@@ -37,10 +37,22 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     private final EngineThreads threads;
     private GatewayHealth health;
 
+    /** What each account charges (a token's verification is in a currency its account takes). */
+    private final java.util.function.Function<String, java.util.Set<String>> currencies;
+
     public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings common,
                          VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager,
                          EngineThreads threads) {
+        this(ledger, cardAttempts, client, account -> java.util.Set.of(), common, settings, businessDate, transactionManager, threads);
+    }
+
+    /** @param currencies what each account charges (empty: any) */
+    public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client,
+                         java.util.function.Function<String, java.util.Set<String>> currencies, RunSettings common,
+                         VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager,
+                         EngineThreads threads) {
         super(common.chunkSize(), transactionManager);
+        this.currencies = currencies;
         this.threads = threads;
         this.ledger = ledger;
         this.cardAttempts = cardAttempts;
@@ -92,7 +104,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                             common.maxDeclinesPerCard30d(), businessDate) != null) {
                         overLimit++;
                     } else {
-                        allowed.add(v);
+                        allowed.add(inItsAccountsCurrency(v));
                     }
                 }
                 if (!noAgreement.isEmpty()) {
@@ -111,6 +123,18 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                 Verification.Result::withdrawn,
                 r -> r.charge() != null && health.stopsTheRun(r.charge()),
                 common.concurrency(), CallPipeline.window(common.concurrency(), common.chunkSize()), threads);
+    }
+
+    /**
+     * The verification in {@code billing.verification.currency}, or, when its token's account does not charge that, in
+     * the first currency the account charges ({@code billing.verification.amount.<CUR>}, or one major unit of it).
+     */
+    private Verification inItsAccountsCurrency(Verification v) {
+        java.util.Set<String> taken = currencies.apply(v.account());
+        if (taken.isEmpty() || taken.contains(v.amount().currency().code())) {
+            return v;
+        }
+        return v.withAmount(settings.microAmount(taken.iterator().next()));
     }
 
     private Verification.Result verify(Verification v, long jobExecutionId) {

@@ -5,6 +5,7 @@ import dev.billing.batch.NightSteps;
 import dev.billing.batch.ProgressListener;
 import dev.billing.batch.ProgressProperties;
 import dev.billing.gateway.ApsClient;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.CardAttempts;
 import dev.billing.ledger.RunSettings;
 import dev.billing.support.EngineThreads;
@@ -82,9 +83,11 @@ public class VerifyTokensJobConfiguration {
 
     @Bean
     @StepScope
-    VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client, RunSettings common,
+    VerifyTasklet verifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ObjectProvider<ApsClient> client,
+                                GatewayAccounts accounts, RunSettings common,
                                 VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                 PlatformTransactionManager transactionManager, EngineThreads threads) {
-        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), common, settings, businessDate, transactionManager, threads);
+        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), account -> accounts.account(account).currencies(), common, settings,
+                businessDate, transactionManager, threads);
     }
 }

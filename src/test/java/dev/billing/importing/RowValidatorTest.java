@@ -102,7 +102,7 @@ class RowValidatorTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
-        "tok-1,CUST-1,a@example.com,400555******0001,05/29|wrong column count: expected 6 to 9 fields, found 5",
+        "tok-1,CUST-1,a@example.com,400555******0001,05/29|wrong column count: expected 6 to 10 fields, found 5",
         "tok-1,CUST-1,a@example.com,400555******0001,05/29,2026-01-31T09:15:00Z,NEW,AGR-1,fr|language 'fr' must be en (English) or ar (Arabic)",
         "tok-1,CUST-1,a@example.com,400555******0001,13/29,2026-01-31T09:15:00Z|card_expiry '13/29' must be MM/YY",
         "tok-1,CUST-1,a@example.com,400555******0001,5/29,2026-01-31T09:15:00Z|card_expiry '5/29' must be MM/YY",

@@ -1,0 +1,13 @@
+package dev.billing.gateway;
+
+import java.util.Set;
+
+/**
+ * The built-in simulator serving the accounts other than the default one, each on an endpoint of its own with its own
+ * credentials ({@link GatewayAccounts#effective}), so that a request sent to the wrong account is refused as APS would.
+ */
+public interface LocalGateways {
+
+    /** The simulated gateway of account {@code account}, started when first asked for. */
+    LocalGateway forAccount(String account, GatewayProperties credentials, Set<String> currencies);
+}
