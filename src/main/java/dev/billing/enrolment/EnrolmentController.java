@@ -70,9 +70,17 @@ class EnrolmentController {
         this.transaction = new TransactionTemplate(transactionManager);
     }
 
-    /** The enrolment account's hosted page ({@link #pageUrl(String)}). */
-    URI pageUrl() {
-        return pageUrl(settings.account());
+    /**
+     * The account whose hosted page takes the card of a link: for a card update, the replaced card's account (so that the
+     * new token is charged where the old one was); else {@code billing.enrolment.account}.
+     */
+    String accountFor(String replaces) {
+        return replaces != null && TOKEN.matcher(replaces).matches() ? enrolments.accountOf(replaces) : settings.account();
+    }
+
+    /** The hosted page of the link's account ({@link #accountFor}); what the page's form may be sent to. */
+    URI pageUrlFor(String replaces) {
+        return pageUrl(accountFor(replaces));
     }
 
     /**
@@ -103,7 +111,7 @@ class EnrolmentController {
             return refused(response, model, 404, "Card enrolment is not offered here.");
         }
         // a new card goes to the enrolment account's page; a card update to the replaced card's account's
-        String account = replaces != null && TOKEN.matcher(replaces).matches() ? enrolments.accountOf(replaces) : settings.account();
+        String account = accountFor(replaces);
         URI pageUrl = pageUrl(account);
         if (pageUrl == null) {
             log.error("Enrolment needs the page-url (the gateway's hosted page) of account {} when its url is set", account);

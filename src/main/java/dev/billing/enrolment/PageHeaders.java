@@ -36,7 +36,7 @@ class PageHeaders extends OncePerRequestFilter {
         request.setAttribute(NONCE, nonce);
         String formAction = "'self'";
         if (request.getRequestURI().equals("/enrol")) {
-            java.net.URI page = enrolment.pageUrl();
+            java.net.URI page = enrolment.pageUrlFor(request.getParameter("replaces"));
             if (page != null) {
                 formAction += " " + page.getScheme() + "://" + page.getAuthority();
             }

@@ -1,0 +1,122 @@
+package dev.billing.enrolment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import dev.billing.BillingEngineApplication;
+import dev.billing.Fixtures;
+import dev.billing.gateway.ApsSignature;
+import dev.billing.gateway.GatewayAccounts;
+import dev.billing.gateway.GatewayProperties;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/**
+ * The hosted page with several accounts (issue 28): a new customer's card goes to {@code billing.enrolment.account}'s page,
+ * signed with that account's credentials, and its token is recorded as that account's; a card update goes to the page of
+ * the replaced card's account; a return signed by another account is never taken.
+ */
+@Tag("database")
+@SpringBootTest(classes = BillingEngineApplication.class, properties = {
+    "spring.main.web-application-type=servlet",
+    "billing.enrolment.secret=account-test-secret-0123",
+    "billing.enrolment.account=ksa",
+    "billing.gateway.accounts.ksa.currencies=SAR"
+})
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+class AccountEnrolmentFunctionalTests {
+
+    private static final String SECRET = "account-test-secret-0123";
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    GatewayAccounts accounts;
+
+    @BeforeEach
+    void reset() {
+        new Fixtures(jdbc).reset();
+        jdbc.execute("TRUNCATE enrolments");
+    }
+
+    private MockHttpServletResponse enrol(String replaces) throws Exception {
+        EnrolLinks.Link link = new EnrolLinks.Link("C-7", "c7@example.com", replaces, "https://shop.example/done",
+                Instant.now().getEpochSecond() + 600);
+        return mvc.perform(get(java.net.URI.create("/enrol?" + link.query(SECRET)))).andReturn().getResponse();
+    }
+
+    private static Map<String, String> result(GatewayProperties signer, String reference, String tokenName) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("service_command", "TOKENIZATION");
+        f.put("access_code", signer.accessCode());
+        f.put("merchant_identifier", signer.merchantIdentifier());
+        f.put("merchant_reference", reference);
+        f.put("language", "en");
+        f.put("status", "18");
+        f.put("response_code", "18000");
+        f.put("response_message", "Success");
+        f.put("card_number", "411111******1111");
+        f.put("expiry_date", "3012");
+        f.put("token_name", tokenName);
+        f.put("signature", new ApsSignature(signer.signature()).sign(f, signer.responsePhrase()));
+        return f;
+    }
+
+    private MockHttpServletResponse returned(Map<String, String> fields) throws Exception {
+        MockHttpServletRequestBuilder request = post("/aps/return");
+        fields.forEach((k, v) -> request.param(k, v));
+        return mvc.perform(request).andReturn().getResponse();
+    }
+
+    @Test
+    void aNewCardGoesToTheEnrolmentAccountsPageAndItsTokenIsThatAccounts() throws Exception {
+        GatewayProperties ksa = accounts.effective("ksa");
+        GatewayProperties uae = accounts.effective(GatewayAccounts.DEFAULT);
+
+        MockHttpServletResponse page = enrol(null);
+
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getContentAsString()).contains("name=\"merchant_identifier\" value=\"" + ksa.merchantIdentifier() + "\"")
+                .doesNotContain("value=\"" + uae.merchantIdentifier() + "\"");
+        String reference = jdbc.queryForObject("SELECT merchant_reference FROM enrolments WHERE account = 'ksa'", String.class);
+
+        // signed by the default account (a valid signature of its own): not ksa's enrolment, never taken
+        assertThat(returned(result(uae, reference, "tok-from-uae")).getStatus()).isEqualTo(409);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tokens", Long.class)).isZero();
+
+        assertThat(returned(result(ksa, reference, "tok-new-ksa")).getStatus()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT account || ' ' || status FROM tokens WHERE token_name = 'tok-new-ksa'", String.class))
+                .isEqualTo("ksa NEW");
+    }
+
+    @Test
+    void aCardUpdateGoesToThePageOfTheReplacedCardsAccount() throws Exception {
+        new Fixtures(jdbc).token("tok-old", "VERIFIED");
+        jdbc.update("UPDATE tokens SET customer_id = 'C-7' WHERE token_name = 'tok-old'");
+        GatewayProperties uae = accounts.effective(GatewayAccounts.DEFAULT);
+
+        MockHttpServletResponse page = enrol("tok-old");
+
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getContentAsString()).contains("name=\"merchant_identifier\" value=\"" + uae.merchantIdentifier() + "\"");
+        String action = page.getContentAsString().replaceAll("(?s).*action=\"(http://127\\.0\\.0\\.1:\\d+)/FortAPI/paymentPage\".*", "$1");
+        assertThat(page.getHeader("Content-Security-Policy")).contains("form-action 'self' " + action + ";");
+        assertThat(jdbc.queryForObject("SELECT account FROM enrolments", String.class)).isEqualTo(GatewayAccounts.DEFAULT);
+    }
+}
