@@ -2,14 +2,18 @@ package dev.billing.cli;
 
 import dev.billing.command.CliContext;
 import dev.billing.command.ExitCodes;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.simulator.ApsSimulator;
+import dev.billing.simulator.SimulatorAccountsProperties;
 import dev.billing.simulator.SimulatorConfiguration;
 import dev.billing.simulator.SimulatorNotificationProperties;
 import dev.billing.simulator.SimulatorProperties;
 import dev.billing.simulator.SimulatorStore;
 import dev.billing.support.EngineThreads;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -79,12 +83,34 @@ class SimulatorCommand implements Callable<Integer> {
         DataSource engineData = cli.engine().bean(DataSource.class);
         DataSource own = SimulatorConfiguration.simulatorDataSource(engineData);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials, faults, notifications, port)) {
+        GatewayAccounts accounts = cli.engine().bean(GatewayAccounts.class);
+        SimulatorAccountsProperties perAccount = cli.engine().bean(SimulatorAccountsProperties.class);
+        List<ApsSimulator> others = new ArrayList<>();
+        try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials,
+                perAccount.forAccount(GatewayAccounts.DEFAULT, faults), notifications, port)
+                .chargingOnly(accounts.account(GatewayAccounts.DEFAULT).currencies())) {
             EngineThreads.atJvmExit("simulator-stop", stopped::countDown);
             cli.out().printf("APS simulator listening on %s (merchant %s, %s); %s%n", simulator.url(),
                     credentials.merchantIdentifier(), credentials.signature().label(), describe(faults)
                     + (notifications.enabled() ? "; notifications to " + notifications.notificationUrl() : ""));
+            // each other account on a port of its own (the next ones after --port), with its own credentials, as APS
+            // holds each merchant identifier apart
+            int next = port == 0 ? 0 : port + 1;
+            for (String name : accounts.names()) {
+                if (name.equals(GatewayAccounts.DEFAULT)) {
+                    continue;
+                }
+                GatewayProperties account = accounts.effective(name);
+                DataSource data = SimulatorConfiguration.simulatorDataSource(engineData);
+                ApsSimulator served = new ApsSimulator(new SimulatorStore(data, data != engineData), account,
+                        perAccount.forAccount(name, faults), notifications, next).chargingOnly(accounts.account(name).currencies());
+                others.add(served);
+                next = next == 0 ? 0 : next + 1;
+                cli.out().printf("account %s: APS simulator listening on %s (merchant %s)%n", name, served.url(), account.merchantIdentifier());
+            }
             stopped.await();
+        } finally {
+            others.forEach(ApsSimulator::close);
         }
         return ExitCodes.OK;
     }

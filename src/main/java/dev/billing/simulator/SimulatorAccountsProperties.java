@@ -16,7 +16,7 @@ public record SimulatorAccountsProperties(Map<String, Duration> accountLatency) 
     }
 
     /** The simulator's behaviour for {@code account}: {@code faults} with that account's latency, where one is set. */
-    SimulatorProperties forAccount(String account, SimulatorProperties faults) {
+    public SimulatorProperties forAccount(String account, SimulatorProperties faults) {
         Duration latency = accountLatency.get(account);
         return latency == null ? faults : faults.withLatency(latency);
     }
