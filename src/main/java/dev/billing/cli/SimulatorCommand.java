@@ -87,7 +87,7 @@ class SimulatorCommand implements Callable<Integer> {
         SimulatorAccountsProperties perAccount = cli.engine().bean(SimulatorAccountsProperties.class);
         List<ApsSimulator> others = new ArrayList<>();
         try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials,
-                perAccount.forAccount(GatewayAccounts.DEFAULT, faults), notifications, port)
+                accounts.pageCredentials(GatewayAccounts.DEFAULT), perAccount.forAccount(GatewayAccounts.DEFAULT, faults), notifications, port)
                 .chargingOnly(accounts.account(GatewayAccounts.DEFAULT).currencies())) {
             EngineThreads.atJvmExit("simulator-stop", stopped::countDown);
             cli.out().printf("APS simulator listening on %s (merchant %s, %s); %s%n", simulator.url(),
@@ -102,7 +102,7 @@ class SimulatorCommand implements Callable<Integer> {
                 }
                 GatewayProperties account = accounts.effective(name);
                 DataSource data = SimulatorConfiguration.simulatorDataSource(engineData);
-                ApsSimulator served = new ApsSimulator(new SimulatorStore(data, data != engineData), account,
+                ApsSimulator served = new ApsSimulator(new SimulatorStore(data, data != engineData), account, accounts.pageCredentials(name),
                         perAccount.forAccount(name, faults), notifications, next).chargingOnly(accounts.account(name).currencies());
                 others.add(served);
                 next = next == 0 ? 0 : next + 1;

@@ -96,7 +96,7 @@ class EnrolmentController {
             return null;
         }
         return name.equals(GatewayAccounts.DEFAULT) ? localGateway.getObject().pageUrl()
-                : localGateways.getObject().forAccount(name, accounts.effective(name), account.currencies()).pageUrl();
+                : localGateways.getObject().forAccount(name, accounts.effective(name), accounts.pageCredentials(name), account.currencies()).pageUrl();
     }
 
     @GetMapping("/enrol")
@@ -117,7 +117,7 @@ class EnrolmentController {
             log.error("Enrolment needs the page-url (the gateway's hosted page) of account {} when its url is set", account);
             return refused(response, model, 503, "Card enrolment is not available at the moment.");
         }
-        GatewayProperties gateway = accounts.effective(account);
+        GatewayProperties gateway = accounts.pageCredentials(account);
         if (customerId == null || email == null || returnTo == null || expires == null || !expires.matches("\\d{1,12}")) {
             return refused(response, model, 403, "This enrolment link is incomplete. Ask the merchant for a new one.");
         }
@@ -163,9 +163,9 @@ class EnrolmentController {
             fields.put(e.getKey(), e.getValue()[0]);
         }
         // the account whose page answered, by its merchant identifier: its phrase alone may sign the answer
-        String named = accounts.byMerchantIdentifier(fields.get("merchant_identifier"));
+        String named = accounts.byPageMerchantIdentifier(fields.get("merchant_identifier"));
         String account = named == null ? settings.account() : named;
-        GatewayProperties gateway = accounts.effective(account);
+        GatewayProperties gateway = accounts.pageCredentials(account);
         if (!new ApsSignature(gateway.signature()).verify(fields, gateway.responsePhrase())) {
             security.warn("Refused a return from the payment page from {}: its signature does not verify", request.getRemoteAddr());
             return refused(response, model, 400, "This answer from the payment page could not be verified. Nothing was saved.");

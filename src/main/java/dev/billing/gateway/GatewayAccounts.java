@@ -31,7 +31,12 @@ public class GatewayAccounts {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     /** One account: its settings (url null: the simulator's), the currencies it charges (empty: any), its page and report. */
-    public record Account(String name, GatewayProperties settings, Set<String> currencies, URI pageUrl, URI reportingUrl) {
+    public record Account(String name, GatewayProperties settings, Set<String> currencies, URI pageUrl, URI reportingUrl,
+                          GatewayProperties tokenization) {
+
+        public Account(String name, GatewayProperties settings, Set<String> currencies, URI pageUrl, URI reportingUrl) {
+            this(name, settings, currencies, pageUrl, reportingUrl, null);
+        }
 
         /** Why this account does not charge {@code currency}; null when it does. */
         public String refusal(String currency) {
@@ -48,7 +53,7 @@ public class GatewayAccounts {
                            GatewayReports.Settings reports) {
         Map<String, Account> all = new LinkedHashMap<>();
         all.put(DEFAULT, new Account(DEFAULT, gateway, currencies("billing.gateway.currencies", configured.currencies()),
-                page.pageUrl(), reports.reportingUrl()));
+                page.pageUrl(), reports.reportingUrl(), tokenization("billing.gateway.tokenization.", configured.tokenization(), gateway)));
         Map<String, AccountsProperties.Account> named = new TreeMap<>(configured.accounts());
         for (Map.Entry<String, AccountsProperties.Account> entry : named.entrySet()) {
             String name = entry.getKey();
@@ -96,7 +101,31 @@ public class GatewayAccounts {
                         .replace(" billing.gateway.", " " + prefix));
             }
         }
-        return new Account(name, settings, currencies(prefix + "currencies", a.currencies()), a.pageUrl(), a.reportingUrl());
+        return new Account(name, settings, currencies(prefix + "currencies", a.currencies()), a.pageUrl(), a.reportingUrl(),
+                tokenization(prefix + "tokenization.", a.tokenization(), settings));
+    }
+
+    /** The credentials of an account's tokenizing (e-commerce) identifier, when it has one apart; null otherwise. */
+    private static GatewayProperties tokenization(String prefix, AccountsProperties.Tokenization t, GatewayProperties account) {
+        if (t == null || t.merchantIdentifier() == null || t.merchantIdentifier().isBlank()) {
+            return null;
+        }
+        String accessCode = secret(prefix + "access-code", t.accessCode(), t.accessCodeFile());
+        String requestPhrase = secret(prefix + "request-phrase", t.requestPhrase(), t.requestPhraseFile());
+        String responsePhrase = secret(prefix + "response-phrase", t.responsePhrase(), t.responsePhraseFile());
+        StringBuilder missing = new StringBuilder();
+        for (String[] setting : new String[][] {{"access-code", accessCode}, {"request-phrase", requestPhrase},
+            {"response-phrase", responsePhrase}}) {
+            if (setting[1] == null || setting[1].isBlank()) {
+                missing.append(' ').append(prefix).append(setting[0]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException(prefix + "merchant-identifier is set but these settings are missing:" + missing);
+        }
+        return new GatewayProperties(account.url(), accessCode, t.merchantIdentifier(), requestPhrase, responsePhrase, account.signatureType(),
+                account.language(), account.timeout(), account.connectTimeout(), account.maxConcurrency(), account.maxTps(),
+                account.unreachableAfter(), account.agreementId(), account.simulator());
     }
 
     private static String secret(String setting, String value, String file) {
@@ -177,6 +206,28 @@ public class GatewayAccounts {
                 settings.signatureType(), settings.language(), settings.timeout(), settings.connectTimeout(), settings.maxConcurrency(),
                 settings.maxTps(), settings.unreachableAfter(), settings.agreementId(), settings.simulator());
         return own;
+    }
+
+    /**
+     * The credentials of account {@code name}'s hosted page: its tokenizing identifier's where it has one apart
+     * ({@code tokenization.*}), else its own ({@link #effective}).
+     */
+    public GatewayProperties pageCredentials(String name) {
+        Account account = account(name);
+        return account.tokenization() != null ? account.tokenization() : effective(account);
+    }
+
+    /** The account whose hosted page answers as {@code merchantIdentifier}, or null. */
+    public String byPageMerchantIdentifier(String merchantIdentifier) {
+        if (merchantIdentifier == null) {
+            return null;
+        }
+        for (Account account : accounts.values()) {
+            if (merchantIdentifier.equals(pageCredentials(account.name()).merchantIdentifier())) {
+                return account.name();
+            }
+        }
+        return null;
     }
 
     /** The gateway a ledger row of this account names ({@link GatewayProperties#target}). */

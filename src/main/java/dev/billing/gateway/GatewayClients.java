@@ -46,7 +46,7 @@ public final class GatewayClients implements AutoCloseable {
             gateway.requireChosen();
             GatewayProperties credentials = accounts.effective(name);
             LocalGateway local = name.equals(GatewayAccounts.DEFAULT) ? localGateway.getObject()
-                    : localGateways.getObject().forAccount(name, credentials, account.currencies());
+                    : localGateways.getObject().forAccount(name, credentials, accounts.pageCredentials(name), account.currencies());
             settings = credentials.forSimulator(local.url());
         } else {
             gateway.requireComplete();

@@ -62,7 +62,7 @@ public class GatewayReports {
                 }
             } else if (account.settings().simulator()) {
                 GatewayProperties credentials = accounts.effective(name);
-                LocalGateway local = localGateways.getObject().forAccount(name, credentials, account.currencies());
+                LocalGateway local = localGateways.getObject().forAccount(name, credentials, accounts.pageCredentials(name), account.currencies());
                 all.add(new ApsReporting(credentials.forSimulator(local.url()),
                         account.reportingUrl() == null ? local.reportingUrl() : account.reportingUrl()));
             }

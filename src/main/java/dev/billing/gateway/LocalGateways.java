@@ -8,6 +8,10 @@ import java.util.Set;
  */
 public interface LocalGateways {
 
-    /** The simulated gateway of account {@code account}, started when first asked for. */
-    LocalGateway forAccount(String account, GatewayProperties credentials, Set<String> currencies);
+    /**
+     * The simulated gateway of account {@code account}, started when first asked for: it answers its server-to-server
+     * calls as {@code credentials}, its hosted page as {@code page} (the account's tokenizing identifier), and charges only
+     * {@code currencies} (empty: any).
+     */
+    LocalGateway forAccount(String account, GatewayProperties credentials, GatewayProperties page, Set<String> currencies);
 }

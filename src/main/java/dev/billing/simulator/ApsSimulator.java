@@ -90,6 +90,15 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
     /** A simulator that also posts a signed notification of each operation, when {@code notifications} names a URL. */
     public ApsSimulator(SimulatorStore store, GatewayProperties credentials, SimulatorProperties faults,
                         SimulatorNotificationProperties notifications, int port) throws IOException {
+        this(store, credentials, credentials, faults, notifications, port);
+    }
+
+    /**
+     * A simulator whose hosted page answers as {@code page}: the merchant's tokenizing (e-commerce) identifier, where it
+     * is not the one that charges ({@code credentials}).
+     */
+    public ApsSimulator(SimulatorStore store, GatewayProperties credentials, GatewayProperties page, SimulatorProperties faults,
+                        SimulatorNotificationProperties notifications, int port) throws IOException {
         this.store = store;
         this.faults = faults;
         this.accessCode = credentials.accessCode();
@@ -116,8 +125,9 @@ public class ApsSimulator implements AutoCloseable, LocalGateway {
         });
         server.setExecutor(executor);
         server.createContext(PATH, this::handle);
-        SimulatorPaymentPage page = new SimulatorPaymentPage(accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature);
-        server.createContext(SimulatorPaymentPage.PATH, page::handle);
+        SimulatorPaymentPage hosted = new SimulatorPaymentPage(page.accessCode(), page.merchantIdentifier(), page.requestPhrase(),
+                page.responsePhrase(), new ApsSignature(page.signature()));
+        server.createContext(SimulatorPaymentPage.PATH, hosted::handle);
         SimulatorReporting reporting = new SimulatorReporting(store, accessCode, merchantIdentifier, requestPhrase, responsePhrase, signature,
                 faults.reportMaxRows());
         server.createContext(ApsReporting.PATH, reporting::handle);

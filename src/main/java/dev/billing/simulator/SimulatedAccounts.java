@@ -19,7 +19,7 @@ public final class SimulatedAccounts implements LocalGateways, AutoCloseable {
     /** Starts the simulator of one account. */
     @FunctionalInterface
     interface Starter {
-        ApsSimulator start(String account, GatewayProperties credentials) throws IOException;
+        ApsSimulator start(String account, GatewayProperties credentials, GatewayProperties page) throws IOException;
     }
 
     private final Starter starter;
@@ -30,10 +30,10 @@ public final class SimulatedAccounts implements LocalGateways, AutoCloseable {
     }
 
     @Override
-    public LocalGateway forAccount(String account, GatewayProperties credentials, Set<String> currencies) {
+    public LocalGateway forAccount(String account, GatewayProperties credentials, GatewayProperties page, Set<String> currencies) {
         return started.computeIfAbsent(account, name -> {
             try {
-                return starter.start(name, credentials).chargingOnly(currencies);
+                return starter.start(name, credentials, page).chargingOnly(currencies);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the built-in APS simulator of account " + name + ": " + e.getMessage(), e);
             }

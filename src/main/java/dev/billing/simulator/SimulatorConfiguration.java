@@ -29,7 +29,7 @@ public class SimulatorConfiguration {
         try {
             DataSource own = simulatorDataSource(dataSource);
             ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null),
-                    perAccount.forAccount(GatewayAccounts.DEFAULT, simulator), notifications, 0)
+                    accounts.pageCredentials(GatewayAccounts.DEFAULT), perAccount.forAccount(GatewayAccounts.DEFAULT, simulator), notifications, 0)
                     .chargingOnly(accounts.account(GatewayAccounts.DEFAULT).currencies());
             log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is the gateway (no card is charged;"
                     + " every ledger row says 'simulator' and its nights are SIMULATED){}", started.url(),
@@ -45,9 +45,9 @@ public class SimulatorConfiguration {
     @Lazy
     SimulatedAccounts simulatedAccounts(SimulatorProperties simulator, SimulatorAccountsProperties perAccount,
                                         SimulatorNotificationProperties configured, DataSource dataSource, Environment environment) {
-        return new SimulatedAccounts((account, credentials) -> {
+        return new SimulatedAccounts((account, credentials, page) -> {
             DataSource own = simulatorDataSource(dataSource);
-            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), credentials,
+            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), credentials, page,
                     perAccount.forAccount(account, simulator), notifications(configured, environment), 0);
             log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is account {}'s gateway (merchant {})",
                     started.url(), account, credentials.merchantIdentifier());

@@ -31,7 +31,8 @@ public final class SecretFiles implements ApplicationContextInitializer<Configur
             "billing.gateway.response-phrase", "billing.enrolment.secret", "spring.datasource.password", "spring.mail.password");
     private static final Pattern ENDPOINT_SECRET = Pattern.compile("billing\\.events\\.endpoints\\[\\d+]\\.secret");
     /** Each account's secrets (given as files by the account's own {@code -file} settings, read where the account is bound). */
-    private static final Pattern ACCOUNT_SECRET = Pattern.compile("billing\\.gateway\\.accounts\\.[^.]+\\.(access-code|request-phrase|response-phrase)");
+    private static final Pattern ACCOUNT_SECRET = Pattern.compile(
+            "billing\\.gateway\\.(accounts\\.[^.]+\\.)?(tokenization\\.)?(access-code|request-phrase|response-phrase)");
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 

@@ -26,15 +26,20 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 
 /**
  * The hosted page with several accounts (issue 28): a new customer's card goes to {@code billing.enrolment.account}'s page,
- * signed with that account's credentials, and its token is recorded as that account's; a card update goes to the page of
- * the replaced card's account; a return signed by another account is never taken.
+ * signed with that account's tokenizing (e-commerce) identifier, and its token is recorded as that account's, charged
+ * later with its recurring identifier; a card update goes to the page of the replaced card's account; a return signed
+ * by another account, or by the account's recurring identifier, is never taken.
  */
 @Tag("database")
 @SpringBootTest(classes = BillingEngineApplication.class, properties = {
     "spring.main.web-application-type=servlet",
     "billing.enrolment.secret=account-test-secret-0123",
     "billing.enrolment.account=ksa",
-    "billing.gateway.accounts.ksa.currencies=SAR"
+    "billing.gateway.accounts.ksa.currencies=SAR",
+    "billing.gateway.accounts.ksa.tokenization.merchant-identifier=KSAECOM",
+    "billing.gateway.accounts.ksa.tokenization.access-code=KsaEcomAccess000001",
+    "billing.gateway.accounts.ksa.tokenization.request-phrase=ksa-ecom-request",
+    "billing.gateway.accounts.ksa.tokenization.response-phrase=ksa-ecom-response"
 })
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
@@ -86,18 +91,23 @@ class AccountEnrolmentFunctionalTests {
 
     @Test
     void aNewCardGoesToTheEnrolmentAccountsPageAndItsTokenIsThatAccounts() throws Exception {
-        GatewayProperties ksa = accounts.effective("ksa");
+        GatewayProperties ksa = accounts.pageCredentials("ksa");
+        GatewayProperties ksaRecurring = accounts.effective("ksa");
         GatewayProperties uae = accounts.effective(GatewayAccounts.DEFAULT);
+        assertThat(ksa.merchantIdentifier()).isEqualTo("KSAECOM");
 
         MockHttpServletResponse page = enrol(null);
 
         assertThat(page.getStatus()).isEqualTo(200);
-        assertThat(page.getContentAsString()).contains("name=\"merchant_identifier\" value=\"" + ksa.merchantIdentifier() + "\"")
-                .doesNotContain("value=\"" + uae.merchantIdentifier() + "\"");
+        assertThat(page.getContentAsString()).contains("name=\"merchant_identifier\" value=\"KSAECOM\"")
+                .contains("name=\"access_code\" value=\"KsaEcomAccess000001\"")
+                .doesNotContain("value=\"" + uae.merchantIdentifier() + "\"").doesNotContain("value=\"" + ksaRecurring.merchantIdentifier() + "\"");
         String reference = jdbc.queryForObject("SELECT merchant_reference FROM enrolments WHERE account = 'ksa'", String.class);
 
         // signed by the default account (a valid signature of its own): not ksa's enrolment, never taken
         assertThat(returned(result(uae, reference, "tok-from-uae")).getStatus()).isEqualTo(409);
+        // signed by ksa's recurring identifier: not the identifier of its page
+        assertThat(returned(result(ksaRecurring, reference, "tok-from-recurring")).getStatus()).isEqualTo(400);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM tokens", Long.class)).isZero();
 
         assertThat(returned(result(ksa, reference, "tok-new-ksa")).getStatus()).isEqualTo(200);
