@@ -67,6 +67,11 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--restart-all", description = "With --nodes: restart every serve node in turn (SIGTERM, start again) while the night runs.")
     boolean restartAll;
 
+    @Option(names = "--slow-account-latency-ms",
+            description = "Also a second APS account ('slow') answering after this many ms, with a budget of C calls of its own, on"
+                    + " every eleventh token: prints each account's charges a second, the first one's as a share of its own bound C / L.")
+    Long slowAccountLatencyMs;
+
     BenchCommand(CliContext cli) {
         this.cli = cli;
     }
@@ -85,12 +90,26 @@ public class BenchCommand implements Callable<Integer> {
             cli.err().println("error: give --kill-one or --restart-all, not both");
             return ExitCodes.USAGE;
         }
-        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench", Map.of("billing.gateway.max-concurrency", concurrency,
+        if (slowAccountLatencyMs != null && (nodes > 1 || slowAccountLatencyMs < 1 || latencyMs < 1)) {
+            cli.err().println("error: --slow-account-latency-ms takes a latency of 1 ms or more, with --latency-ms of 1 or more, on one node");
+            return ExitCodes.USAGE;
+        }
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("billing.gateway.max-concurrency", concurrency,
                 "billing.simulator.latency", latencyMs + "ms", "billing.partitions.count", nodes,
-                "billing.partitions.remote", nodes > 1))) {
+                "billing.partitions.remote", nodes > 1));
+        if (slowAccountLatencyMs != null) {
+            settings.put("billing.gateway.accounts.slow.max-concurrency", concurrency);
+            settings.put("billing.simulator.account-latency.slow", slowAccountLatencyMs + "ms");
+        }
+        try (ThrowawayEngine sandbox = ThrowawayEngine.create(cli, "bench", settings)) {
             JdbcTemplate jdbc = sandbox.engine().bean(JdbcTemplate.class);
             BenchData.dueOrders(jdbc, orders, tokens());
             cli.out().printf("created %,d due orders on %,d verified tokens%n", orders, tokens());
+            if (slowAccountLatencyMs != null) {
+                int moved = jdbc.update("UPDATE tokens SET account = 'slow' WHERE substring(token_name FROM 11)::int % 11 = 0");
+                cli.out().printf("%,d of the tokens (every eleventh) belong to account 'slow', answering after %d ms%n", moved,
+                        slowAccountLatencyMs);
+            }
             ApsClient client = sandbox.engine().bean(ApsClient.class);
             ApsSimulator simulator = sandbox.engine().bean(ApsSimulator.class);
             JobExecution execution;
@@ -126,6 +145,10 @@ public class BenchCommand implements Callable<Integer> {
             cli.out().printf("charged %,d orders in %.1f s: %,.0f orders per second%s; %,d PAID; peak heap %,d MB of %,d MB max%n",
                     charge.getReadCount(), seconds, rate, bound, paid, peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
             cli.out().printf("gateway: at most %d calls in flight at once (budget %d)%n", simulator.maxInFlight(), concurrency);
+            if (slowAccountLatencyMs != null) {
+                printAccount(jdbc, "default", latencyMs);
+                printAccount(jdbc, "slow", slowAccountLatencyMs);
+            }
             if (nodes > 1) {
                 // the partitions ran in other processes: what they recorded is in the repository
                 JobExecution recorded = sandbox.engine().bean(JobRepository.class).getJobExecution(execution.getId());
@@ -140,6 +163,28 @@ public class BenchCommand implements Callable<Integer> {
             }
             return paid == orders && once ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    /**
+     * One account's charges of the night: how many, in how long (its first row prepared to its last settled), and the rate
+     * it kept over its middle 80% of charges (its start and its last chunk left out), as a share of its own bound C / L.
+     */
+    private void printAccount(JdbcTemplate jdbc, String account, long latency) {
+        List<Double> settled = jdbc.queryForList("""
+                SELECT extract(epoch FROM resolved_at)::float8 FROM payment_attempts
+                WHERE kind = 'CHARGE' AND account = ? ORDER BY resolved_at""", Double.class, account);
+        Double whole = jdbc.queryForObject("""
+                SELECT extract(epoch FROM max(resolved_at) - min(created_at))::float8 FROM payment_attempts
+                WHERE kind = 'CHARGE' AND account = ?""", Double.class, account);
+        int n = settled.size();
+        if (n < 10 || whole == null) {
+            cli.out().printf("account %s: %,d charges%n", account, n);
+            return;
+        }
+        double bound = concurrency * 1000.0 / latency;
+        double middle = (n * 9 / 10 - n / 10) / Math.max(0.001, settled.get(n * 9 / 10) - settled.get(n / 10));
+        cli.out().printf("account %s: %,d charges in %.1f s; its middle 80%% at %,.1f/s = %.1f%% of its bound %,.0f/s (C / L, L = %d ms);"
+                + " whole night %.1f%%%n", account, n, whole, middle, 100 * middle / bound, bound, latency, 100 * n / whole / bound);
     }
 
     /** A node killed or sent SIGTERM at {@code at} while it ran {@code partition}. */

@@ -82,6 +82,30 @@ class GatewayAccountsTest {
     }
 
     @Test
+    void anAccountMayTokenizeWithAnIdentifierOfItsOwnAndChargeWithAnother() {
+        URI url = URI.create("https://paymentservices.payfort.com/FortAPI/paymentApi");
+        AccountsProperties.Tokenization ecommerce = new AccountsProperties.Tokenization("KSAECOM", "KsaEcomAccess000001", null,
+                "ecom-request", null, "ecom-response", null);
+        AccountsProperties.Account ksa = new AccountsProperties.Account(url, null, null, "KSAMERCH", "KsaAccess0000000001", null,
+                "ksa-request", null, "ksa-response", null, null, null, null, List.of("SAR"), ecommerce);
+        GatewayAccounts accounts = accounts(UAE, Map.of("ksa", ksa), List.of());
+
+        assertThat(accounts.pageCredentials("ksa").merchantIdentifier()).isEqualTo("KSAECOM");
+        assertThat(accounts.pageCredentials("ksa").responsePhrase()).isEqualTo("ecom-response");
+        assertThat(accounts.effective("ksa").merchantIdentifier()).as("charges: the recurring identifier").isEqualTo("KSAMERCH");
+        assertThat(accounts.pageCredentials("default")).as("no identifier apart: its own").isSameAs(UAE);
+        assertThat(accounts.byPageMerchantIdentifier("KSAECOM")).isEqualTo("ksa");
+        assertThat(accounts.byPageMerchantIdentifier("KSAMERCH")).isNull();
+        assertThat(accounts.byMerchantIdentifier("KSAMERCH")).isEqualTo("ksa");
+
+        AccountsProperties.Tokenization half = new AccountsProperties.Tokenization("KSAECOM", null, null, "ecom-request", null, null, null);
+        assertThatThrownBy(() -> accounts(UAE, Map.of("ksa", new AccountsProperties.Account(url, null, null, "KSAMERCH",
+                "KsaAccess0000000001", null, "ksa-request", null, "ksa-response", null, null, null, null, List.of(), half)), List.of()))
+                .hasMessage("billing.gateway.accounts.ksa.tokenization.merchant-identifier is set but these settings are missing:"
+                        + " billing.gateway.accounts.ksa.tokenization.access-code billing.gateway.accounts.ksa.tokenization.response-phrase");
+    }
+
+    @Test
     void badAccountSettingsAreRefusedInOneLineNamingTheSetting() {
         URI url = URI.create("https://paymentservices.payfort.com/FortAPI/paymentApi");
         assertThatThrownBy(() -> accounts(UAE, Map.of("default", account(url, "X", "Y", List.of())), List.of()))
