@@ -6,7 +6,7 @@ import dev.billing.batch.PartitionWorkers;
 import dev.billing.command.CliContext;
 import dev.billing.command.ExecutionPrinter;
 import dev.billing.command.ExitCodes;
-import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.operations.Failover;
 import dev.billing.operations.GracefulStop;
 import dev.billing.operations.JobControl;
@@ -42,7 +42,7 @@ class ServeCommand implements Callable<Integer> {
         cli.engine().override(Map.of("billing.log.console-level", "INFO", "logging.level.dev.billing", "INFO", "billing.progress.enabled", "false",
                 "spring.main.web-application-type", "servlet", "billing.partitions.remote", "true"));
         // a node that may run a night refuses to start without a gateway: never the simulator by accident
-        cli.engine().bean(GatewayProperties.class).requireChosen();
+        cli.engine().bean(GatewayAccounts.class).requireChosen();
         Path dir = cli.engine().bean(EngineProperties.class).schedules().dir();
         List<Schedule> schedules = ScheduleFiles.read(dir);
         SchedulerService service = cli.engine().bean(SchedulerService.class);

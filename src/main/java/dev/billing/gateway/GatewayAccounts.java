@@ -150,6 +150,21 @@ public class GatewayAccounts {
         return Collections.unmodifiableSet(set);
     }
 
+    /**
+     * Refuses settings in which an account names no gateway: the default one ({@link GatewayProperties#requireChosen}),
+     * or another with no {@code url} while the built-in simulator was not chosen. Called by every command that may call
+     * the gateway before it does anything.
+     */
+    public void requireChosen() {
+        accounts.get(DEFAULT).settings().requireChosen();
+        for (Account account : accounts.values()) {
+            if (account.settings().url() == null && !account.settings().simulator()) {
+                throw new InvalidInputException("billing.gateway.accounts." + account.name() + ".url is not set: set it (APS's paymentApi"
+                        + " address) and the account's credentials, or choose the built-in simulator with --billing.gateway.simulator=true");
+            }
+        }
+    }
+
     /** Every account's name, {@value #DEFAULT} first, then the others by name. */
     public List<String> names() {
         return new ArrayList<>(accounts.keySet());

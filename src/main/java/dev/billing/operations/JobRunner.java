@@ -3,7 +3,7 @@ package dev.billing.operations;
 import dev.billing.batch.BusinessDate;
 import dev.billing.batch.JobLauncherService;
 import dev.billing.charging.ChargeOrdersJobConfiguration;
-import dev.billing.gateway.GatewayProperties;
+import dev.billing.gateway.GatewayAccounts;
 import dev.billing.reconciliation.ReconcileJobConfiguration;
 import dev.billing.support.EngineProperties;
 import dev.billing.support.InvalidInputException;
@@ -20,7 +20,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * Runs a billing job for a business date: the one identifying parameter of every billing job. A job that calls the
- * gateway runs only when a gateway was chosen ({@link GatewayProperties#requireChosen}); the entry points (the command
+ * gateway runs only when a gateway was chosen for every account ({@link GatewayAccounts#requireChosen}); the entry points (the command
  * line, the console, the schedules) check the date first ({@link #checkDate}).
  */
 @Service
@@ -33,9 +33,9 @@ public class JobRunner {
     private final Map<String, Job> jobs = new TreeMap<>();
     private final JobLauncherService launcher;
     private final ZoneId zone;
-    private final GatewayProperties gateway;
+    private final GatewayAccounts gateway;
 
-    public JobRunner(List<Job> jobs, JobLauncherService launcher, EngineProperties engine, GatewayProperties gateway) {
+    public JobRunner(List<Job> jobs, JobLauncherService launcher, EngineProperties engine, GatewayAccounts gateway) {
         jobs.forEach(job -> this.jobs.put(job.getName(), job));
         this.launcher = launcher;
         this.zone = engine.zone();

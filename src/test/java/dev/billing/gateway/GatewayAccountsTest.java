@@ -70,6 +70,15 @@ class GatewayAccountsTest {
     }
 
     @Test
+    void anAccountWithNoGatewayIsRefusedBeforeAnyCall() {
+        GatewayAccounts accounts = accounts(UAE, Map.of("ksa", account(null, "KSAMERCH", "KsaAccess0000000001", List.of())), List.of());
+
+        assertThatThrownBy(accounts::requireChosen).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("billing.gateway.accounts.ksa.url is not set: set it");
+        accounts(UAE, Map.of(), List.of()).requireChosen();
+    }
+
+    @Test
     void aSimulatedAccountGetsCredentialsOfItsOwn() {
         GatewayProperties simulated = new GatewayProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, true);
         GatewayAccounts accounts = accounts(simulated, Map.of("ksa", account(null, null, null, List.of())), List.of());
