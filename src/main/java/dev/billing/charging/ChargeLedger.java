@@ -81,6 +81,15 @@ public class ChargeLedger {
 
     /** {@link #duePage(LocalDate, long, int, TokenPartition)} of the orders on tokens of {@code account} (null: any account). */
     public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition, String account) {
+        return duePage(date, afterId, limit, partition, account, java.util.Set.of());
+    }
+
+    /**
+     * {@link #duePage(LocalDate, long, int, TokenPartition, String)}, and also the orders on tokens of no account in
+     * {@code known} when it is not empty (an account taken out of the settings: the default lane reads them, to hold them).
+     */
+    public List<DueOrder> duePage(LocalDate date, long afterId, int limit, TokenPartition partition, String account,
+                                  java.util.Set<String> known) {
         // A page is looked for among the next orders of the due index only, a window of (2 x the partitions) pages of
         // them: whatever plan the planner picks, a page then costs at most a window. Left to itself, over a month of
         // nights (most orders paid, a night's due among them) it took the due orders after a page's start for fewer
@@ -92,9 +101,13 @@ public class ChargeLedger {
         while (true) {
             Long bound = sql.sql("SELECT id FROM orders WHERE status IN ('SHIPPED', 'DEFERRED') AND id > :after ORDER BY id OFFSET :window LIMIT 1")
                     .param("after", after).param("window", window - 1).query(Long.class).optional().orElse(null);
-            var statement = sql.sql(account == null ? duePageSql(partition) : duePageSql(partition, true));
+            boolean orUnknown = account != null && !known.isEmpty();
+            var statement = sql.sql(account == null ? duePageSql(partition) : duePageSql(partition, true, orUnknown));
             if (account != null) {
                 statement = statement.param("account", account);
+            }
+            if (orUnknown) {
+                statement = statement.param("known", known.toArray(String[]::new));
             }
             List<DueOrder> page = statement
                     .param("afterId", after).param("bound", bound == null ? Long.MAX_VALUE : bound).param("date", Date.valueOf(date))
@@ -115,11 +128,14 @@ public class ChargeLedger {
      * one, up to the other), {@code :date} and {@code :limit}.
      */
     static String duePageSql(TokenPartition partition) {
-        return duePageSql(partition, false);
+        return duePageSql(partition, false, false);
     }
 
-    /** {@link #duePageSql(TokenPartition)}, with parameter {@code :account} keeping one account's tokens when {@code oneAccount}. */
-    static String duePageSql(TokenPartition partition, boolean oneAccount) {
+    /**
+     * {@link #duePageSql(TokenPartition)}, with parameter {@code :account} keeping one account's tokens when {@code oneAccount},
+     * and, with {@code orUnknown}, those of accounts not in the array {@code :known} too.
+     */
+    static String duePageSql(TokenPartition partition, boolean oneAccount, boolean orUnknown) {
         return """
                 SELECT o.id, o.order_id, o.token_name, t.status, t.customer_email, o.amount_minor, o.currency,
                        COALESCE(p.last, 0) + 1 AS next_attempt, o.soft_declines, t.agreement_id, t.account
@@ -128,7 +144,8 @@ public class ChargeLedger {
                                    ) AS open
                                    FROM payment_attempts a WHERE a.order_id = o.order_id AND a.kind = 'CHARGE') p ON true
                 WHERE o.id > :afterId AND o.id <= :bound AND\s""" + DUE_ON + " AND p.open IS NOT TRUE " + partition.filter("o.token_name")
-                + (oneAccount ? " AND t.account = :account " : "") + """
+                + (!oneAccount ? "" : orUnknown ? " AND (t.account = :account OR t.account <> ALL (:known)) " : " AND t.account = :account ")
+                + """
                 ORDER BY o.id
                 LIMIT :limit""";
     }

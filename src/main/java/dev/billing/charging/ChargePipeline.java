@@ -33,7 +33,17 @@ final class ChargePipeline {
     static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, LocalDate date,
                                                        long jobExecutionId, RunSettings settings, GatewayHealth health,
                                                        TokenPartition partition, EngineThreads threads) {
-        return create("charge", ledger, cardAttempts, client, null, date, jobExecutionId, settings, health, partition, threads);
+        return create(ledger, cardAttempts, client, Set.of(), date, jobExecutionId, settings, health, partition, threads);
+    }
+
+    /**
+     * {@link #create(ChargeLedger, CardAttempts, ApsClient, LocalDate, long, RunSettings, GatewayHealth, TokenPartition, EngineThreads)},
+     * holding the orders of tokens whose account is none of {@code accounts} (empty: no such check).
+     */
+    static CallPipeline<DueOrder, ChargeResult> create(ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client, Set<String> accounts,
+                                                       LocalDate date, long jobExecutionId, RunSettings settings, GatewayHealth health,
+                                                       TokenPartition partition, EngineThreads threads) {
+        return create("charge", ledger, cardAttempts, client, null, accounts, date, jobExecutionId, settings, health, partition, threads);
     }
 
     /**
@@ -46,17 +56,21 @@ final class ChargePipeline {
         List<CallPipeline<?, ChargeResult>> lanes = new ArrayList<>();
         for (String account : accounts) {
             ApsClient own = client.forAccount(account);
-            lanes.add(create("charge-" + account, ledger, cardAttempts, own, account, date, jobExecutionId,
+            // the default lane also reads the orders of accounts no longer configured, and holds them with the reason
+            Set<String> known = account.equals(dev.billing.gateway.GatewayAccounts.DEFAULT) ? Set.copyOf(accounts) : Set.of();
+            lanes.add(create("charge-" + account, ledger, cardAttempts, own, account, known, date, jobExecutionId,
                     settings.withConcurrency(own.settings().maxConcurrency()), health.apply(account), partition, threads));
         }
         return new Lanes<>(lanes);
     }
 
     private static CallPipeline<DueOrder, ChargeResult> create(String name, ChargeLedger ledger, CardAttempts cardAttempts, ApsClient client,
-                                                               String account, LocalDate date, long jobExecutionId, RunSettings settings,
-                                                               GatewayHealth health, TokenPartition partition, EngineThreads threads) {
+                                                               String account, Set<String> known, LocalDate date, long jobExecutionId,
+                                                               RunSettings settings, GatewayHealth health, TokenPartition partition,
+                                                               EngineThreads threads) {
         Set<String> deadTokens = ConcurrentHashMap.newKeySet();
-        return new CallPipeline<>(name, new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens, partition, account),
+        return new CallPipeline<>(name, new DueOrders(ledger, cardAttempts, date, jobExecutionId, settings, deadTokens, partition, account,
+                known),
                 order -> charge(client.forAccount(order.account()), order, deadTokens),
                 DueOrder::tokenName,
                 order -> ChargeResult.withdrawn(order, "the run stopped"),
@@ -91,11 +105,14 @@ final class ChargePipeline {
         private final TokenPartition partition;
         /** The account whose tokens' orders it reads; null: every account's. */
         private final String account;
+        /** The accounts configured (empty: not checked): an order of another account's token is held, never prepared. */
+        private final Set<String> known;
 
         DueOrders(ChargeLedger ledger, CardAttempts cardAttempts, LocalDate date, long jobExecutionId, RunSettings settings,
-                  Set<String> deadTokens, TokenPartition partition, String account) {
+                  Set<String> deadTokens, TokenPartition partition, String account, Set<String> known) {
             this.partition = partition;
             this.account = account;
+            this.known = known;
             this.ledger = ledger;
             this.cardAttempts = cardAttempts;
             this.date = date;
@@ -127,7 +144,7 @@ final class ChargePipeline {
          */
         private boolean readPage(Consumer<ChargeResult> results) {
             while (chargeable.isEmpty()) {
-                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize(), partition, account);
+                List<DueOrder> page = ledger.duePage(date, lastId, settings.pageSize(), partition, account, known);
                 if (page.isEmpty()) {
                     return false;
                 }
@@ -135,7 +152,10 @@ final class ChargePipeline {
                 Map<String, Integer> declines = cardAttempts.declinesInWindow(
                         page.stream().map(DueOrder::tokenName).distinct().toList(), date);
                 for (DueOrder order : page) {
-                    String hold = order.holdReason(declines.getOrDefault(order.tokenName(), 0), settings, date,
+                    String hold = !known.isEmpty() && !known.contains(order.account())
+                            ? "token " + order.tokenName() + " belongs to account '" + order.account() + "', which is not configured"
+                            + " (billing.gateway.accounts." + order.account() + ".*)"
+                            : order.holdReason(declines.getOrDefault(order.tokenName(), 0), settings, date,
                             deadTokens.contains(order.tokenName()));
                     if (hold == null) {
                         chargeable.add(order);

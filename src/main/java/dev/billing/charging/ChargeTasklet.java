@@ -62,8 +62,8 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
             return ChargePipeline.lanes(ledger, cardAttempts, client, accounts, businessDate, jobExecutionId, settings, this::health,
                     partition(), threads);
         }
-        return ChargePipeline.create(ledger, cardAttempts, client, businessDate, jobExecutionId, settings, health(client.account()),
-                partition(), threads);
+        return ChargePipeline.create(ledger, cardAttempts, client, java.util.Set.copyOf(accounts), businessDate, jobExecutionId, settings,
+                health(client.account()), partition(), threads);
     }
 
     /** Each account's gateway health: one account's unreachable gateway stops its own lane only. */
