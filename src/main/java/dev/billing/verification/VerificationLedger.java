@@ -68,12 +68,20 @@ public class VerificationLedger {
 
     /** {@link #newTokensPage(long, int, VerificationMode, Money)} of one partition's tokens. */
     public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount, TokenPartition partition) {
+        return newTokensPage(afterId, limit, mode, amount, partition, null);
+    }
+
+    /** {@link #newTokensPage(long, int, VerificationMode, Money, TokenPartition)} of {@code account}'s tokens (null: every account's). */
+    public List<Verification> newTokensPage(long afterId, int limit, VerificationMode mode, Money amount, TokenPartition partition,
+                                            String account) {
+        Object[] args = account == null ? new Object[] {afterId, limit} : new Object[] {afterId, account, limit};
         return jdbc.query("""
                 SELECT id, token_name, customer_email, verification_attempts + 1, agreement_id, account FROM tokens
-                WHERE id > ? AND status = 'NEW'\s""" + partition.filter("token_name") + " ORDER BY id LIMIT ?",
+                WHERE id > ? AND status = 'NEW'\s""" + (account == null ? "" : "AND account = ? ") + partition.filter("token_name")
+                + " ORDER BY id LIMIT ?",
                 (rs, n) -> new Verification(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), mode, amount, rs.getString(5),
                         rs.getString(6)),
-                afterId, limit);
+                args);
     }
 
     /**

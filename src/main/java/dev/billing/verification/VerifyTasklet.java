@@ -1,6 +1,8 @@
 package dev.billing.verification;
 
 import dev.billing.batch.CallPipeline;
+import dev.billing.batch.Lanes;
+import dev.billing.batch.Pipeline;
 import dev.billing.batch.PipelineTasklet;
 import dev.billing.gateway.ApsClient;
 import dev.billing.gateway.GatewayHealth;
@@ -35,23 +37,29 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     private final VerificationProperties settings;
     private final LocalDate businessDate;
     private final EngineThreads threads;
-    private GatewayHealth health;
+    private final Map<String, GatewayHealth> health = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What each account charges (a token's verification is in a currency its account takes). */
     private final java.util.function.Function<String, java.util.Set<String>> currencies;
+    /** The accounts whose tokens it verifies, each in a lane of its own when there are several. */
+    private final List<String> accounts;
 
     public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, RunSettings common,
                          VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager,
                          EngineThreads threads) {
-        this(ledger, cardAttempts, client, account -> java.util.Set.of(), common, settings, businessDate, transactionManager, threads);
+        this(ledger, cardAttempts, client, List.of(), account -> java.util.Set.of(), common, settings, businessDate, transactionManager, threads);
     }
 
-    /** @param currencies what each account charges (empty: any) */
-    public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client,
+    /**
+     * @param accounts   the accounts configured (several: a lane each)
+     * @param currencies what each account charges (empty: any)
+     */
+    public VerifyTasklet(VerificationLedger ledger, CardAttempts cardAttempts, ApsClient client, List<String> accounts,
                          java.util.function.Function<String, java.util.Set<String>> currencies, RunSettings common,
                          VerificationProperties settings, LocalDate businessDate, PlatformTransactionManager transactionManager,
                          EngineThreads threads) {
         super(common.chunkSize(), transactionManager);
+        this.accounts = List.copyOf(accounts);
         this.currencies = currencies;
         this.threads = threads;
         this.ledger = ledger;
@@ -70,7 +78,21 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     }
 
     @Override
-    protected CallPipeline<Verification, Verification.Result> createPipeline(long jobExecutionId) {
+    protected Pipeline<Verification.Result> createPipeline(long jobExecutionId) {
+        health.clear();
+        if (accounts.size() > 1) {
+            // one lane per account, its own callers and budget: a slow account's verifications never hold back another's
+            List<CallPipeline<?, Verification.Result>> lanes = new ArrayList<>();
+            for (String account : accounts) {
+                lanes.add(pipeline("verify-" + account, account, calls.client().forAccount(account).settings().maxConcurrency(), jobExecutionId));
+            }
+            return new Lanes<>(lanes);
+        }
+        return pipeline("verify", null, common.concurrency(), jobExecutionId);
+    }
+
+    /** The verifications of {@code account}'s NEW tokens (null: every account's), {@code concurrency} at a time. */
+    private CallPipeline<Verification, Verification.Result> pipeline(String name, String account, int concurrency, long jobExecutionId) {
         long[] lastId = {0};
         // tokens read and allowed, waiting to be prepared a batch at a time just before their calls (see CallPipeline.batch)
         java.util.ArrayDeque<Verification> waiting = new java.util.ArrayDeque<>();
@@ -78,7 +100,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
             while (true) {
                 if (!waiting.isEmpty()) {
                     List<Verification> batch = new ArrayList<>();
-                    while (batch.size() < CallPipeline.batch(common.concurrency()) && !waiting.isEmpty()) {
+                    while (batch.size() < CallPipeline.batch(concurrency) && !waiting.isEmpty()) {
                         batch.add(waiting.poll());
                     }
                     List<Verification> prepared = ledger.prepare(batch, businessDate, jobExecutionId);
@@ -87,7 +109,8 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                     }
                     continue;
                 }
-                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount(), partition());
+                List<Verification> page = ledger.newTokensPage(lastId[0], common.pageSize(), settings.mode(), settings.microAmount(), partition(),
+                        account);
                 if (page.isEmpty()) {
                     return page;
                 }
@@ -118,11 +141,15 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
                 waiting.addAll(allowed);
             }
         };
-        health = new GatewayHealth(common.unreachableAfter());
-        return new CallPipeline<>("verify", newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
+        return new CallPipeline<>(name, newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
                 Verification.Result::withdrawn,
-                r -> r.charge() != null && health.stopsTheRun(r.charge()),
-                common.concurrency(), CallPipeline.window(common.concurrency(), common.chunkSize()), threads);
+                r -> r.charge() != null && health(r.verification().account()).stopsTheRun(r.charge()),
+                concurrency, CallPipeline.window(concurrency, common.chunkSize()), threads);
+    }
+
+    /** Each account's gateway health: one account's unreachable gateway stops its own lane only. */
+    private GatewayHealth health(String account) {
+        return health.computeIfAbsent(account, a -> new GatewayHealth(common.unreachableAfter()));
     }
 
     /**
@@ -162,7 +189,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected RuntimeException stoppedBy(Verification.Result result) {
-        return health.failure(result.charge(), "no token was marked invalid");
+        return health(result.verification().account()).failure(result.charge(), "no token was marked invalid");
     }
 
     @Override

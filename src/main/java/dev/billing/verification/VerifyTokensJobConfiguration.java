@@ -87,7 +87,8 @@ public class VerifyTokensJobConfiguration {
                                 GatewayAccounts accounts, RunSettings common,
                                 VerificationProperties settings, @Value(BusinessDate.OF_JOB) LocalDate businessDate,
                                 PlatformTransactionManager transactionManager, EngineThreads threads) {
-        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), account -> accounts.account(account).currencies(), common, settings,
+        return new VerifyTasklet(ledger, cardAttempts, client.getObject(), accounts.names(), account -> accounts.account(account).currencies(),
+                common, settings,
                 businessDate, transactionManager, threads);
     }
 }
