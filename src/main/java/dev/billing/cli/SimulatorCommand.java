@@ -9,7 +9,6 @@ import dev.billing.simulator.SimulatorAccountsProperties;
 import dev.billing.simulator.SimulatorConfiguration;
 import dev.billing.simulator.SimulatorNotificationProperties;
 import dev.billing.simulator.SimulatorProperties;
-import dev.billing.simulator.SimulatorStore;
 import dev.billing.support.EngineThreads;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,14 +80,12 @@ class SimulatorCommand implements Callable<Integer> {
         SimulatorProperties faults = cli.engine().bean(SimulatorProperties.class);
         SimulatorNotificationProperties notifications = cli.engine().bean(SimulatorNotificationProperties.class);
         DataSource engineData = cli.engine().bean(DataSource.class);
-        DataSource own = SimulatorConfiguration.simulatorDataSource(engineData);
         CountDownLatch stopped = new CountDownLatch(1);
         GatewayAccounts accounts = cli.engine().bean(GatewayAccounts.class);
         SimulatorAccountsProperties perAccount = cli.engine().bean(SimulatorAccountsProperties.class);
         List<ApsSimulator> others = new ArrayList<>();
-        try (ApsSimulator simulator = new ApsSimulator(new SimulatorStore(own, own != engineData), credentials,
-                accounts.pageCredentials(GatewayAccounts.DEFAULT), perAccount.forAccount(GatewayAccounts.DEFAULT, faults), notifications, port)
-                .chargingOnly(accounts.account(GatewayAccounts.DEFAULT).currencies())) {
+        try (ApsSimulator simulator = SimulatorConfiguration.start(engineData, credentials, accounts.pageCredentials(GatewayAccounts.DEFAULT),
+                perAccount.forAccount(GatewayAccounts.DEFAULT, faults), notifications, port, accounts.account(GatewayAccounts.DEFAULT).currencies())) {
             EngineThreads.atJvmExit("simulator-stop", stopped::countDown);
             cli.out().printf("APS simulator listening on %s (merchant %s, %s); %s%n", simulator.url(),
                     credentials.merchantIdentifier(), credentials.signature().label(), describe(faults)
@@ -101,9 +98,8 @@ class SimulatorCommand implements Callable<Integer> {
                     continue;
                 }
                 GatewayProperties account = accounts.effective(name);
-                DataSource data = SimulatorConfiguration.simulatorDataSource(engineData);
-                ApsSimulator served = new ApsSimulator(new SimulatorStore(data, data != engineData), account, accounts.pageCredentials(name),
-                        perAccount.forAccount(name, faults), notifications, next).chargingOnly(accounts.account(name).currencies());
+                ApsSimulator served = SimulatorConfiguration.start(engineData, account, accounts.pageCredentials(name),
+                        perAccount.forAccount(name, faults), notifications, next, accounts.account(name).currencies());
                 others.add(served);
                 next = next == 0 ? 0 : next + 1;
                 cli.out().printf("account %s: APS simulator listening on %s (merchant %s)%n", name, served.url(), account.merchantIdentifier());

@@ -3,7 +3,6 @@ package dev.billing.enrolment;
 import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
-import dev.billing.gateway.LocalGateway;
 import dev.billing.gateway.LocalGateways;
 import dev.billing.gateway.ReceivedFields;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,21 +47,19 @@ class EnrolmentController {
     private final EnrolmentProperties settings;
     private final Enrolments enrolments;
     private final GatewayAccounts accounts;
-    private final ObjectProvider<LocalGateway> localGateway;
     private final ObjectProvider<LocalGateways> localGateways;
     private final TransactionTemplate transaction;
     private final Environment environment;
     private final CardReplacements replacements;
 
     EnrolmentController(EnrolmentProperties settings, Enrolments enrolments, GatewayAccounts accounts,
-                        ObjectProvider<LocalGateway> localGateway, ObjectProvider<LocalGateways> localGateways,
+                        ObjectProvider<LocalGateways> localGateways,
                         PlatformTransactionManager transactionManager, Environment environment, CardReplacements replacements) {
         this.environment = environment;
         this.replacements = replacements;
         this.settings = settings;
         this.enrolments = enrolments;
         this.accounts = accounts;
-        this.localGateway = localGateway;
         this.localGateways = localGateways;
         if (settings.enabled()) {
             accounts.account(settings.account()); // billing.enrolment.account must name an account: refused at start otherwise
@@ -95,8 +92,8 @@ class EnrolmentController {
         if (account.settings().url() != null) {
             return null;
         }
-        return name.equals(GatewayAccounts.DEFAULT) ? localGateway.getObject().pageUrl()
-                : localGateways.getObject().forAccount(name, accounts.effective(name), accounts.pageCredentials(name), account.currencies()).pageUrl();
+        return localGateways.getObject().forAccount(name, accounts.effective(name), accounts.pageCredentials(name), account.currencies())
+                .pageUrl();
     }
 
     @GetMapping("/enrol")

@@ -17,16 +17,14 @@ public final class GatewayClients implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GatewayClients.class);
 
     private final GatewayAccounts accounts;
-    private final ObjectProvider<LocalGateway> localGateway;
     private final ObjectProvider<LocalGateways> localGateways;
     private final DataSource dataSource;
     private final EngineThreads threads;
     private final Map<String, ApsClient> clients = new ConcurrentHashMap<>();
 
-    public GatewayClients(GatewayAccounts accounts, ObjectProvider<LocalGateway> localGateway, ObjectProvider<LocalGateways> localGateways,
-                          DataSource dataSource, EngineThreads threads) {
+    public GatewayClients(GatewayAccounts accounts, ObjectProvider<LocalGateways> localGateways, DataSource dataSource,
+                          EngineThreads threads) {
         this.accounts = accounts;
-        this.localGateway = localGateway;
         this.localGateways = localGateways;
         this.dataSource = dataSource;
         this.threads = threads;
@@ -45,8 +43,7 @@ public final class GatewayClients implements AutoCloseable {
         if (gateway.url() == null) {
             gateway.requireChosen();
             GatewayProperties credentials = accounts.effective(name);
-            LocalGateway local = name.equals(GatewayAccounts.DEFAULT) ? localGateway.getObject()
-                    : localGateways.getObject().forAccount(name, credentials, accounts.pageCredentials(name), account.currencies());
+            LocalGateway local = localGateways.getObject().forAccount(name, credentials, accounts.pageCredentials(name), account.currencies());
             settings = credentials.forSimulator(local.url());
         } else {
             gateway.requireComplete();

@@ -19,9 +19,9 @@ public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     @Lazy
-    GatewayClients gatewayClients(GatewayAccounts accounts, ObjectProvider<LocalGateway> localGateway,
-                                  ObjectProvider<LocalGateways> localGateways, DataSource dataSource, EngineThreads threads) {
-        return new GatewayClients(accounts, localGateway, localGateways, dataSource, threads);
+    GatewayClients gatewayClients(GatewayAccounts accounts, ObjectProvider<LocalGateways> localGateways, DataSource dataSource,
+                                  EngineThreads threads) {
+        return new GatewayClients(accounts, localGateways, dataSource, threads);
     }
 
     /** The default account's client; {@link ApsClient#forAccount} gives the others'. Closed with {@link GatewayClients}. */

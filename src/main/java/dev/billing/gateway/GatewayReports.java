@@ -1,15 +1,16 @@
 package dev.billing.gateway;
 
 import java.net.URI;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Where the gateway's own transaction report comes from: APS's Reporting API at {@code billing.gateway.reporting-url}
- * (sandbox and live {@code .../FortAPI/reportingApi}), with the account's credentials; or, when the built-in simulator
- * is the gateway, the simulator's own. Neither: no report is fetched (an uploaded one still matches).
+ * Where the gateway's own transaction reports come from: each account's Reporting API at its {@code reporting-url}
+ * (sandbox and live {@code .../FortAPI/reportingApi}), with its credentials; or, when the built-in simulator is its
+ * gateway, the simulator's own. None: no report is fetched (an uploaded one still matches).
  */
 @Component
 public class GatewayReports {
@@ -29,32 +30,29 @@ public class GatewayReports {
         }
     }
 
-    private final GatewayProperties gateway;
     private final Settings settings;
-    private final ObjectProvider<LocalGateway> localGateway;
     private final GatewayAccounts accounts;
     private final ObjectProvider<LocalGateways> localGateways;
 
-    public GatewayReports(GatewayProperties gateway, Settings settings, ObjectProvider<LocalGateway> localGateway, GatewayAccounts accounts,
-                          ObjectProvider<LocalGateways> localGateways) {
-        this.gateway = gateway;
+    public GatewayReports(Settings settings, GatewayAccounts accounts, ObjectProvider<LocalGateways> localGateways) {
         this.settings = settings;
-        this.localGateway = localGateway;
         this.accounts = accounts;
         this.localGateways = localGateways;
     }
 
+    /** The most transactions the gateway puts in one report. */
+    public int maxRows() {
+        return settings.reportMaxRows();
+    }
+
     /**
-     * The Reporting API of each account that has one, in {@link GatewayAccounts#names} order: each account's report is
-     * fetched with its own credentials and holds its own transactions only.
+     * The Reporting API of each account that has one, in {@link GatewayAccounts#names} order, each asked with that account's
+     * credentials (its report holds its own transactions only): its {@code reporting-url} ({@code billing.gateway.reporting-url}
+     * for the default account) when the account calls APS, or, when the built-in simulator is its gateway, the simulator's.
      */
-    public java.util.List<ApsReporting> reportings() {
-        java.util.List<ApsReporting> all = new java.util.ArrayList<>();
-        reporting().ifPresent(all::add);
+    public List<ApsReporting> reportings() {
+        List<ApsReporting> all = new ArrayList<>();
         for (String name : accounts.names()) {
-            if (name.equals(GatewayAccounts.DEFAULT)) {
-                continue;
-            }
             GatewayAccounts.Account account = accounts.account(name);
             if (account.settings().url() != null) {
                 if (account.reportingUrl() != null) {
@@ -68,23 +66,5 @@ public class GatewayReports {
             }
         }
         return all;
-    }
-
-    /** The most transactions the gateway puts in one report. */
-    public int maxRows() {
-        return settings.reportMaxRows();
-    }
-
-    /** The Reporting API to fetch a report from, if there is one. */
-    public Optional<ApsReporting> reporting() {
-        if (gateway.url() != null) {
-            return settings.reportingUrl() == null ? Optional.empty() : Optional.of(new ApsReporting(gateway, settings.reportingUrl()));
-        }
-        if (!gateway.simulator()) {
-            return Optional.empty();
-        }
-        LocalGateway local = localGateway.getObject();
-        return Optional.of(new ApsReporting(gateway.forSimulator(local.url()),
-                settings.reportingUrl() == null ? local.reportingUrl() : settings.reportingUrl()));
     }
 }

@@ -3,8 +3,9 @@ package dev.billing.gateway;
 import java.util.Set;
 
 /**
- * The built-in simulator serving the accounts other than the default one, each on an endpoint of its own with its own
- * credentials ({@link GatewayAccounts#effective}), so that a request sent to the wrong account is refused as APS would.
+ * The built-in simulator serving every account, each on an endpoint of its own with its own credentials
+ * ({@link GatewayAccounts#effective}), so that a request sent to the wrong account is refused as APS would. The gateway
+ * package knows the simulator only by this (and {@link LocalGateway}).
  */
 public interface LocalGateways {
 

@@ -6,9 +6,11 @@ import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -27,10 +29,9 @@ public class SimulatorConfiguration {
                                     DataSource dataSource, Environment environment) {
         SimulatorNotificationProperties notifications = notifications(configured, environment);
         try {
-            DataSource own = simulatorDataSource(dataSource);
-            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), gateway.forSimulator(null),
-                    accounts.pageCredentials(GatewayAccounts.DEFAULT), perAccount.forAccount(GatewayAccounts.DEFAULT, simulator), notifications, 0)
-                    .chargingOnly(accounts.account(GatewayAccounts.DEFAULT).currencies());
+            ApsSimulator started = start(dataSource, gateway.forSimulator(null), accounts.pageCredentials(GatewayAccounts.DEFAULT),
+                    perAccount.forAccount(GatewayAccounts.DEFAULT, simulator), notifications, 0,
+                    accounts.account(GatewayAccounts.DEFAULT).currencies());
             log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is the gateway (no card is charged;"
                     + " every ledger row says 'simulator' and its nights are SIMULATED){}", started.url(),
                     notifications.enabled() ? "; it posts notifications to " + notifications.notificationUrl() : "");
@@ -40,19 +41,33 @@ public class SimulatorConfiguration {
         }
     }
 
-    /** The simulator's gateways of the other accounts, each started when its account's client first needs it. */
+    /**
+     * The simulator's gateway of every account: the default account's is {@link #inProcessSimulator}; each other's is
+     * started when its account's client first needs it.
+     */
     @Bean(destroyMethod = "close")
     @Lazy
-    SimulatedAccounts simulatedAccounts(SimulatorProperties simulator, SimulatorAccountsProperties perAccount,
-                                        SimulatorNotificationProperties configured, DataSource dataSource, Environment environment) {
-        return new SimulatedAccounts((account, credentials, page) -> {
-            DataSource own = simulatorDataSource(dataSource);
-            ApsSimulator started = new ApsSimulator(new SimulatorStore(own, own != dataSource), credentials, page,
-                    perAccount.forAccount(account, simulator), notifications(configured, environment), 0);
+    SimulatedAccounts simulatedAccounts(ObjectProvider<ApsSimulator> inProcessSimulator, SimulatorProperties simulator,
+                                        SimulatorAccountsProperties perAccount, SimulatorNotificationProperties configured,
+                                        DataSource dataSource, Environment environment) {
+        return new SimulatedAccounts(inProcessSimulator::getObject, (account, credentials, page, currencies) -> {
+            ApsSimulator started = start(dataSource, credentials, page, perAccount.forAccount(account, simulator),
+                    notifications(configured, environment), 0, currencies);
             log.warn("billing.gateway.simulator=true: the built-in APS simulator at {} is account {}'s gateway (merchant {})",
                     started.url(), account, credentials.merchantIdentifier());
             return started;
         });
+    }
+
+    /**
+     * Starts a simulator of one merchant account on {@code port} (0: a free one), on a pool of its own on the engine's
+     * database ({@link #simulatorDataSource}): it answers calls as {@code credentials}, its hosted page as {@code page},
+     * and charges only {@code currencies} (empty: any).
+     */
+    public static ApsSimulator start(DataSource engine, GatewayProperties credentials, GatewayProperties page, SimulatorProperties faults,
+                                     SimulatorNotificationProperties notifications, int port, Set<String> currencies) throws IOException {
+        DataSource own = simulatorDataSource(engine);
+        return new ApsSimulator(new SimulatorStore(own, own != engine), credentials, page, faults, notifications, port).chargingOnly(currencies);
     }
 
     private static SimulatorNotificationProperties notifications(SimulatorNotificationProperties configured, Environment environment) {
