@@ -3,7 +3,6 @@ package dev.billing.reconciliation;
 import static dev.billing.reconciliation.TransactionsReport.amount;
 import static dev.billing.reconciliation.TransactionsReport.nz;
 
-import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import dev.billing.ledger.AttemptKind;
 import dev.billing.ledger.LedgerFindings;
@@ -55,11 +54,11 @@ public class ExceptionsReport {
     private final String zone;
     private final SimulatedNights simulated;
 
-    private final boolean severalAccounts;
+    private final AccountColumn account;
 
     public ExceptionsReport(LedgerFindings ledger, JdbcClient jdbc, EngineProperties engine, SimulatedNights simulated,
-                            GatewayAccounts accounts) {
-        this.severalAccounts = accounts.several();
+                            AccountColumn account) {
+        this.account = account;
         this.ledger = ledger;
         this.jdbc = jdbc;
         this.zone = engine.zone().getId();
@@ -68,11 +67,10 @@ public class ExceptionsReport {
 
     public void write(Path file, LocalDate date) {
         List<Row> rows = rows(date);
-        Map<String, String> accounts = severalAccounts ? accountsOf(rows) : Map.of();
-        CsvReportFile.write(file, severalAccounts ? TransactionsReport.withAccount(HEADER, "account") : HEADER, csv -> {
+        Map<String, String> accounts = account.shown() ? accountsOf(rows) : Map.of();
+        CsvReportFile.write(file, account.header(HEADER), csv -> {
             for (Row row : rows) {
-                csv.writeNext(severalAccounts ? TransactionsReport.withAccount(row.csv(), accounts.getOrDefault(row.tokenName(), ""))
-                        : row.csv(), false);
+                csv.writeNext(account.row(row.csv(), accounts.getOrDefault(row.tokenName(), "")), false);
             }
         });
     }

@@ -23,22 +23,22 @@ public class MatchingReport {
     static final String[] HEADER = {"class", "merchant_reference", "operation", "fort_id", "ledger_amount",
         "gateway_amount", "currency", "ledger_outcome", "gateway_status", "detail"};
 
-    private final boolean severalAccounts;
+    private final AccountColumn account;
 
-    public MatchingReport(GatewayAccounts accounts) {
-        this.severalAccounts = accounts.several();
+    public MatchingReport(AccountColumn account) {
+        this.account = account;
     }
 
     public List<SummaryBuilder.Row> write(Path file, LocalDate date, SettlementMatching.Run run) {
         Map<String, long[]> perClass = new TreeMap<>();
-        CsvReportFile.write(file, severalAccounts ? TransactionsReport.withAccount(HEADER, "account") : HEADER, csv -> run.forEachMatch(date, m -> {
+        CsvReportFile.write(file, account.header(HEADER), csv -> run.forEachMatch(date, m -> {
             String[] row = {m.matchClass().name(), m.merchantReference(), m.operation(), nz(m.fortId()),
                 m.ledgerAmount() == null ? "" : amount(m.ledgerAmount(), m.currency()),
                 m.gatewayAmount() == null ? "" : amount(m.gatewayAmount(), m.currency()), m.currency(), m.ledgerOutcome(),
                 m.gatewayStatus(), m.detail()};
-            csv.writeNext(severalAccounts ? TransactionsReport.withAccount(row, m.account()) : row, false);
-            String account = severalAccounts ? m.account() : GatewayAccounts.DEFAULT;
-            long[] v = perClass.computeIfAbsent(account + "\u0000" + m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
+            csv.writeNext(account.row(row, m.account()), false);
+            String book = account.shown() ? m.account() : GatewayAccounts.DEFAULT;
+            long[] v = perClass.computeIfAbsent(book + "\u0000" + m.currency() + "\u0000" + m.matchClass().name(), k -> new long[2]);
             v[0] = Math.addExact(v[0], 1);
             v[1] = Math.addExact(v[1], m.ledgerAmount() != null ? m.ledgerAmount() : m.gatewayAmount() == null ? 0 : m.gatewayAmount());
         }));

@@ -38,14 +38,6 @@ public final class SummaryBuilder {
         public String[] toCsv() {
             return new String[] {currency, kind, outcome, Long.toString(count), Money.ofMinor(amountMinor, CurrencyUnit.require(currency)).toPlainString()};
         }
-
-        /** The row with its account at the end (the summary of a merchant with several accounts). */
-        public String[] toCsvWithAccount() {
-            String[] plain = toCsv();
-            String[] row = java.util.Arrays.copyOf(plain, plain.length + 1);
-            row[plain.length] = account;
-            return row;
-        }
     }
 
     /** An order due that night that was not charged: its amount, and its token's account. */

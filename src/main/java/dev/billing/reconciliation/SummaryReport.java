@@ -1,6 +1,5 @@
 package dev.billing.reconciliation;
 
-import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.LedgerMovements;
 import dev.billing.support.CsvReportFile;
 import java.nio.file.Path;
@@ -19,11 +18,11 @@ public class SummaryReport {
     static final String[] HEADER = {"currency", "kind", "outcome", "count", "amount"};
 
     private final LedgerMovements movements;
-    private final boolean severalAccounts;
+    private final AccountColumn account;
 
-    public SummaryReport(LedgerMovements movements, GatewayAccounts accounts) {
+    public SummaryReport(LedgerMovements movements, AccountColumn account) {
         this.movements = movements;
-        this.severalAccounts = accounts.several();
+        this.account = account;
     }
 
     /** The date's summary rows, computed from the ledger (what the file holds, without the matching rows). */
@@ -45,12 +44,12 @@ public class SummaryReport {
     }
 
     public void write(Path file, List<SummaryBuilder.Row> rows, List<SummaryBuilder.Row> matchingRows) {
-        CsvReportFile.write(file, severalAccounts ? TransactionsReport.withAccount(HEADER, "account") : HEADER, csv -> {
+        CsvReportFile.write(file, account.header(HEADER), csv -> {
             for (SummaryBuilder.Row row : rows) {
-                csv.writeNext(severalAccounts ? row.toCsvWithAccount() : row.toCsv(), false);
+                csv.writeNext(account.row(row.toCsv(), row.account()), false);
             }
             for (SummaryBuilder.Row row : matchingRows) {
-                csv.writeNext(severalAccounts ? row.toCsvWithAccount() : row.toCsv(), false);
+                csv.writeNext(account.row(row.toCsv(), row.account()), false);
             }
         });
     }

@@ -1,6 +1,5 @@
 package dev.billing.reconciliation;
 
-import dev.billing.gateway.GatewayAccounts;
 import dev.billing.ledger.LedgerMovements;
 import dev.billing.ledger.Movement;
 import dev.billing.money.CurrencyUnit;
@@ -26,11 +25,11 @@ public class TransactionsReport {
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private final LedgerMovements movements;
-    private final boolean severalAccounts;
+    private final AccountColumn account;
 
-    public TransactionsReport(LedgerMovements movements, GatewayAccounts accounts) {
+    public TransactionsReport(LedgerMovements movements, AccountColumn account) {
         this.movements = movements;
-        this.severalAccounts = accounts.several();
+        this.account = account;
     }
 
     /**
@@ -38,17 +37,10 @@ public class TransactionsReport {
      * with its {@code account}.
      */
     public void write(Path file, LocalDate date, LedgerMovements.Sink sink) {
-        CsvReportFile.write(file, severalAccounts ? withAccount(HEADER, "account") : HEADER, csv -> movements.forEach(date, (m, givenBack, first) -> {
+        CsvReportFile.write(file, account.header(HEADER), csv -> movements.forEach(date, (m, givenBack, first) -> {
             sink.accept(m, givenBack, first);
-            csv.writeNext(severalAccounts ? withAccount(row(m), m.account()) : row(m), false);
+            csv.writeNext(account.row(row(m), m.account()), false);
         }));
-    }
-
-    /** {@code row} with {@code account} at its end: the column a merchant with several accounts gets in every report. */
-    static String[] withAccount(String[] row, String account) {
-        String[] longer = java.util.Arrays.copyOf(row, row.length + 1);
-        longer[row.length] = account;
-        return longer;
     }
 
     static String[] row(Movement m) {
