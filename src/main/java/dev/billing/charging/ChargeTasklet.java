@@ -46,7 +46,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
         this.businessDate = businessDate;
     }
 
-    private final java.util.Map<String, GatewayHealth> health = new java.util.concurrent.ConcurrentHashMap<>();
+    private GatewayHealth.PerAccount health;
 
     @Override
     protected long settleOpenFirst(long jobExecutionId, TransactionTemplate transaction) throws InterruptedException {
@@ -57,18 +57,13 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
     @Override
     protected Pipeline<ChargeResult> createPipeline(long jobExecutionId) {
         ledger.refreshStatistics();
-        health.clear();
+        health = new GatewayHealth.PerAccount(settings.unreachableAfter());
         if (accounts.size() > 1) {
-            return ChargePipeline.lanes(ledger, cardAttempts, client, accounts, businessDate, jobExecutionId, settings, this::health,
+            return ChargePipeline.lanes(ledger, cardAttempts, client, accounts, businessDate, jobExecutionId, settings, health::of,
                     partition(), threads);
         }
         return ChargePipeline.create(ledger, cardAttempts, client, java.util.Set.copyOf(accounts), businessDate, jobExecutionId, settings,
-                health(client.account()), partition(), threads);
-    }
-
-    /** Each account's gateway health: one account's unreachable gateway stops its own lane only. */
-    private GatewayHealth health(String account) {
-        return health.computeIfAbsent(account, a -> new GatewayHealth(settings.unreachableAfter()));
+                health.of(client.account()), partition(), threads);
     }
 
     @Override
@@ -90,7 +85,7 @@ public class ChargeTasklet extends PipelineTasklet<DueOrder, ChargeResult> {
 
     @Override
     protected RuntimeException stoppedBy(ChargeResult result) {
-        return health(result.order().account()).failure(result.reply(), "no order was marked failed");
+        return health.of(result.order().account()).failure(result.reply(), "no order was marked failed");
     }
 
     @Override

@@ -15,6 +15,26 @@ public final class GatewayHealth {
     private final AtomicInteger unansweredInARow = new AtomicInteger();
     private final AtomicReference<GatewayReply> lastUnanswered = new AtomicReference<>();
 
+    /**
+     * The health of each account's gateway in one run: one account's unreachable or misconfigured gateway stops that
+     * account's calls only (its lane), never another's. Thread-safe.
+     */
+    public static final class PerAccount {
+
+        private final int unreachableAfter;
+        private final java.util.Map<String, GatewayHealth> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** @param unreachableAfter as {@link GatewayHealth#GatewayHealth(int)}, for each account */
+        public PerAccount(int unreachableAfter) {
+            this.unreachableAfter = unreachableAfter;
+        }
+
+        /** Account {@code account}'s gateway health in this run. */
+        public GatewayHealth of(String account) {
+            return accounts.computeIfAbsent(account, a -> new GatewayHealth(unreachableAfter));
+        }
+    }
+
     /** @param unreachableAfter calls in a row without a reply that stop the run; 0 never stops for that */
     public GatewayHealth(int unreachableAfter) {
         this.unreachableAfter = unreachableAfter;

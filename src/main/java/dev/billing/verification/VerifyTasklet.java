@@ -37,7 +37,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
     private final VerificationProperties settings;
     private final LocalDate businessDate;
     private final EngineThreads threads;
-    private final Map<String, GatewayHealth> health = new java.util.concurrent.ConcurrentHashMap<>();
+    private GatewayHealth.PerAccount health;
 
     /** What each account charges (a token's verification is in a currency its account takes). */
     private final java.util.function.Function<String, java.util.Set<String>> currencies;
@@ -79,7 +79,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected Pipeline<Verification.Result> createPipeline(long jobExecutionId) {
-        health.clear();
+        health = new GatewayHealth.PerAccount(common.unreachableAfter());
         if (accounts.size() > 1) {
             // one lane per account, its own callers and budget: a slow account's verifications never hold back another's
             List<CallPipeline<?, Verification.Result>> lanes = new ArrayList<>();
@@ -143,13 +143,8 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
         };
         return new CallPipeline<>(name, newTokens, v -> verify(v, jobExecutionId), Verification::tokenName,
                 Verification.Result::withdrawn,
-                r -> r.charge() != null && health(r.verification().account()).stopsTheRun(r.charge()),
+                r -> r.charge() != null && health.of(r.verification().account()).stopsTheRun(r.charge()),
                 concurrency, CallPipeline.window(concurrency, common.chunkSize()), threads);
-    }
-
-    /** Each account's gateway health: one account's unreachable gateway stops its own lane only. */
-    private GatewayHealth health(String account) {
-        return health.computeIfAbsent(account, a -> new GatewayHealth(common.unreachableAfter()));
     }
 
     /**
@@ -189,7 +184,7 @@ public class VerifyTasklet extends PipelineTasklet<Verification, Verification.Re
 
     @Override
     protected RuntimeException stoppedBy(Verification.Result result) {
-        return health(result.verification().account()).failure(result.charge(), "no token was marked invalid");
+        return health.of(result.verification().account()).failure(result.charge(), "no token was marked invalid");
     }
 
     @Override
