@@ -93,13 +93,9 @@ public class GatewayAccounts {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(prefix.substring(0, prefix.length() - 1) + ": " + e.getMessage().replace("billing.gateway.", ""));
         }
-        if (a.url() != null) {
-            try {
-                settings.requireComplete();
-            } catch (IllegalStateException e) {
-                throw new InvalidInputException(e.getMessage().replace("billing.gateway.url", prefix + "url")
-                        .replace(" billing.gateway.", " " + prefix));
-            }
+        String incomplete = a.url() == null ? null : settings.incomplete(prefix);
+        if (incomplete != null) {
+            throw new InvalidInputException(incomplete);
         }
         return new Account(name, settings, currencies(prefix + "currencies", a.currencies()), a.pageUrl(), a.reportingUrl(),
                 tokenization(prefix + "tokenization.", a.tokenization(), settings));
@@ -110,22 +106,16 @@ public class GatewayAccounts {
         if (t == null || t.merchantIdentifier() == null || t.merchantIdentifier().isBlank()) {
             return null;
         }
-        String accessCode = secret(prefix + "access-code", t.accessCode(), t.accessCodeFile());
-        String requestPhrase = secret(prefix + "request-phrase", t.requestPhrase(), t.requestPhraseFile());
-        String responsePhrase = secret(prefix + "response-phrase", t.responsePhrase(), t.responsePhraseFile());
-        StringBuilder missing = new StringBuilder();
-        for (String[] setting : new String[][] {{"access-code", accessCode}, {"request-phrase", requestPhrase},
-            {"response-phrase", responsePhrase}}) {
-            if (setting[1] == null || setting[1].isBlank()) {
-                missing.append(' ').append(prefix).append(setting[0]);
-            }
-        }
+        GatewayProperties page = new GatewayProperties(account.url(), secret(prefix + "access-code", t.accessCode(), t.accessCodeFile()),
+                t.merchantIdentifier(), secret(prefix + "request-phrase", t.requestPhrase(), t.requestPhraseFile()),
+                secret(prefix + "response-phrase", t.responsePhrase(), t.responsePhraseFile()), account.signatureType(), account.language(),
+                account.timeout(), account.connectTimeout(), account.maxConcurrency(), account.maxTps(), account.unreachableAfter(),
+                account.agreementId(), account.simulator());
+        java.util.List<String> missing = page.missing(prefix);
         if (!missing.isEmpty()) {
-            throw new InvalidInputException(prefix + "merchant-identifier is set but these settings are missing:" + missing);
+            throw new InvalidInputException(prefix + "merchant-identifier is set but these settings are missing: " + String.join(" ", missing));
         }
-        return new GatewayProperties(account.url(), accessCode, t.merchantIdentifier(), requestPhrase, responsePhrase, account.signatureType(),
-                account.language(), account.timeout(), account.connectTimeout(), account.maxConcurrency(), account.maxTps(),
-                account.unreachableAfter(), account.agreementId(), account.simulator());
+        return page;
     }
 
     private static String secret(String setting, String value, String file) {

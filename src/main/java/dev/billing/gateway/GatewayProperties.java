@@ -126,24 +126,34 @@ public record GatewayProperties(
 
     /** Checks that a real gateway can be called with these settings; the message names what is missing. */
     public void requireComplete() {
-        StringBuilder missing = new StringBuilder();
-        if (isBlank(accessCode)) {
-            missing.append(" billing.gateway.access-code");
-        }
-        if (isBlank(merchantIdentifier)) {
-            missing.append(" billing.gateway.merchant-identifier");
-        }
-        if (isBlank(requestPhrase)) {
-            missing.append(" billing.gateway.request-phrase");
-        }
-        if (isBlank(responsePhrase)) {
-            missing.append(" billing.gateway.response-phrase");
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("billing.gateway.url is set but these settings are missing:" + missing
-                    + " (take them from the APS back office, Security Settings)");
+        String incomplete = incomplete("billing.gateway.");
+        if (incomplete != null) {
+            throw new IllegalStateException(incomplete);
         }
         signature();
+    }
+
+    /**
+     * Why a real gateway cannot be called with these settings, given under {@code prefix} ({@code billing.gateway.}, or an
+     * account's): the credentials that are missing, named; null when none is.
+     */
+    public String incomplete(String prefix) {
+        java.util.List<String> missing = missing(prefix);
+        return missing.isEmpty() ? null : prefix + "url is set but these settings are missing: " + String.join(" ", missing)
+                + " (take them from the APS back office, Security Settings)";
+    }
+
+    /** The credential settings under {@code prefix} that are not set, in the order the settings tables list them. */
+    public java.util.List<String> missing(String prefix) {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        String[][] credentials = {{"access-code", accessCode}, {"merchant-identifier", merchantIdentifier}, {"request-phrase", requestPhrase},
+            {"response-phrase", responsePhrase}};
+        for (String[] credential : credentials) {
+            if (isBlank(credential[1])) {
+                missing.add(prefix + credential[0]);
+            }
+        }
+        return missing;
     }
 
     private static String orElse(String value, String fallback) {
