@@ -170,21 +170,15 @@ public class BenchCommand implements Callable<Integer> {
      * it kept over its middle 80% of charges (its start and its last chunk left out), as a share of its own bound C / L.
      */
     private void printAccount(JdbcTemplate jdbc, String account, long latency) {
-        List<Double> settled = jdbc.queryForList("""
-                SELECT extract(epoch FROM resolved_at)::float8 FROM payment_attempts
-                WHERE kind = 'CHARGE' AND account = ? ORDER BY resolved_at""", Double.class, account);
-        Double whole = jdbc.queryForObject("""
-                SELECT extract(epoch FROM max(resolved_at) - min(created_at))::float8 FROM payment_attempts
-                WHERE kind = 'CHARGE' AND account = ?""", Double.class, account);
-        int n = settled.size();
-        if (n < 10 || whole == null) {
-            cli.out().printf("account %s: %,d charges%n", account, n);
+        AccountLane lane = AccountLane.of(jdbc, account);
+        if (lane.charges() < 10) {
+            cli.out().printf("account %s: %,d charges%n", account, lane.charges());
             return;
         }
         double bound = concurrency * 1000.0 / latency;
-        double middle = (n * 9 / 10 - n / 10) / Math.max(0.001, settled.get(n * 9 / 10) - settled.get(n / 10));
         cli.out().printf("account %s: %,d charges in %.1f s; its middle 80%% at %,.1f/s = %.1f%% of its bound %,.0f/s (C / L, L = %d ms);"
-                + " whole night %.1f%%%n", account, n, whole, middle, 100 * middle / bound, bound, latency, 100 * n / whole / bound);
+                + " whole night %.1f%%%n", account, lane.charges(), lane.seconds(), lane.middleRate(), 100 * lane.middleRate() / bound, bound,
+                latency, 100 * lane.charges() / lane.seconds() / bound);
     }
 
     /** A node killed or sent SIGTERM at {@code at} while it ran {@code partition}. */

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.EngineTest;
 import dev.billing.Fixtures;
+import dev.billing.bench.AccountLane;
 import dev.billing.operations.JobRunner;
 import dev.billing.simulator.ApsSimulator;
 import dev.billing.simulator.SimulatedAccounts;
 import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,37 +76,22 @@ class AccountBudgetFunctionalTests {
         assertThat(runner.run("charge-orders", NIGHT).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
         assertThat(jdbc.queryForList("SELECT DISTINCT status FROM orders", String.class)).containsExactly("PAID");
-        Map<String, Object> fastLane = lane("default");
-        Map<String, Object> slowLane = lane("slow");
-        assertThat(fastLane).containsEntry("charges", (long) fast);
-        assertThat(slowLane).containsEntry("charges", (long) slow);
+        AccountLane fastLane = AccountLane.of(jdbc, "default");
+        AccountLane slowLane = AccountLane.of(jdbc, "slow");
+        assertThat(fastLane.charges()).isEqualTo(fast);
+        assertThat(slowLane.charges()).isEqualTo(slow);
         double bound = CONCURRENCY / FAST_LATENCY_SECONDS;
-        List<Double> settled = jdbc.queryForList("""
-                SELECT extract(epoch FROM resolved_at)::float8 FROM payment_attempts
-                WHERE kind = 'CHARGE' AND account = 'default' ORDER BY resolved_at""", Double.class);
-        int from = fast / 10;
-        int to = fast * 9 / 10;
-        double middleSeconds = settled.get(to) - settled.get(from);
-        double rate = (to - from) / middleSeconds;
-        double fastSeconds = ((Number) fastLane.get("seconds")).doubleValue();
+        double rate = fastLane.middleRate();
         System.out.printf("fast account: its middle %,d charges in %.2f s = %.1f/s, %.1f%% of its bound %.0f/s (whole lane: %,d in %.2f s,"
-                + " %.1f%%); slow account: %d charges in %.2f s%n", to - from, middleSeconds, rate, 100 * rate / bound, bound, fast,
-                fastSeconds, 100 * fast / fastSeconds / bound, slow, ((Number) slowLane.get("seconds")).doubleValue());
+                + " %.1f%%); slow account: %d charges in %.2f s%n", fastLane.middleCharges(), fastLane.middleSeconds(), rate, 100 * rate / bound,
+                bound, fast, fastLane.seconds(), 100 * fast / fastLane.seconds() / bound, slow, slowLane.seconds());
         assertThat(rate).as("the fast account's charges a second while the slow one charges (bound %.0f)", bound)
                 .isGreaterThanOrEqualTo(0.9 * bound);
         // the slow account was charging all along the measured stretch, within its own budget, as was the fast one within its
-        assertThat((Double) slowLane.get("first")).isLessThanOrEqualTo(settled.get(from));
-        assertThat((Double) slowLane.get("last")).isGreaterThanOrEqualTo(settled.get(to));
+        assertThat(slowLane.first()).isLessThanOrEqualTo(fastLane.middleFrom());
+        assertThat(slowLane.last()).isGreaterThanOrEqualTo(fastLane.middleTo());
         assertThat(otherGateways.simulator("slow").maxInFlight()).isLessThanOrEqualTo(CONCURRENCY);
         assertThat(fastGateway.maxInFlight()).isLessThanOrEqualTo(CONCURRENCY);
         assertThat(otherGateways.simulator("slow").requestCount()).isEqualTo(slow);
-    }
-
-    /** An account's charges and the seconds from its first prepared row to its last settled one. */
-    private Map<String, Object> lane(String account) {
-        return jdbc.queryForMap("""
-                SELECT count(*) AS charges, extract(epoch FROM max(resolved_at) - min(created_at)) AS seconds,
-                       extract(epoch FROM min(created_at))::float8 AS first, extract(epoch FROM max(resolved_at))::float8 AS last
-                FROM payment_attempts WHERE kind = 'CHARGE' AND state = 'SUCCEEDED' AND account = ?""", account);
     }
 }
