@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * call is sent ({@link #prepare}), settled by what the gateway says ({@link #settle}: a reply, a status check, a
  * notification, all by the one update of {@link AttemptOutcomes}), or withdrawn when it was never sent
  * ({@link #withdraw}). Every row names the account its token belongs to and
- * the gateway that account calls ({@link GatewayProperties#target}); a row whose token's account no gateway was chosen
- * for is not prepared. In the caller's
+ * the gateway that account calls ({@link GatewayProperties#target}); a row whose token's account is not configured is not
+ * prepared. In the caller's
  * transaction, always.
  */
 @Component
@@ -58,17 +58,20 @@ public class Attempts {
         this.accounts = accounts;
     }
 
-    /** Each account that can be called now, and the gateway its rows name. */
-    private List<String[]> targets() {
-        List<String[]> targets = new ArrayList<>();
-        for (String name : accounts.names()) {
-            try {
-                targets.add(new String[] {name, accounts.target(name)});
-            } catch (RuntimeException e) {
-                // an account no gateway was chosen for: none of its rows is prepared (its orders are held)
-            }
+    /**
+     * Each account's name and the gateway its rows name, in two arrays of one order: worked out once (the settings do not
+     * change), on the first prepare, which refuses a run when an account has no gateway ({@link GatewayAccounts#target}).
+     */
+    private volatile String[][] targets;
+
+    private String[][] targets() {
+        String[][] known = targets;
+        if (known == null) {
+            List<String> names = accounts.names();
+            known = new String[][] {names.toArray(String[]::new), names.stream().map(accounts::target).toArray(String[]::new)};
+            targets = known;
         }
-        return targets;
+        return known;
     }
 
     /**
@@ -80,8 +83,7 @@ public class Attempts {
         if (attempts.isEmpty()) {
             return Set.of();
         }
-        accounts.target(GatewayAccounts.DEFAULT); // refuses a night when no gateway was chosen at all
-        List<String[]> targets = targets();
+        String[][] targets = targets();
         Set<String> written = new HashSet<>();
         jdbc.execute((ConnectionCallback<Void>) connection -> {
             try (PreparedStatement ps = connection.prepareStatement("""
@@ -105,8 +107,8 @@ public class Attempts {
                 ps.setArray(9, connection.createArrayOf("date", attempts.stream().map(a -> Date.valueOf(a.businessDate())).toArray()));
                 ps.setArray(10, connection.createArrayOf("int8", attempts.stream().map(New::jobExecutionId).toArray()));
                 ps.setArray(11, texts(connection, attempts.stream().map(New::initiatedBy).toList()));
-                ps.setArray(12, texts(connection, targets.stream().map(t -> t[0]).toList()));
-                ps.setArray(13, texts(connection, targets.stream().map(t -> t[1]).toList()));
+                ps.setArray(12, connection.createArrayOf("text", targets[0]));
+                ps.setArray(13, connection.createArrayOf("text", targets[1]));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         written.add(rs.getString(1));
