@@ -6,11 +6,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import dev.billing.BillingEngineApplication;
 import dev.billing.Fixtures;
-import dev.billing.gateway.ApsSignature;
 import dev.billing.gateway.GatewayAccounts;
 import dev.billing.gateway.GatewayProperties;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -67,20 +65,7 @@ class AccountEnrolmentFunctionalTests {
     }
 
     private static Map<String, String> result(GatewayProperties signer, String reference, String tokenName) {
-        Map<String, String> f = new LinkedHashMap<>();
-        f.put("service_command", "TOKENIZATION");
-        f.put("access_code", signer.accessCode());
-        f.put("merchant_identifier", signer.merchantIdentifier());
-        f.put("merchant_reference", reference);
-        f.put("language", "en");
-        f.put("status", "18");
-        f.put("response_code", "18000");
-        f.put("response_message", "Success");
-        f.put("card_number", "411111******1111");
-        f.put("expiry_date", "3012");
-        f.put("token_name", tokenName);
-        f.put("signature", new ApsSignature(signer.signature()).sign(f, signer.responsePhrase()));
-        return f;
+        return EnrolmentHandlerFunctionalTests.signedReturn(signer, reference, "18000", tokenName);
     }
 
     private MockHttpServletResponse returned(Map<String, String> fields) throws Exception {

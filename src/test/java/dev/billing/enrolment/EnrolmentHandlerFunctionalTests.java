@@ -75,10 +75,15 @@ class EnrolmentHandlerFunctionalTests {
     }
 
     private Map<String, String> result(String reference, String code, String tokenName) {
+        return signedReturn(gateway, reference, code, tokenName);
+    }
+
+    /** The hosted page's answer to {@code reference}, as account {@code signer}'s page sends it back, signed; no token when null. */
+    static Map<String, String> signedReturn(GatewayProperties signer, String reference, String code, String tokenName) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("service_command", "TOKENIZATION");
-        f.put("access_code", gateway.accessCode());
-        f.put("merchant_identifier", gateway.merchantIdentifier());
+        f.put("access_code", signer.accessCode());
+        f.put("merchant_identifier", signer.merchantIdentifier());
         f.put("merchant_reference", reference);
         f.put("language", "en");
         f.put("status", code.substring(0, 2));
@@ -89,7 +94,7 @@ class EnrolmentHandlerFunctionalTests {
         if (tokenName != null) {
             f.put("token_name", tokenName);
         }
-        f.put("signature", new ApsSignature(gateway.signature()).sign(f, gateway.responsePhrase()));
+        f.put("signature", new ApsSignature(signer.signature()).sign(f, signer.responsePhrase()));
         return f;
     }
 
